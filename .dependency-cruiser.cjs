@@ -1,0 +1,62 @@
+// The import direction of style.md: core <- providers <- {stores, scanner, live} <- checks <- commands -> {ui, prompts}.
+// Each rule forbids a lower layer from reaching up; nothing imports commands but the entry module.
+const layer = (name) => `^src/${name}/`;
+const forbidUp = (from, to) => ({
+  name: `${from}-not-to-${to.replace(/[^a-z|]/g, '')}`,
+  severity: 'error',
+  from: { path: layer(from) },
+  to: { path: `^src/(${to})/` },
+});
+
+module.exports = {
+  forbidden: [
+    forbidUp('core', 'providers|git|project|stores|scanner|live|checks|report|prompts|ui|commands'),
+    forbidUp('providers', 'git|project|stores|scanner|live|checks|report|prompts|ui|commands'),
+    forbidUp('git', 'providers|project|stores|scanner|live|checks|report|prompts|ui|commands'),
+    forbidUp('project', 'stores|scanner|live|checks|report|prompts|ui|commands'),
+    forbidUp('stores', 'scanner|live|checks|report|prompts|ui|commands'),
+    forbidUp('scanner', 'stores|live|checks|report|prompts|ui|commands'),
+    forbidUp('live', 'stores|scanner|checks|report|prompts|ui|commands'),
+    forbidUp('checks', 'report|prompts|ui|commands'),
+    forbidUp('report', 'checks|prompts|ui|commands'),
+    forbidUp('ui', 'stores|scanner|live|checks|prompts|commands'),
+    forbidUp('prompts', 'stores|scanner|live|checks|report|ui|commands'),
+    {
+      name: 'only-main-imports-commands',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(main\\.ts|commands/)' },
+      to: { path: '^src/commands/' },
+    },
+    {
+      name: 'keytar-only-in-keychain-store',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/stores/keychain-backend\\.ts$' },
+      to: { path: '@github/keytar' },
+    },
+    {
+      name: 'openai-only-in-live',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/live/' },
+      to: { path: 'node_modules/openai' },
+    },
+    {
+      name: 'inquirer-only-in-prompts',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/prompts/' },
+      to: { path: 'node_modules/@inquirer' },
+    },
+    {
+      name: 'ink-only-in-ui',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/ui/' },
+      to: { path: 'node_modules/ink/' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // Only the entry module and the deps factory touch the process; everything else gets it as Deps.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/main.ts', 'src/deps.ts', 'src/config.ts'],
+    rules: {
+      'no-restricted-properties': ['error',
+        { object: 'process', property: 'exit', message: 'Only src/main.ts exits; return an error value instead.' },
+        { object: 'process', property: 'env', message: 'Read the environment from Deps.env.' },
+        { object: 'process', property: 'cwd', message: 'Read the folder from Deps.cwd.' },
+      ],
+    },
+  },
+  {
+    files: ['test/**', 'bench/**', 'bin/**', '*.config.*', '.dependency-cruiser.cjs'],
+    rules: { 'no-console': 'off' },
+  },
+);

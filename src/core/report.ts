@@ -1,0 +1,78 @@
+import type { CheckResult, Finding } from './finding.js';
+import { isAtLeast, SEVERITIES, severityRank, type Severity } from './severity.js';
+
+/** One entry of `shadows`: a different key that lost to the winner. */
+export interface ShadowedKey {
+  source: KeySourceKind;
+  file: string | null;
+  fingerprint: string;
+}
+
+export type KeySourceKind = 'env' | 'dotenv' | 'keychain';
+
+/** One entry of the report's `keys` array: the key that wins for a provider. */
+export interface ResolvedKeyReport {
+  provider: string;
+  variable: string;
+  source: KeySourceKind;
+  file: string | null;
+  account: string | null;
+  fingerprint: string;
+  redacted: string;
+  kind: string;
+  shadows: ShadowedKey[];
+}
+
+/** One entry of the report's `calls` array (live test calls). */
+export interface CallReport {
+  name: string;
+  provider?: string;
+  request: string;
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+  requestId?: string;
+  model?: string;
+  rule?: string;
+  [extra: string]: unknown;
+}
+
+export interface Summary {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  info: number;
+  failed: boolean;
+}
+
+/** design.md's `keyward.report/v1`. */
+export interface Report {
+  schema: 'keyward.report/v1';
+  tool: { name: 'keyward'; version: string };
+  root: string;
+  durationMs: number;
+  summary: Summary;
+  checks: CheckResult[];
+  keys: ResolvedKeyReport[];
+  findings: Finding[];
+  calls?: CallReport[];
+}
+
+/** Counts findings per severity; `failed` is true when one is at or above the threshold. */
+export function summarize(findings: readonly Finding[], failOn: Severity): Summary {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) counts[f.severity] += 1;
+  return { ...counts, failed: findings.some((f) => isAtLeast(f.severity, failOn)) };
+}
+
+/** Most severe first, then by rule and place, so reports are stable across runs. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      a.rule.localeCompare(b.rule) ||
+      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0),
+  );
+}

@@ -1,0 +1,78 @@
+import { anthropic } from './anthropic.js';
+import { azureOpenai } from './azure-openai.js';
+import { cohere } from './cohere.js';
+import { deepseek } from './deepseek.js';
+import { gemini } from './gemini.js';
+import { groq } from './groq.js';
+import { huggingface } from './huggingface.js';
+import { mistral } from './mistral.js';
+import { openai } from './openai.js';
+import { openrouter } from './openrouter.js';
+import { isPlaceholder } from './plausibility.js';
+import { perplexity } from './perplexity.js';
+import { replicate } from './replicate.js';
+import type { KeyFormat, Provider } from './types.js';
+import { together } from './together.js';
+import { xai } from './xai.js';
+
+export type { ApiInfo, KeyFormat, KeyKind, KeySample, Provider } from './types.js';
+export { entropy, isPlaceholder } from './plausibility.js';
+
+/** Every provider keyward knows, OpenAI first. A provider is added by adding its file here. */
+export const PROVIDERS: readonly Provider[] = [
+  openai, anthropic, gemini, groq, mistral, openrouter, xai, deepseek, perplexity, together, huggingface, replicate, azureOpenai, cohere,
+];
+
+export const PROVIDER_IDS: readonly string[] = PROVIDERS.map((p) => p.id);
+
+/** The provider with this id, or undefined. */
+export function findProvider(id: string): Provider | undefined {
+  return PROVIDERS.find((p) => p.id === id);
+}
+
+/** The provider that reads this variable (`OPENAI_API_KEY` -> openai), or undefined. */
+export function providerForVariable(name: string): Provider | undefined {
+  return PROVIDERS.find((p) => p.envVars.includes(name));
+}
+
+export interface KeyMatch {
+  provider: Provider;
+  format: KeyFormat;
+}
+
+const wholeKey = new WeakMap<KeyFormat, RegExp>();
+function wholeKeyRegex(format: KeyFormat): RegExp {
+  let re = wholeKey.get(format);
+  if (!re) {
+    re = new RegExp(`^(?:${format.body})$`);
+    wholeKey.set(format, re);
+  }
+  return re;
+}
+
+/** True when `value` is exactly a key of this format and not a placeholder. */
+export function matchesFormat(value: string, format: KeyFormat): boolean {
+  return wholeKeyRegex(format).test(value) && !isPlaceholder(value, format.prefix);
+}
+
+/**
+ * Which provider's key `value` is. Keys with a prefix or marker are recognised anywhere;
+ * prefix-less formats (Mistral, Cohere, Azure, DeepSeek, old Together keys) only for `expected`,
+ * the provider whose variable holds the value, since 32 random characters could be anything.
+ */
+export function identifyKey(value: string, expected?: Provider): KeyMatch | undefined {
+  if (expected) {
+    for (const format of expected.formats) if (matchesFormat(value, format)) return { provider: expected, format };
+  }
+  for (const provider of PROVIDERS) {
+    for (const format of provider.formats) {
+      if (format.literals.length > 0 && matchesFormat(value, format)) return { provider, format };
+    }
+  }
+  return undefined;
+}
+
+/** The prefix to show in a redacted form: the matched format's, else none. */
+export function redactionPrefix(value: string, expected?: Provider): string {
+  return identifyKey(value, expected)?.format.prefix ?? '';
+}
