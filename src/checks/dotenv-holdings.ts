@@ -1,0 +1,24 @@
+import { identifyKey, providerForVariable, type Provider } from '../providers/index.js';
+import { secretFor } from '../stores/collect.js';
+import type { KeyEntry } from '../stores/types.js';
+import type { CheckContext } from './types.js';
+
+/**
+ * The keys each readable `.env*` file holds, loaded in the current mode or not: a variable of a
+ * known provider with a value, or any value with a provider's own prefix or marker.
+ */
+export function keysInDotenvFiles(ctx: CheckContext): Array<{ file: string; mode: number; keys: KeyEntry[] }> {
+  const out: Array<{ file: string; mode: number; keys: KeyEntry[] }> = [];
+  for (const { ref, read } of ctx.dotenvFiles) {
+    if (!read.ok) continue;
+    const keys: KeyEntry[] = [];
+    for (const [variable, { value, line }] of read.values) {
+      if (value.trim() === '') continue;
+      const provider: Provider | undefined = providerForVariable(variable) ?? identifyKey(value)?.provider;
+      if (!provider) continue;
+      keys.push({ provider, variable, source: 'dotenv', file: ref.file, line, account: null, secret: secretFor(value, provider) });
+    }
+    if (keys.length) out.push({ file: ref.file, mode: read.mode, keys });
+  }
+  return out;
+}

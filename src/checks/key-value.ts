@@ -1,0 +1,58 @@
+import type { Env } from '../core/io.js';
+import { identifyKey, isPlaceholder, type KeyMatch, type Provider } from '../providers/index.js';
+
+/** What is wrong with a configured value, most telling first; empty when it looks like a real key. */
+export type ValueProblem =
+  | { kind: 'empty' }
+  | { kind: 'malformed'; what: string; fix: string }
+  | { kind: 'wrong-provider'; other: Provider };
+
+/**
+ * True when the provider's base URL points somewhere else (a gateway, a local model server):
+ * then any token may be right and only the shape problems that break every server count.
+ */
+export function usesCustomEndpoint(provider: Provider, env: Env): boolean {
+  const custom = provider.api.baseUrlEnv ? env[provider.api.baseUrlEnv] : undefined;
+  if (!custom || !provider.api.baseURL) return false;
+  try {
+    return new URL(custom).host !== new URL(provider.api.baseURL).host;
+  } catch {
+    return false;
+  }
+}
+
+/** Diagnoses one value as an app would receive it (design.md `missing.*`). */
+export function inspectValue(value: string, provider: Provider, env: Env): ValueProblem | undefined {
+  if (value.length === 0) return { kind: 'empty' };
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return { kind: 'empty' };
+  if (trimmed !== value) {
+    const what = /[\r\n]/.test(value) ? 'a line break' : 'spaces';
+    return { kind: 'malformed', what: `the value has ${what} around the key`, fix: 'Remove the whitespace around the key.' };
+  }
+  if (/^['"`]|['"`]$/.test(value)) {
+    return { kind: 'malformed', what: 'the value keeps quote characters around the key', fix: 'Remove the inner quotes: write KEY=value or KEY="value", not KEY="\'value\'".' };
+  }
+  if (/^bearer\s/i.test(value)) {
+    return { kind: 'malformed', what: 'the value starts with "Bearer "', fix: 'Store the key alone; the SDK adds "Bearer " itself.' };
+  }
+  if (/[•…●*]{3,}|…/.test(value)) {
+    return { kind: 'malformed', what: 'the value is a masked copy of a key (• or … or ****)', fix: 'Copy the whole key from the dashboard when it is created; a masked copy cannot be used.' };
+  }
+  // The SDK puts the key in an HTTP header, which takes Latin-1 only: anything else fails before the call.
+  if (/[^\x20-\x7e]/.test(value)) {
+    return { kind: 'malformed', what: 'the value holds non-ASCII characters', fix: 'Paste the key again from the dashboard; it picked up a character that is not part of a key.' };
+  }
+  const match: KeyMatch | undefined = identifyKey(value, provider);
+  if (match && match.provider.id !== provider.id && !usesCustomEndpoint(provider, env)) {
+    return { kind: 'wrong-provider', other: match.provider };
+  }
+  if (usesCustomEndpoint(provider, env)) return undefined;
+  if (isPlaceholder(value) || (!match && /^(sk|your|key|api|xxx|todo|replace|<)/i.test(value) && value.length < 24)) {
+    return { kind: 'malformed', what: 'the value is a placeholder, not a key', fix: `Replace it with a real ${provider.name} key.` };
+  }
+  if (!match) {
+    return { kind: 'malformed', what: `the value does not have the shape of a ${provider.name} key`, fix: `Check that the whole key was copied; ${provider.name} keys are created at ${provider.dashboard.keys}.` };
+  }
+  return undefined;
+}

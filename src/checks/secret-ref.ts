@@ -1,0 +1,29 @@
+import type { SecretRef } from '../core/finding.js';
+import { identifyKey } from '../providers/index.js';
+import type { KeyEntry, ResolvedKey } from '../stores/types.js';
+
+/** The report's view of a key: fingerprint and redacted form, and whether it is the one in use. */
+export function secretRef(entry: KeyEntry, resolved: readonly ResolvedKey[]): SecretRef {
+  const winner = resolved.find((r) => r.provider.id === entry.provider.id)?.winner;
+  const match = identifyKey(entry.secret.reveal(), entry.provider);
+  return {
+    provider: entry.provider.id,
+    kind: match?.format.kind ?? 'unknown',
+    fingerprint: entry.secret.fingerprint,
+    redacted: entry.secret.redacted,
+    active: winner?.secret.fingerprint === entry.secret.fingerprint,
+  };
+}
+
+/** Where an entry lives, in words: "the environment", ".env line 3", "the keychain (openai/app)". */
+export function describeSource(entry: KeyEntry): string {
+  if (entry.source === 'env') return `the environment (${entry.variable})`;
+  if (entry.source === 'keychain') return `the keychain (${entry.account})`;
+  return `${entry.file}${entry.line ? ` line ${entry.line}` : ''}`;
+}
+
+/** The location of an entry for a finding, where it has one. */
+export function entryLocation(entry: KeyEntry): { file: string; line?: number } | undefined {
+  if (entry.source !== 'dotenv' || !entry.file) return undefined;
+  return entry.line ? { file: entry.file, line: entry.line } : { file: entry.file };
+}

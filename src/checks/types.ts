@@ -1,0 +1,47 @@
+import type { Env } from '../core/io.js';
+import type { CheckStatus, Finding } from '../core/finding.js';
+import type { CallReport } from '../core/report.js';
+import type { GitRunner } from '../git/git.js';
+import type { RepoState } from '../git/repo.js';
+import type { Provider } from '../providers/index.js';
+import type { CollectedKeys, KeychainStatus } from '../stores/collect.js';
+import type { KeyEntry, ResolvedKey } from '../stores/types.js';
+
+/** How far the doctor may reach over the network. */
+export type LiveMode = 'off' | 'auth' | 'full';
+
+/** Everything a check may look at; checks read files through `readFile`/`stat` given here. */
+export interface CheckContext {
+  /** Absolute project root. */
+  root: string;
+  repo: RepoState;
+  /** Providers the project uses (dependencies, .env files, --provider). */
+  providers: Provider[];
+  /** Every key value found, in resolution order. */
+  entries: KeyEntry[];
+  /** Per provider with at least one value: who wins, what is shadowed. */
+  resolved: ResolvedKey[];
+  /** Every `.env*` file as read, loaded by the current mode or not. */
+  dotenvFiles: CollectedKeys['files'];
+  keychain: KeychainStatus;
+  env: Env;
+  git: GitRunner;
+  now: () => Date;
+  live: LiveMode;
+  history: boolean;
+  /** Per-call timeout for live calls, in milliseconds. */
+  timeoutMs: number;
+}
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  findings: Finding[];
+  note?: string;
+  calls?: CallReport[];
+}
+
+/** One named doctor check: context in, findings out. */
+export interface Check {
+  id: string;
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import type { Env, InStream, OutStream, Terminal } from './core/io.js';
+import { createGitRunner, type GitRunner } from './git/git.js';
+import { createKeychainOpener, type KeychainOpener } from './stores/keychain-backend.js';
+
+/** Everything keyward takes from the outside world, as one value (tests build their own). */
+export interface Deps {
+  /** Absolute folder the command works in (`--cwd` or the process's). */
+  cwd: string;
+  env: Env;
+  stdin: InStream;
+  stdout: OutStream;
+  stderr: OutStream;
+  terminal: Terminal;
+  platform: NodeJS.Platform;
+  now: () => Date;
+  git: GitRunner;
+  keychain: KeychainOpener;
+  version: string;
+  debug: boolean;
+}
+
+/** keyward's own version, from its package.json. */
+export function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The terminal rules of design.md: plain text when stdout is no TTY or NO_COLOR is set; questions only with a person at a TTY and no CI. */
+export function describeTerminal(env: Env, stdin: InStream, stdout: OutStream, noColor: boolean): Terminal {
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const rich = Boolean(stdout.isTTY) && !noColor && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  return { rich, interactive: Boolean(stdin.isTTY) && Boolean(stdout.isTTY) && !ci };
+}
+
+/** The real dependencies of this process. The one place besides main.ts that reads `process`. */
+export function createDeps(options: { cwd: string; noColor: boolean; debug: boolean }): Deps {
+  const env = process.env;
+  return {
+    cwd: options.cwd,
+    env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    terminal: describeTerminal(env, process.stdin, process.stdout, options.noColor),
+    platform: process.platform,
+    now: () => new Date(),
+    git: createGitRunner(env),
+    keychain: createKeychainOpener(process.platform),
+    version: readVersion(),
+    debug: options.debug,
+  };
+}

@@ -1,0 +1,122 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { isKeywardError, usageError, type KeywardError } from './core/errors.js';
+import { OK, type Outcome } from './core/outcome.js';
+import { parseSeverity, SEVERITIES, type Severity } from './core/severity.js';
+import { scrubKeys } from './providers/scrub.js';
+import { createDeps, readVersion, type Deps } from './deps.js';
+
+/** design.md's exit codes, in one table. */
+const EXIT = { ok: 0, findings: 1, usage: 2, failure: 3, cancelled: 130 } as const;
+
+interface GlobalFlags {
+  cwd?: string;
+  color: boolean;
+  debug?: boolean;
+}
+
+function severityArg(value: string): Severity {
+  const s = parseSeverity(value);
+  if (!s) throw new InvalidArgumentError(`expected one of ${SEVERITIES.join(', ')}.`);
+  return s;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Builds the program; every action loads its command module on demand so `--version` stays fast. */
+function buildProgram(state: { outcome: Outcome; deps?: Deps }): Command {
+  const program = new Command('keyward');
+  const depsFor = (cmd: Command): Deps => {
+    const g = cmd.optsWithGlobals<GlobalFlags>();
+    const cwd = resolve(g.cwd ?? process.cwd());
+    if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+      throw usageError(`--cwd ${g.cwd ?? cwd}: no such folder`, 'Pass an existing project folder.');
+    }
+    state.deps = createDeps({ cwd, noColor: !g.color, debug: Boolean(g.debug) });
+    return state.deps;
+  };
+
+  program
+    .description('Keeps the API keys of LLM apps safe: finds missing, exposed and failing keys, with the fix for each.')
+    .version(readVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--cwd <dir>', 'run in this project folder instead of the current one')
+    .option('--no-color', 'plain text output, no colour')
+    .option('--debug', 'print stack traces of internal errors (keys are still redacted)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // Commander prints "error: …" plus a "(Did you mean …?)" line; design.md wants one line.
+      outputError: (str, write) => write(`keyward: ${str.replace(/^error:\s*/, '').replace(/\s*\n\s*\(Did you mean/, ' (did you mean').trim()}\n`),
+    });
+
+  program
+    .command('doctor')
+    .description('one report of missing, exposed and misconfigured keys, with the fix for each')
+    .addOption(new Option('--provider <id>', 'check this provider (repeatable)').argParser(collect))
+    .option('--offline', 'make no network calls')
+    .addOption(new Option('--live <mode>', 'live calls: auth (default) or full').choices(['auth', 'full']))
+    .option('--no-history', 'do not scan git history')
+    .addOption(new Option('--fail-on <level>', 'exit 1 for findings at or above this severity').argParser(severityArg).default('high'))
+    .option('--ci', 'deploy gate: plain output, never prompt')
+    .option('--json', 'print the keyward.report/v1 JSON document')
+    .option('--markdown <file>', 'also write a Markdown report to this file')
+    .action(async (opts, cmd: Command) => {
+      const deps = depsFor(cmd);
+      const { doctorCommand } = await import('./commands/doctor.js');
+      state.outcome = await doctorCommand(opts, deps);
+    });
+
+  return program;
+}
+
+/** Prints an error as one line (message and fix), keys scrubbed; the stack only with --debug. */
+function reportError(error: unknown, debug: boolean, write: (s: string) => void): number {
+  if (isKeywardError(error)) {
+    const e: KeywardError = error;
+    write(`keyward: ${scrubKeys(e.message)}${e.fix ? ` Fix: ${scrubKeys(e.fix)}` : ''}\n`);
+    if (debug && e.cause instanceof Error && e.cause.stack) write(`${scrubKeys(e.cause.stack)}\n`);
+    return e.kind === 'usage' || e.kind === 'needs-answer' ? EXIT.usage : e.kind === 'cancelled' ? EXIT.cancelled : EXIT.failure;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  write(`keyward: internal error: ${scrubKeys(message)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug && error instanceof Error && error.stack) write(`${scrubKeys(error.stack)}\n`);
+  return EXIT.failure;
+}
+
+/** Runs keyward with `argv` (process.argv shape) and returns the exit code of design.md. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const state: { outcome: Outcome; deps?: Deps } = { outcome: OK };
+  const program = buildProgram(state);
+  const args = argv.slice(2);
+  // Bare `keyward` runs the doctor (the wizard takes over once `keyward setup` exists).
+  const effective = args.every((a) => a.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(a)) ? [...args, 'doctor'] : args;
+  try {
+    await program.parseAsync(effective, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    }
+    const debug = state.deps?.debug ?? args.includes('--debug');
+    return reportError(error, debug, (s) => process.stderr.write(s));
+  }
+  switch (state.outcome.kind) {
+    case 'ok':
+      return EXIT.ok;
+    case 'findings':
+      return EXIT.findings;
+    case 'child':
+      return state.outcome.code;
+  }
+}
+
+/** The bin's entry: run, then exit once output is flushed, even if a native keychain call still hangs. */
+export async function run(): Promise<void> {
+  process.on('SIGINT', () => process.exit(EXIT.cancelled));
+  const code = await main(process.argv);
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 100).unref();
+}

@@ -1,0 +1,78 @@
+import type { Env } from '../core/io.js';
+import { Secret } from '../core/secret.js';
+import { findProvider, providerForVariable, redactionPrefix, type Provider } from '../providers/index.js';
+import type { DotenvFileRef, ProjectInfo } from '../project/detect.js';
+import { readDotenvFile, type DotenvRead } from './dotenv-file.js';
+import { explainKeychainError, type KeychainOpener, type KeychainProblem } from './keychain-backend.js';
+import { readProjectKeychain } from './keychain.js';
+import type { KeyEntry } from './types.js';
+
+export type KeychainStatus = { usable: true } | { usable: false; problem: KeychainProblem };
+
+export interface CollectedKeys {
+  /** Every value found, env first, then keychain, then .env files in load order. */
+  entries: KeyEntry[];
+  /** Each .env file as read (also those the current mode does not load: they can still leak). */
+  files: Array<{ ref: DotenvFileRef; read: DotenvRead }>;
+  keychain: KeychainStatus;
+  /** Providers used by the project, plus any that only the keychain holds a key for. */
+  providers: Provider[];
+}
+
+/** Makes the in-memory form of a value, with the prefix its provider's format shows. */
+export function secretFor(value: string, provider: Provider): Secret {
+  return new Secret(value, redactionPrefix(value, provider));
+}
+
+/** Reads every source of keys for the project: the environment, the OS keychain and `.env*` files. */
+export async function collectKeys(input: {
+  project: ProjectInfo;
+  env: Env;
+  keychain: KeychainOpener;
+  platform: NodeJS.Platform;
+}): Promise<CollectedKeys> {
+  const { project, env } = input;
+  const providers = new Map(project.used.map((u) => [u.provider.id, u.provider]));
+
+  const files: CollectedKeys['files'] = [];
+  const dotenvEntries: KeyEntry[] = [];
+  for (const ref of project.dotenvFiles) {
+    const read = await readDotenvFile(project.root, ref.file);
+    files.push({ ref, read });
+    if (!read.ok || ref.order === null) continue;
+    for (const [variable, { value, line }] of read.values) {
+      const provider = providerForVariable(variable);
+      if (!provider) continue;
+      dotenvEntries.push({ provider, variable, source: 'dotenv', file: ref.file, line, account: null, secret: secretFor(value, provider) });
+    }
+  }
+
+  const keychainEntries: KeyEntry[] = [];
+  let keychain: KeychainStatus = { usable: true };
+  const probe = await input.keychain();
+  if (probe.ok) {
+    try {
+      for (const [id, { account, value }] of await readProjectKeychain(probe.backend, project.name)) {
+        const provider = findProvider(id);
+        if (!provider) continue;
+        providers.set(provider.id, provider);
+        keychainEntries.push({ provider, variable: provider.envVars[0]!, source: 'keychain', file: null, line: null, account, secret: secretFor(value, provider) });
+      }
+    } catch (error) {
+      keychain = { usable: false, problem: explainKeychainError(error, input.platform) };
+    }
+  } else {
+    keychain = { usable: false, problem: probe.problem };
+  }
+
+  const envEntries: KeyEntry[] = [];
+  for (const provider of providers.values()) {
+    for (const variable of provider.envVars) {
+      const value = env[variable];
+      if (value === undefined) continue;
+      envEntries.push({ provider, variable, source: 'env', file: null, line: null, account: null, secret: secretFor(value, provider) });
+    }
+  }
+
+  return { entries: [...envEntries, ...keychainEntries, ...dotenvEntries], files, keychain, providers: [...providers.values()] };
+}
