@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { run } from '../dist/main.js';
+import { enableCompileCache } from 'node:module';
 
+// Node caches compiled code on disk (under the OS temp folder): later starts skip parsing.
+enableCompileCache?.();
+const { run } = await import('../dist/main.js');
 await run();

@@ -4,11 +4,17 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { isKeywardError, usageError, type KeywardError } from './core/errors.js';
 import { OK, type Outcome } from './core/outcome.js';
 import { parseSeverity, SEVERITIES, type Severity } from './core/severity.js';
-import { scrubKeys } from './providers/scrub.js';
 import { createDeps, readVersion, type Deps } from './deps.js';
 
 /** design.md's exit codes, in one table. */
 const EXIT = { ok: 0, findings: 1, usage: 2, failure: 3, cancelled: 130 } as const;
+
+interface State {
+  outcome: Outcome;
+  deps?: Deps;
+  /** What commander would have printed for a command-line mistake. */
+  parseError?: string;
+}
 
 interface GlobalFlags {
   cwd?: string;
@@ -27,7 +33,7 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** Builds the program; every action loads its command module on demand so `--version` stays fast. */
-function buildProgram(state: { outcome: Outcome; deps?: Deps }): Command {
+function buildProgram(state: State): Command {
   const program = new Command('keyward');
   const depsFor = (cmd: Command): Deps => {
     const g = cmd.optsWithGlobals<GlobalFlags>();
@@ -49,8 +55,10 @@ function buildProgram(state: { outcome: Outcome; deps?: Deps }): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      // Commander prints "error: …" plus a "(Did you mean …?)" line; design.md wants one line.
-      outputError: (str, write) => write(`keyward: ${str.replace(/^error:\s*/, '').replace(/\s*\n\s*\(Did you mean/, ' (did you mean').trim()}\n`),
+      // Printed by main() once the key scrubber is loaded (it is not needed on the fast path).
+      outputError: (str) => {
+        state.parseError = str;
+      },
     });
 
   program
@@ -70,11 +78,30 @@ function buildProgram(state: { outcome: Outcome; deps?: Deps }): Command {
       state.outcome = await doctorCommand(opts, deps);
     });
 
+  program
+    .command('test')
+    .description('live test calls (auth, sync, async) for the configured key, and what a failure means')
+    .option('--provider <id>', 'test this provider only')
+    .option('--model <name>', 'model for the sync and async calls')
+    .option('--base-url <url>', "call this base URL instead of the provider's")
+    .option('--timeout <seconds>', 'per-call timeout in seconds', '15')
+    .option('--json', 'print the keyward.report/v1 JSON document with its calls')
+    .action(async (opts, cmd: Command) => {
+      const deps = depsFor(cmd);
+      const { testCommand } = await import('./commands/test.js');
+      state.outcome = await testCommand(opts, deps);
+    });
+
   return program;
 }
 
+/** Commander says "error: …" plus a "(Did you mean …?)" line; design.md wants one line. */
+function oneLine(commanderMessage: string, scrubKeys: (s: string) => string): string {
+  return `keyward: ${scrubKeys(commanderMessage).replace(/^error:\s*/, '').replace(/\s*\n\s*\(Did you mean/, ' (did you mean').trim()}\n`;
+}
+
 /** Prints an error as one line (message and fix), keys scrubbed; the stack only with --debug. */
-function reportError(error: unknown, debug: boolean, write: (s: string) => void): number {
+function reportError(error: unknown, debug: boolean, scrubKeys: (s: string) => string, write: (s: string) => void): number {
   if (isKeywardError(error)) {
     const e: KeywardError = error;
     write(`keyward: ${scrubKeys(e.message)}${e.fix ? ` Fix: ${scrubKeys(e.fix)}` : ''}\n`);
@@ -89,7 +116,7 @@ function reportError(error: unknown, debug: boolean, write: (s: string) => void)
 
 /** Runs keyward with `argv` (process.argv shape) and returns the exit code of design.md. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const state: { outcome: Outcome; deps?: Deps } = { outcome: OK };
+  const state: State = { outcome: OK };
   const program = buildProgram(state);
   const args = argv.slice(2);
   // Bare `keyward` runs the doctor (the wizard takes over once `keyward setup` exists).
@@ -97,11 +124,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync(effective, { from: 'user' });
   } catch (error) {
+    // Error paths may print text that holds a key (a key pasted as an argument, a library's message).
+    const { scrubKeys } = await import('./providers/scrub.js');
     if (error instanceof CommanderError) {
+      if (state.parseError) process.stderr.write(oneLine(state.parseError, scrubKeys));
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     const debug = state.deps?.debug ?? args.includes('--debug');
-    return reportError(error, debug, (s) => process.stderr.write(s));
+    return reportError(error, debug, scrubKeys, (s) => process.stderr.write(s));
   }
   switch (state.outcome.kind) {
     case 'ok':

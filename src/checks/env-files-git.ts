@@ -2,7 +2,7 @@ import type { Finding } from '../core/finding.js';
 import { makeFinding } from '../core/rules.js';
 import { ignoredPaths, trackedPaths } from '../git/repo.js';
 import { keysInDotenvFiles } from './dotenv-holdings.js';
-import { secretRef } from './secret-ref.js';
+import { aKeyOf, secretRef } from './secret-ref.js';
 import type { Check } from './types.js';
 
 /** `exposure.env-tracked` / `exposure.env-not-ignored`, answered by git itself, never by reading .gitignore. */
@@ -23,7 +23,7 @@ export const envFilesGitCheck: Check = {
         for (const key of keys) {
           findings.push(
             makeFinding('exposure.env-tracked', {
-              title: `${file} is committed to git and holds a ${key.provider.name} key (${key.variable})`,
+              title: `${file} is committed to git and holds ${aKeyOf(key.provider.name)} (${key.variable})`,
               detail: `Anyone with the repository has ${key.secret.redacted} (${key.secret.fingerprint}); removing the file now does not remove it from history.`,
               fix: `Run \`git rm --cached ${file}\` and add \`/${file}\` to .gitignore, then revoke the key at ${key.provider.dashboard.revoke} and create a new one: it is in the history.`,
               location: { file, ...(key.line ? { line: key.line } : {}), commit: null, inHead: true },

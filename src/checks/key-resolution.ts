@@ -2,7 +2,7 @@ import type { Finding } from '../core/finding.js';
 import { makeFinding } from '../core/rules.js';
 import { providerForVariable } from '../providers/index.js';
 import { inspectValue } from './key-value.js';
-import { describeSource, entryLocation, secretRef } from './secret-ref.js';
+import { aKeyOf, describeSource, entryLocation, secretRef } from './secret-ref.js';
 import type { Check, CheckContext } from './types.js';
 
 /** Setting a key by hand, in a sentence: where to create it and where to put it. */
@@ -58,9 +58,9 @@ export const keyResolutionCheck: Check = {
       } else if (problem?.kind === 'wrong-provider') {
         findings.push(
           makeFinding('missing.wrong-provider', {
-            title: `${winner.variable} in ${where} holds a ${problem.other.name} key`,
+            title: `${winner.variable} in ${where} holds ${aKeyOf(problem.other.name)}`,
             detail: `${winner.secret.redacted} has the format of ${problem.other.name} keys; the ${provider.name} API will reject it.`,
-            fix: `Put the ${problem.other.name} key in ${problem.other.envVars[0]} and a ${provider.name} key (${provider.dashboard.keys}) in ${winner.variable}; or, for a gateway, set ${provider.api.baseUrlEnv ?? 'the base URL'} to it.`,
+            fix: `Put the ${problem.other.name} key in ${problem.other.envVars[0]} and ${aKeyOf(provider.name)} (${provider.dashboard.keys}) in ${winner.variable}; or, for a gateway, set ${provider.api.baseUrlEnv ?? 'the base URL'} to it.`,
             ...(location ? { location } : {}),
             secret: secretRef(winner, ctx.resolved),
           }),

@@ -27,3 +27,8 @@ export function entryLocation(entry: KeyEntry): { file: string; line?: number } 
   if (entry.source !== 'dotenv' || !entry.file) return undefined;
   return entry.line ? { file: entry.file, line: entry.line } : { file: entry.file };
 }
+
+/** "an OpenAI key", "a Groq key": the indefinite article for a provider's name. */
+export function aKeyOf(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} key`;
+}

@@ -1,3 +1,4 @@
+import { redact } from '../core/fingerprint.js';
 import { PROVIDERS, redactionPrefix } from './index.js';
 
 let anyKey: RegExp | undefined;
@@ -16,8 +17,5 @@ function anyKeyRegex(): RegExp {
  * for messages keyward did not write itself (a library's error, a stack trace).
  */
 export function scrubKeys(text: string): string {
-  return text.replace(anyKeyRegex(), (key) => {
-    const prefix = redactionPrefix(key);
-    return `${prefix}…${key.slice(-4)}`;
-  });
+  return text.replace(anyKeyRegex(), (key) => redact(key, redactionPrefix(key)));
 }

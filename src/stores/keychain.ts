@@ -20,3 +20,13 @@ export async function readProjectKeychain(
   }
   return found;
 }
+
+/** Stores a key under keytar's entry for the project, then reads it back: a store that did not keep it is an error. */
+export async function storeProjectKey(backend: KeychainBackend, providerId: string, project: string, value: string): Promise<string> {
+  const account = keychainAccount(providerId, project);
+  await backend.setPassword(KEYCHAIN_SERVICE, account, value);
+  if ((await backend.getPassword(KEYCHAIN_SERVICE, account)) !== value) {
+    throw new Error(`the keychain did not keep the entry ${KEYCHAIN_SERVICE} ${account}`);
+  }
+  return account;
+}

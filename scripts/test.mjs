@@ -1,0 +1,28 @@
+// `npm test`: vitest inside a private D-Bus session with a new, unlocked gnome-keyring, so the
+// keychain tests use a real Secret Service and never touch the developer's own keyring. Where the
+// machine has no dbus-run-session or gnome-keyring-daemon (`.ci/run` installs them), the tests run
+// without it: the keychain tests then skip locally and fail in CI.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+const args = ['run', ...process.argv.slice(2)];
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+
+let status;
+if (!process.env.KEYWARD_TEST_SESSION && has('dbus-run-session') && has('gnome-keyring-daemon')) {
+  // An old keyring file with another password stays locked: every run gets a fresh HOME.
+  const home = mkdtempSync(join(tmpdir(), 'keyward-keyring-'));
+  const script = 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"';
+  status = spawnSync('dbus-run-session', ['--', 'sh', '-c', script, 'sh', process.execPath, vitest, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, HOME: home, XDG_DATA_HOME: join(home, '.local/share'), XDG_STATE_HOME: join(home, '.local/state'), KEYWARD_TEST_SESSION: '1' },
+  }).status;
+  rmSync(home, { recursive: true, force: true });
+} else {
+  status = spawnSync(process.execPath, [vitest, ...args], { stdio: 'inherit' }).status;
+}
+process.exit(status ?? 1);
