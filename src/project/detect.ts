@@ -85,12 +85,7 @@ export async function detectProject(root: string, opts: { mode: string; provider
   const name =
     (typeof own?.project === 'string' && own.project) || (typeof pkg?.name === 'string' && pkg.name) || basename(root);
 
-  let names: string[] = [];
-  try {
-    names = await readdir(root);
-  } catch {
-    names = [];
-  }
+  const names = await readdir(root).catch((): string[] => []);
   const { dotenv, examples } = classifyDotenvNames(names, opts.mode);
 
   const reasons = new Map<string, string[]>();
