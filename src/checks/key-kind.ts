@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding.js';
 import { makeFinding } from '../core/rules.js';
 import { identifyKey } from '../providers/index.js';
-import { describeSource, entryLocation, secretRef } from './secret-ref.js';
+import { aKeyOf, describeSource, entryLocation, secretRef } from './secret-ref.js';
 import type { Check } from './types.js';
 
 /** `hygiene.admin-key` / `hygiene.legacy-key`: the key in use grants more than an app needs. */
@@ -15,7 +15,7 @@ export const keyKindCheck: Check = {
       if (kind === 'admin') {
         findings.push(
           makeFinding('hygiene.admin-key', {
-            title: `${winner.variable} in ${describeSource(winner)} is a ${provider.name} admin key`,
+            title: `${winner.variable} in ${describeSource(winner)} is ${aKeyOf(provider.name, 'admin')}`,
             detail: 'An admin key manages the whole organization (keys, members, billing) and cannot make model calls; an app needs a project key.',
             fix: `Create a project (or restricted) key at ${provider.dashboard.keys}, use it here, and keep the admin key out of apps.`,
             ...(location ? { location } : {}),

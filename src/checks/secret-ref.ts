@@ -28,7 +28,7 @@ export function entryLocation(entry: KeyEntry): { file: string; line?: number } 
   return entry.line ? { file: entry.file, line: entry.line } : { file: entry.file };
 }
 
-/** "an OpenAI key", "a Groq key": the indefinite article for a provider's name. */
-export function aKeyOf(name: string): string {
-  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} key`;
+/** "an OpenAI admin key", "a Groq key": the indefinite article before a phrase that starts with a provider's name. */
+export function aKeyOf(name: string, kind = ''): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} ${kind ? `${kind} ` : ''}key`;
 }
