@@ -29,4 +29,8 @@ export default tseslint.config(
     // Tests assert on terminal escape codes and NUL bytes; scripts talk to the console.
     rules: { 'no-console': 'off', 'no-control-regex': 'off' },
   },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
 );
