@@ -92,6 +92,46 @@ function buildProgram(state: State): Command {
       state.outcome = await testCommand(opts, deps);
     });
 
+  program
+    .command('scan')
+    .description('find exposed keys in the working tree, the staged changes or the whole git history')
+    .argument('[path]', 'folder or file to scan (default: the project folder)')
+    .option('--history', 'also scan every blob reachable from any branch, tag, remote or stash')
+    .option('--staged', 'scan only what is staged for the next commit (for a pre-commit hook)')
+    .option('--write-baseline', 'accept the keys found now: write their fingerprints to .keyward-baseline')
+    .addOption(new Option('--fail-on <level>', 'exit 1 for findings at or above this severity').argParser(severityArg).default('high'))
+    .option('--json', 'print the keyward.report/v1 JSON document (exposure findings only)')
+    .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
+    .action(async (path: string | undefined, opts, cmd: Command) => {
+      const deps = depsFor(cmd);
+      const { scanCommand } = await import('./commands/scan.js');
+      state.outcome = await scanCommand(path, opts, deps);
+    });
+
+  program
+    .command('setup')
+    .description('a wizard: paste a key (hidden), test it, store it in the OS keychain or a .env file kept out of git')
+    .option('--provider <id>', 'the provider of the key (default: asked, or the one the project uses)')
+    .addOption(new Option('--store <where>', 'where the key lives').choices(['keychain', 'dotenv']))
+    .option('--env-file <path>', 'the .env file for --store dotenv', '.env')
+    .option('--key-stdin', 'read the key from standard input (keys never go on the command line)')
+    .option('--yes', 'answer yes: store, add the .gitignore line, untrack a committed .env')
+    .option('--skip-test', 'store the key without the test calls')
+    .action(async (opts, cmd: Command) => {
+      const deps = depsFor(cmd);
+      const { setupCommand } = await import('./commands/setup.js');
+      state.outcome = await setupCommand(opts, deps);
+    });
+
+  program
+    .command('home', { hidden: true })
+    .description('bare `keyward`: the wizard in a terminal when no key is configured, else the doctor')
+    .action(async (_opts, cmd: Command) => {
+      const deps = depsFor(cmd);
+      const { homeCommand } = await import('./commands/home.js');
+      state.outcome = await homeCommand(deps);
+    });
+
   return program;
 }
 
@@ -119,8 +159,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const state: State = { outcome: OK };
   const program = buildProgram(state);
   const args = argv.slice(2);
-  // Bare `keyward` runs the doctor (the wizard takes over once `keyward setup` exists).
-  const effective = args.every((a) => a.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(a)) ? [...args, 'doctor'] : args;
+  // Bare `keyward` picks the wizard or the doctor; with only flags (`keyward --json`) it is the doctor.
+  const onlyFlags = args.every((a) => a.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(a));
+  const effective = args.length === 0 ? ['home'] : onlyFlags ? [...args, 'doctor'] : args;
   try {
     await program.parseAsync(effective, { from: 'user' });
   } catch (error) {

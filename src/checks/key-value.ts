@@ -7,15 +7,22 @@ export type ValueProblem =
   | { kind: 'malformed'; what: string; fix: string }
   | { kind: 'wrong-provider'; other: Provider };
 
-/**
- * True when the provider's base URL points somewhere else (a gateway, a local model server):
- * then any token may be right and only the shape problems that break every server count.
- */
-export function usesCustomEndpoint(provider: Provider, env: Env): boolean {
+/** The host the provider's base URL variable points at, when it is not the provider's own. */
+function customHost(provider: Provider, env: Env): string | null {
   const custom = provider.api.baseUrlEnv ? env[provider.api.baseUrlEnv] : undefined;
-  if (!custom || !provider.api.baseURL) return false;
+  if (!custom || !provider.api.baseURL) return null;
   try {
-    return new URL(custom).host !== new URL(provider.api.baseURL).host;
+    const host = new URL(custom).host;
+    return host === new URL(provider.api.baseURL).host ? null : host;
+  } catch {
+    return null;
+  }
+}
+
+/** True when `other` serves the API at `host` (OpenRouter's key in OPENAI_API_KEY with OPENAI_BASE_URL at OpenRouter). */
+function servedBy(other: Provider, host: string): boolean {
+  try {
+    return other.api.baseURL !== null && new URL(other.api.baseURL).host === host;
   } catch {
     return false;
   }
@@ -44,10 +51,11 @@ export function inspectValue(value: string, provider: Provider, env: Env): Value
     return { kind: 'malformed', what: 'the value holds non-ASCII characters', fix: 'Paste the key again from the dashboard; it picked up a character that is not part of a key.' };
   }
   const match: KeyMatch | undefined = identifyKey(value, provider);
-  if (match && match.provider.id !== provider.id && !usesCustomEndpoint(provider, env)) {
+  const host = customHost(provider, env);
+  if (match && match.provider.id !== provider.id && !(host && servedBy(match.provider, host))) {
     return { kind: 'wrong-provider', other: match.provider };
   }
-  if (usesCustomEndpoint(provider, env)) return undefined;
+  if (host) return undefined;
   if (isPlaceholder(value) || (!match && /^(sk|your|key|api|xxx|todo|replace|<)/i.test(value) && value.length < 24)) {
     return { kind: 'malformed', what: 'the value is a placeholder, not a key', fix: `Replace it with a real ${provider.name} key.` };
   }

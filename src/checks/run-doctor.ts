@@ -55,6 +55,7 @@ export async function buildContext(io: DoctorIO, opts: DoctorOptions): Promise<C
   return {
     root: io.root,
     repo,
+    project,
     providers: collected.providers,
     entries: collected.entries,
     resolved: resolveKeys(collected.entries),

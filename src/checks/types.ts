@@ -4,6 +4,7 @@ import type { CallReport } from '../core/report.js';
 import type { GitRunner } from '../git/git.js';
 import type { RepoState } from '../git/repo.js';
 import type { Provider } from '../providers/index.js';
+import type { ProjectInfo } from '../project/detect.js';
 import type { CollectedKeys, KeychainStatus } from '../stores/collect.js';
 import type { KeyEntry, ResolvedKey } from '../stores/types.js';
 
@@ -15,6 +16,7 @@ export interface CheckContext {
   /** Absolute project root. */
   root: string;
   repo: RepoState;
+  project: ProjectInfo;
   /** Providers the project uses (dependencies, .env files, --provider). */
   providers: Provider[];
   /** Every key value found, in resolution order. */

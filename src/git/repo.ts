@@ -48,3 +48,9 @@ export function splitZ(buf: Buffer): string[] {
 export function firstLine(s: string): string {
   return s.trim().split('\n')[0]?.replace(/^fatal:\s*/, '') ?? '';
 }
+
+/** Stops tracking `path` (relative to `cwd`) and keeps the file on disk: `git rm --cached`. */
+export async function untrack(git: GitRunner, cwd: string, path: string): Promise<void> {
+  const r = await git(['rm', '--cached', '--quiet', '--', literalPathspec(path)], { cwd });
+  if (r.code !== 0) throw failure(`git rm --cached ${path} failed: ${firstLine(r.stderr)}`, `Run \`git rm --cached ${path}\` yourself.`);
+}

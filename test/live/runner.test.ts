@@ -44,10 +44,38 @@ describe('runLiveCalls against the fake provider', () => {
     expect(results[2]!.call).toMatchObject({ chunks: 4, concurrent: 3, ttftMs: expect.any(Number) });
   });
 
-  it('invalid key stops after auth', async () => {
-    const results = await runLiveCalls(['auth', 'sync', 'async'], target('invalid-key'), deps);
+  it('a failure the next calls would repeat stops the run; the rest are reported as skipped', async () => {
+    const events: string[] = [];
+    const results = await runLiveCalls(['auth', 'sync', 'async'], target('invalid-key'), deps, ({ name, result }) => {
+      events.push(`${name}:${result === null ? 'start' : result.call.skipped ? 'skipped' : result.call.ok ? 'ok' : 'failed'}`);
+    });
+    expect(events).toEqual(['auth:start', 'auth:failed', 'sync:skipped', 'async:skipped']);
     expect(results[0]!.call).toMatchObject({ ok: false, status: 401, rule: 'permission.invalid-key' });
-    expect(results[1]!.call.skipped).toBe(true);
-    console.log(JSON.stringify(results[0]!.finding, null, 2));
+    expect(results.filter((r) => r.finding)).toHaveLength(1);
+  });
+
+  it('reports a rule once when several calls hit it', async () => {
+    const results = await runLiveCalls(['auth', 'sync', 'async'], target('server-error'), deps);
+    expect(results.map((r) => r.call.rule)).toEqual(['permission.server', 'permission.server', 'permission.server']);
+    expect(results.filter((r) => r.finding)).toHaveLength(1);
+  });
+
+  it('sends the organization and project headers it is given, and no others', async () => {
+    const before = fake.requests.length;
+    await runLiveCalls(['auth'], target('ok', { organization: { variable: 'OPENAI_ORG_ID', value: 'org-1' } }), deps);
+    await runLiveCalls(['auth'], target('ok'), deps);
+    expect(fake.requests.slice(before).map((r) => [r.organization, r.project])).toEqual([['org-1', null], [null, null]]);
+  });
+
+  it('no answer within the timeout is a timeout', async () => {
+    const results = await runLiveCalls(['auth'], target('slow', { timeoutMs: 200 }), deps);
+    expect(results[0]!.call).toMatchObject({ status: null, rule: 'permission.timeout' });
+    expect(results[0]!.finding!.title).toMatch(/^No answer from/);
+  });
+
+  it('a stream that starts and then stalls is a timeout of the stream', async () => {
+    const results = await runLiveCalls(['async'], target('stall-stream', { timeoutMs: 300 }), deps);
+    expect(results[0]!.call).toMatchObject({ rule: 'permission.timeout' });
+    expect(results[0]!.finding!.title).toMatch(/^The stream did not finish/);
   });
 });

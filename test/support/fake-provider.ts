@@ -36,6 +36,7 @@ export type Scenario =
   | 'deactivated'
   | 'no-organization'
   | 'mid-stream'
+  | 'stall-stream'
   | 'slow'
   | 'drop'
   | 'gemini-invalid'
@@ -270,6 +271,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...common, ...limits });
     res.write(chunk('chatcmpl-fake2', { role: 'assistant', content: '' }, null));
     res.write(chunk('chatcmpl-fake2', { content: 'O' }, null));
+    // Headers and a first chunk, then silence: only a deadline on the whole stream ends it.
+    if (scenario === 'stall-stream') return;
     if (scenario === 'mid-stream') {
       res.end(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } })}\n\n`);
       return;

@@ -102,3 +102,9 @@ describe('inspectValue', () => {
     expect(inspectValue('ollama', openai, { OPENAI_BASE_URL: 'http://localhost:11434/v1' })).toBeUndefined();
   });
 });
+
+describe('inspectValue behind a custom base URL', () => {
+  it('still flags a known provider\'s key that the endpoint does not serve', () => {
+    expect(inspectValue(fakeKey('anthropic', 'gw2'), openai, { OPENAI_BASE_URL: 'http://localhost:4000/v1' })?.kind).toBe('wrong-provider');
+  });
+});

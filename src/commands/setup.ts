@@ -1,0 +1,67 @@
+import { createLiveDeps, liveTargetFor } from '../checks/live-calls.js';
+import { usageError } from '../core/errors.js';
+import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
+import { runLiveCalls } from '../live/runner.js';
+import { callText, doneText, noteText, surveyText } from '../report/setup-text.js';
+import { runSetup, type SetupFlags } from '../setup/flow.js';
+import type { KeyTester, SetupView } from '../setup/types.js';
+import type { Deps } from '../deps.js';
+
+/** The wizard's screens as plain text, for pipes and NO_COLOR. */
+function plainView(deps: Deps): SetupView {
+  const write = (s: string) => deps.stdout.write(s);
+  return {
+    survey: (s) => write(surveyText(s)),
+    note: (level, text) => write(noteText(level, text)),
+    done: (changes, advice) => write(doneText(changes, advice)),
+    async testCalls(provider, key, baseURL, run) {
+      write(`Testing ${key.redacted} against ${baseURL}\n`);
+      const results = await run(() => undefined);
+      for (const r of results) write(callText(r.call));
+      for (const r of results) if (r.finding) write(`  ✖ ${r.finding.title}\n      fix: ${r.finding.fix}\n`);
+      return results;
+    },
+  };
+}
+
+/** The sync and async calls of the live-call runner, with the timeout and proxy of the environment. */
+function liveTester(deps: Deps): KeyTester {
+  const overrides = { timeoutMs: 20_000 };
+  return {
+    endpoint: (provider) => liveTargetFor(provider, null, deps.env, overrides)?.baseURL ?? null,
+    async run(provider, key, onCall) {
+      const target = liveTargetFor(provider, null, deps.env, overrides)!;
+      const liveDeps = createLiveDeps(deps.env, deps.now);
+      try {
+        return await runLiveCalls(['sync', 'async'], { ...target, key, origin: { variable: provider.envVars[0]!, source: 'env', file: null, shadows: [] } }, liveDeps, ({ result }) => {
+          if (result) onCall(result.call);
+        });
+      } finally {
+        await liveDeps.transport.close();
+      }
+    },
+  };
+}
+
+/** Reads a key piped to standard input (`--key-stdin`), which never shows in `ps` or shell history. */
+async function readStdin(deps: Deps): Promise<string> {
+  if (deps.stdin.isTTY) throw usageError('--key-stdin reads a piped key, but standard input is a terminal', 'Pipe it in: `pbpaste | keyward setup --key-stdin …`, or leave out --key-stdin to paste it at a hidden prompt.');
+  const chunks: Buffer[] = [];
+  for await (const chunk of deps.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `keyward setup`: the wizard, or its non-interactive form with --provider, --store, --key-stdin and --yes. */
+export async function setupCommand(flags: SetupFlags, deps: Deps): Promise<Outcome> {
+  if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError(`--store ${String(flags.store)}: expected keychain or dotenv`);
+  const interactive = deps.terminal.interactive;
+  const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
+  const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
+  const io = { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version };
+  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readStdin(deps) });
+  if (!result.stored) {
+    deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
+    return FINDINGS;
+  }
+  return OK;
+}

@@ -1,0 +1,40 @@
+import type { CallReport } from '../core/report.js';
+import type { LoadAdvice, SetupChange, Survey } from '../setup/types.js';
+import { formatKey } from './present.js';
+
+/** Step 1 as plain lines: the folder, git, providers in use, keys already there, the keychain. */
+export function surveyText(s: Survey): string {
+  const lines = [
+    `keyward setup: ${s.root} (project "${s.project}"${s.git === 'repo' ? ', git repository' : s.git === 'none' ? ', not a git repository' : ', git cannot read the repository'})`,
+    s.used.length ? `  Uses: ${s.used.map((u) => `${u.provider} (${u.reasons.join(', ')})`).join('; ')}` : '  Uses: no LLM provider found yet',
+    ...(s.keys.length ? s.keys.map((k) => `  Key: ${formatKey(k)}`) : ['  Keys: none configured']),
+    s.keychain.usable ? '  OS keychain: available' : `  OS keychain: unavailable (${s.keychain.problem.reason})`,
+  ];
+  return `${lines.join('\n')}\n\n`;
+}
+
+const NOTE_MARK = { info: '●', ok: '✓', warn: '▲', error: '✖' } as const;
+
+/** One message about the key or a choice. */
+export function noteText(level: keyof typeof NOTE_MARK, text: string): string {
+  return `${NOTE_MARK[level]} ${text}\n`;
+}
+
+/** A finished test call, as one line. */
+export function callText(call: CallReport): string {
+  const mark = call.skipped ? '-' : call.ok ? '✓' : '✗';
+  const detail = call.skipped ? 'not run: an earlier call failed' : [call.status ?? 'no answer', `${call.latencyMs}ms`, call.model, call.rule].filter(Boolean).join('  ');
+  return `  ${mark} ${call.name.padEnd(5)} ${call.request}  ${detail}\n`;
+}
+
+/** Steps 4 to 6: what changed, and the lines that make the app read the key. */
+export function doneText(changes: SetupChange[], advice: LoadAdvice): string {
+  const out = ['', 'Done:'];
+  for (const c of changes) {
+    out.push(`  ✓ ${c.what}`);
+    if (c.warning) out.push(`    ▲ ${c.warning}`);
+  }
+  out.push('', `How your app gets ${advice.variable}:`);
+  for (const l of advice.lines) out.push(`  ${l.label}:`, `    ${l.code}`);
+  return `${out.join('\n')}\n`;
+}

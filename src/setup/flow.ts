@@ -1,0 +1,280 @@
+import { lstat, readFile, realpath } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { buildContext, keysReport, type DoctorIO } from '../checks/run-doctor.js';
+import { inspectValue } from '../checks/key-value.js';
+import { aKeyOf } from '../checks/secret-ref.js';
+import type { Env } from '../core/io.js';
+import { cancelled, failure, needsAnswer, usageError } from '../core/errors.js';
+import { Secret } from '../core/secret.js';
+import { ignoredPaths, trackedPaths, untrack } from '../git/repo.js';
+import { findProvider, identifyKey, PROVIDER_IDS, PROVIDERS, type Provider } from '../providers/index.js';
+import type { Choice, Prompter } from '../prompts/types.js';
+import { writeFileAtomic } from '../stores/atomic-write.js';
+import { secretFor } from '../stores/collect.js';
+import { appendLine, assignsVariable, setDotenvValue } from '../stores/dotenv-edit.js';
+import { storeProjectKey } from '../stores/keychain.js';
+import type { KeyTester, LoadAdvice, SetupChange, SetupView, Survey } from './types.js';
+
+export interface SetupFlags {
+  provider?: string;
+  store?: 'keychain' | 'dotenv';
+  envFile?: string;
+  keyStdin?: boolean;
+  yes?: boolean;
+  skipTest?: boolean;
+}
+
+export interface SetupPorts {
+  /** null without a terminal: then every answer must come from a flag. */
+  prompter: Prompter | null;
+  view: SetupView;
+  test: KeyTester;
+  readStdin: () => Promise<string>;
+}
+
+export type SetupResult = { stored: true; provider: string; store: 'keychain' | 'dotenv' } | { stored: false; reason: 'test-failed' };
+
+/** Why a pasted value cannot be a key of `provider`; null when it can. Shown under the masked prompt. */
+export function keyProblem(value: string, provider: Provider, env: Env): string | null {
+  if (value.trim() === '') return 'Paste the key (the prompt hides it).';
+  const problem = inspectValue(value.trim(), provider, env);
+  if (!problem || problem.kind === 'empty') return null;
+  if (problem.kind === 'wrong-provider') return `That is ${aKeyOf(problem.other.name)}, not ${aKeyOf(provider.name)}. Choose ${problem.other.name} as the provider, or paste ${provider.name}'s key.`;
+  if (problem.what.startsWith('the value does not have the shape')) return null;
+  return `${problem.what.replace(/^the value/, 'It')}. ${problem.fix}`;
+}
+
+/** The provider to offer first: one the project uses that has no key yet, else one it uses, else OpenAI. */
+export function defaultProvider(survey: Survey): string {
+  const withKey = new Set(survey.keys.map((k) => k.provider));
+  return survey.used.find((u) => !withKey.has(u.provider))?.provider ?? survey.used[0]?.provider ?? 'openai';
+}
+
+/** Step 6: the lines that make the app read the key; nothing is written into the user's code. */
+export function loadAdvice(store: 'keychain' | 'dotenv', variable: string, file: string | null): LoadAdvice {
+  if (store === 'keychain') {
+    return {
+      store,
+      variable,
+      file,
+      lines: [
+        { label: 'Run any command with the key in its environment', code: 'keyward run -- npm start' },
+        { label: 'Python', code: 'keyward run -- python app.py' },
+      ],
+    };
+  }
+  const f = file ?? '.env';
+  return {
+    store,
+    variable,
+    file,
+    lines: [
+      { label: 'Node (dotenv)', code: f === '.env' ? "import 'dotenv/config';" : `import { config } from 'dotenv'; config({ path: '${f}' });` },
+      { label: 'Node 22+ without a dependency', code: `node --env-file=${f} app.js` },
+      { label: 'Python (python-dotenv)', code: f === '.env' ? 'from dotenv import load_dotenv; load_dotenv()' : `from dotenv import load_dotenv; load_dotenv("${f}")` },
+    ],
+  };
+}
+
+/** Asks, or without a terminal fails with exit 2 naming the flag that gives the answer (`flagHelp`: "--flag: how"). */
+async function ask<T>(prompter: Prompter | null, flagHelp: string, question: (p: Prompter) => Promise<T>): Promise<T> {
+  if (!prompter) {
+    const [flag, ...how] = flagHelp.split(':');
+    throw needsAnswer(`an answer is needed and there is no terminal to ask: ${flag} is missing.`, how.join(':').trim());
+  }
+  return question(prompter);
+}
+
+/** Reads the existing .env text, refusing what is not a text file (the wizard must not clobber it). */
+async function readExisting(path: string, rel: string): Promise<string> {
+  const st = await lstat(path).catch(() => null);
+  if (!st) return '';
+  const target = st.isSymbolicLink() ? await realpath(path).catch(() => null) : path;
+  if (target === null) throw failure(`${rel} is a link to a file that does not exist`, `Remove the link or point --env-file at another file.`);
+  const buf = await readFile(target).catch((e: NodeJS.ErrnoException) => {
+    throw failure(`${rel} cannot be read (${e.code === 'EISDIR' ? 'it is a folder' : e.code})`, 'Point --env-file at a file.');
+  });
+  if (buf.includes(0)) throw failure(`${rel} holds binary data, not KEY=value lines`, 'Point --env-file at a text .env file.');
+  return buf.toString('utf8');
+}
+
+/**
+ * The wizard: survey, provider, key (masked, checked as entered), store, test calls, write, git
+ * hygiene, how to load. Nothing is written before the person (or `--yes`) agreed, so Ctrl-C at any
+ * step leaves every file and keychain entry as it was. A key that fails its test is not stored
+ * unless the person chooses to keep it.
+ */
+export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPorts): Promise<SetupResult> {
+  const { prompter, view } = ports;
+  const ctx = await buildContext(io, { providerIds: flags.provider ? [flags.provider] : [], live: 'off', history: false, failOn: 'high', timeoutMs: 0 });
+  const info = ctx.project;
+  const survey: Survey = {
+    root: io.root,
+    project: info.name,
+    git: ctx.repo.kind,
+    used: info.used.map((u) => ({ provider: u.provider.id, reasons: u.reasons })),
+    keys: keysReport(ctx.resolved),
+    keychain: ctx.keychain,
+  };
+  view.survey(survey);
+
+  // Step 2: the provider.
+  let provider: Provider;
+  if (flags.provider) {
+    const p = findProvider(flags.provider);
+    if (!p) throw usageError(`unknown provider "${flags.provider}"`, `Use one of: ${PROVIDER_IDS.join(', ')}.`);
+    provider = p;
+  } else {
+    const choices: Array<Choice<string>> = PROVIDERS.map((p) => ({ value: p.id, name: p.name, description: p.envVars[0]! }));
+    const id = await ask(prompter, '--provider: Pass --provider ID (openai, anthropic, …).', (p) => p.select('Which provider is this key for?', choices, defaultProvider(survey)));
+    provider = findProvider(id)!;
+  }
+  const variable = provider.envVars[0]!;
+
+  // Step 4 comes before the key so the key is asked for last and held the shortest time.
+  const keychainProblem = ctx.keychain.usable ? null : ctx.keychain.problem;
+  let store = flags.store;
+  if (store === 'keychain' && keychainProblem) {
+    throw failure(`the OS keychain cannot be used here: ${keychainProblem.reason}`, `${keychainProblem.fix} Or pass --store dotenv.`);
+  }
+  if (!store) {
+    if (keychainProblem) view.note('warn', `The OS keychain cannot be used here: ${keychainProblem.reason}. ${keychainProblem.fix}`);
+    store = await ask(prompter, '--store: Pass --store keychain or --store dotenv.', (p) =>
+      p.select<'keychain' | 'dotenv'>(
+        'Where should the key live?',
+        [
+          { value: 'keychain', name: 'OS keychain (recommended)', description: 'Never in a file; apps get it through `keyward run` or `keyward/config`.', ...(keychainProblem ? { disabled: `unavailable: ${keychainProblem.reason}` } : {}) },
+          { value: 'dotenv', name: `${flags.envFile ?? '.env'} file`, description: 'A file in the project, kept out of git and readable only by you.' },
+        ],
+        keychainProblem ? 'dotenv' : 'keychain',
+      ),
+    );
+  }
+  const envFile = flags.envFile ?? '.env';
+  const envPath = resolve(io.root, envFile);
+  const envRel = relative(io.root, envPath) || envFile;
+  if (store === 'dotenv') await readExisting(envPath, envRel);
+
+  // Step 3 and 5: the key, then its test calls; another key on failure.
+  let key: Secret;
+  for (;;) {
+    let value: string;
+    if (flags.keyStdin) {
+      value = (await ports.readStdin()).replace(/\r?\n$/, '');
+      const problem = keyProblem(value, provider, io.env);
+      if (problem) throw usageError(`the key on standard input is not usable: ${problem}`);
+    } else {
+      value = await ask(prompter, '--key-stdin: Pipe the key in with --key-stdin (never as an argument).', (p) =>
+        p.secret(`Paste your ${provider.name} key (${variable}); it stays hidden`, (v) => keyProblem(v, provider, io.env)),
+      );
+    }
+    value = value.trim();
+    key = secretFor(value, provider);
+    const kind = identifyKey(value, provider)?.format.kind;
+    if (!identifyKey(value, provider)) {
+      view.note('warn', `This does not look like ${aKeyOf(provider.name)} (${key.redacted}); keys are created at ${provider.dashboard.keys}.`);
+      if (!flags.yes && !(await ask(prompter, '--yes: Pass --yes to use a key keyward does not recognise.', (p) => p.confirm('Use it anyway?', false)))) continue;
+    }
+    if (kind === 'admin') {
+      view.note('warn', `${key.redacted} is an admin key: it manages the whole organization (members, keys, billing) and cannot make model calls. An app needs only a project key, ideally restricted to the models it uses; create one at ${provider.dashboard.keys}.`);
+      if (!flags.yes && !(await ask(prompter, '--yes: Pass --yes to store an admin key anyway.', (p) => p.confirm('Store this admin key anyway?', false)))) {
+        if (flags.keyStdin || !prompter) throw cancelled('Not stored: an admin key needs an explicit yes.');
+        continue;
+      }
+    } else if (kind === 'legacy') {
+      view.note('warn', `${key.redacted} is a legacy user key: it reaches every project of the account. A project key at ${provider.dashboard.keys} limits the damage if it leaks.`);
+    }
+
+    if (flags.skipTest) break;
+    const baseURL = ports.test.endpoint(provider);
+    if (!baseURL) {
+      view.note('info', `${provider.name} has no API keyward can call; the key was not tested.`);
+      break;
+    }
+    const tested = key;
+    const results = await view.testCalls(provider, tested, baseURL, (onCall) => ports.test.run(provider, tested, onCall));
+    const failed = results.filter((r) => !r.call.ok && !r.call.skipped);
+    if (failed.length === 0) {
+      view.note('ok', 'The key works: a completion and a streamed completion both answered.');
+      break;
+    }
+    const networkOnly = failed.every((r) => /^permission\.(network|timeout|server)$/.test(r.call.rule ?? ''));
+    if (!prompter) {
+      if (flags.yes && networkOnly) {
+        view.note('warn', 'The provider could not be reached; storing the key untested because of --yes.');
+        break;
+      }
+      return { stored: false, reason: 'test-failed' };
+    }
+    const next = await prompter.select<'retry' | 'keep' | 'cancel'>(
+      'The key did not pass its test. What now?',
+      [
+        { value: 'retry', name: 'Enter another key' },
+        { value: 'keep', name: 'Store it anyway', description: networkOnly ? 'The provider could not be reached; the key itself may be fine.' : 'Only if you know why the call failed.' },
+        { value: 'cancel', name: 'Cancel (nothing is stored)' },
+      ],
+      networkOnly ? 'keep' : 'retry',
+    );
+    if (next === 'keep') break;
+    if (next === 'cancel') throw cancelled();
+  }
+
+  // Consent, then every write.
+  const where = store === 'keychain' ? `the OS keychain (service keyward, account ${provider.id}/${survey.project})` : `${envRel} (mode 0600)`;
+  if (!flags.yes) {
+    const ok = await ask(prompter, '--yes: Pass --yes to store the key without a question.', (p) => p.confirm(`Store ${key.redacted} in ${where}?`, true));
+    if (!ok) throw cancelled();
+  }
+  const changes: SetupChange[] = [];
+  if (store === 'keychain') {
+    const probe = await io.keychain();
+    if (!probe.ok) throw failure(`the OS keychain cannot be used here: ${probe.problem.reason}`, `${probe.problem.fix} Or pass --store dotenv.`);
+    const account = await storeProjectKey(probe.backend, provider.id, survey.project, key.reveal()).catch((e: unknown) => {
+      throw failure(`the keychain did not store the key: ${e instanceof Error ? e.message : String(e)}`, 'Run `keyward doctor` to see why, or pass --store dotenv.');
+    });
+    changes.push({ what: `Stored ${key.redacted} (${key.fingerprint}) in the OS keychain as keyward/${account}.` });
+  } else {
+    const before = await readExisting(envPath, envRel);
+    await writeFileAtomic(envPath, setDotenvValue(before, variable, key.reveal()), 0o600);
+    changes.push({ what: `${before ? 'Updated' : 'Created'} ${envRel}: ${variable}=${key.redacted} (mode 0600; every other line kept).` });
+    changes.push(...(await dotenvHygiene(io, ctx.repo.kind === 'repo', envRel, variable, flags, prompter)));
+  }
+  view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null));
+  return { stored: true, provider: provider.id, store };
+}
+
+/** After writing a .env: keep it out of git, stop tracking a committed one, and name the variable in .env.example. */
+async function dotenvHygiene(io: DoctorIO, inRepo: boolean, envRel: string, variable: string, flags: SetupFlags, prompter: Prompter | null): Promise<SetupChange[]> {
+  const changes: SetupChange[] = [];
+  const consent = async (question: string): Promise<boolean> => flags.yes || (prompter ? prompter.confirm(question, true) : false);
+  if (inRepo) {
+    if ((await trackedPaths(io.git, io.root, [envRel])).has(envRel)) {
+      const warning = `${envRel} was committed: every key ever in it is in the history. Revoke those keys at the provider and create new ones.`;
+      if (await consent(`${envRel} is tracked by git. Stop tracking it (git rm --cached; the file stays)?`)) {
+        await untrack(io.git, io.root, envRel);
+        changes.push({ what: `Stopped tracking ${envRel} (git rm --cached); commit that change.`, warning });
+      } else {
+        changes.push({ what: `${envRel} is still tracked by git: run \`git rm --cached ${envRel}\`.`, warning });
+      }
+    }
+    if (!(await ignoredPaths(io.git, io.root, [envRel])).has(envRel)) {
+      const line = `/${envRel.split('\\').join('/')}`;
+      if (await consent(`git does not ignore ${envRel}. Add "${line}" to .gitignore?`)) {
+        const gitignore = join(io.root, '.gitignore');
+        const target = await realpath(gitignore).catch(() => gitignore);
+        const text = await readFile(target, 'utf8').catch(() => '');
+        await writeFileAtomic(target, appendLine(text, line), 0o644);
+        changes.push({ what: `Added "${line}" to .gitignore.` });
+      } else {
+        changes.push({ what: `git does not ignore ${envRel}: add "${line}" to .gitignore.`, warning: `A \`git add .\` would commit the key.` });
+      }
+    }
+  }
+  const example = join(io.root, '.env.example');
+  const exampleText = await readFile(example, 'utf8').catch(() => null);
+  if (exampleText === null || !assignsVariable(exampleText, variable)) {
+    await writeFileAtomic(example, appendLine(exampleText ?? '', `${variable}=`), 0o644);
+    changes.push({ what: `${exampleText === null ? 'Created' : 'Updated'} .env.example with ${variable}= (no value), for the next person.` });
+  }
+  return changes;
+}

@@ -1,0 +1,47 @@
+import type { Finding } from '../core/finding.js';
+import type { CallReport, ResolvedKeyReport } from '../core/report.js';
+import type { Secret } from '../core/secret.js';
+import type { Provider } from '../providers/index.js';
+import type { KeychainProblem } from '../stores/keychain-backend.js';
+
+/** Step 1: what is here. */
+export interface Survey {
+  root: string;
+  project: string;
+  git: 'repo' | 'none' | 'broken';
+  used: Array<{ provider: string; reasons: string[] }>;
+  keys: ResolvedKeyReport[];
+  keychain: { usable: true } | { usable: false; problem: KeychainProblem };
+}
+
+/** What the wizard changed, for the last screen. */
+export interface SetupChange {
+  what: string;
+  /** A warning that goes with it (a committed key must be rotated). */
+  warning?: string;
+}
+
+/** Step 6: how the app gets the key. */
+export interface LoadAdvice {
+  store: 'keychain' | 'dotenv';
+  variable: string;
+  file: string | null;
+  lines: Array<{ label: string; code: string }>;
+}
+
+/** What the wizard shows; the Ink and the plain-text views both implement it. */
+export interface SetupView {
+  survey(s: Survey): void;
+  /** A message about the key or a choice: `warn` explains a risk, `error` a refusal. */
+  note(level: 'info' | 'ok' | 'warn' | 'error', text: string): void;
+  /** Runs the test calls with progress on screen; the view is gone from stdin before any prompt. */
+  testCalls(provider: Provider, key: Secret, baseURL: string, run: (onCall: (call: CallReport) => void) => Promise<Array<{ call: CallReport; finding: Finding | null }>>): Promise<Array<{ call: CallReport; finding: Finding | null }>>;
+  done(changes: SetupChange[], advice: LoadAdvice): void;
+}
+
+/** Runs the sync and async test calls for a key. */
+export interface KeyTester {
+  /** The base URL the calls go to; null when the provider has no API keyward can call (Replicate, Azure without an endpoint). */
+  endpoint(provider: Provider): string | null;
+  run(provider: Provider, key: Secret, onCall: (call: CallReport) => void): Promise<Array<{ call: CallReport; finding: Finding | null }>>;
+}

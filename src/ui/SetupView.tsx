@@ -1,0 +1,122 @@
+import { Box, renderToString, Text } from 'ink';
+import type { ReactNode } from 'react';
+import type { Finding } from '../core/finding.js';
+import type { OutStream } from '../core/io.js';
+import type { CallReport } from '../core/report.js';
+import type { Secret } from '../core/secret.js';
+import type { Provider } from '../providers/index.js';
+import { formatKey } from '../report/present.js';
+import type { LoadAdvice, SetupChange, SetupView, Survey } from '../setup/types.js';
+import { openScreen } from './screen.js';
+import { TestCallsView, type CallRow, type TargetRow } from './TestCallsView.js';
+
+/** Step 1: what is here. */
+export function SurveyView({ survey }: { survey: Survey }) {
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Text>
+        <Text bold color="cyan">keyward setup</Text> <Text dimColor>{survey.root}</Text>
+      </Text>
+      <Text>
+        {'  '}Project <Text bold>{survey.project}</Text>
+        {survey.git === 'repo' ? ', git repository' : survey.git === 'none' ? ', not a git repository' : ', git cannot read the repository'}
+      </Text>
+      <Text>
+        {'  '}Uses: {survey.used.length ? survey.used.map((u) => `${u.provider} (${u.reasons.join(', ')})`).join('; ') : 'no LLM provider found yet'}
+      </Text>
+      {survey.keys.length ? survey.keys.map((k) => <Text key={k.provider}>{'  '}Key: {formatKey(k)}</Text>) : <Text>{'  '}Keys: none configured</Text>}
+      <Text>
+        {'  '}OS keychain:{' '}
+        {survey.keychain.usable ? <Text color="green">available</Text> : <Text color="yellow">unavailable ({survey.keychain.problem.reason})</Text>}
+      </Text>
+    </Box>
+  );
+}
+
+const NOTE = { info: ['●', 'blue'], ok: ['✓', 'green'], warn: ['▲', 'yellow'], error: ['✖', 'red'] } as const;
+
+/** A message about the key or a choice. */
+export function NoteView({ level, text }: { level: keyof typeof NOTE; text: string }) {
+  const [mark, color] = NOTE[level];
+  return (
+    <Text>
+      <Text color={color}>{mark}</Text> {text}
+    </Text>
+  );
+}
+
+/** Steps 4 to 6: what changed and how the app gets the key. */
+export function DoneView({ changes, advice }: { changes: SetupChange[]; advice: LoadAdvice }) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>Done:</Text>
+      {changes.map((c, i) => (
+        <Box key={i} flexDirection="column">
+          <Text>
+            {'  '}
+            <Text color="green">✓</Text> {c.what}
+          </Text>
+          {c.warning ? (
+            <Text>
+              {'    '}
+              <Text color="yellow">▲ {c.warning}</Text>
+            </Text>
+          ) : null}
+        </Box>
+      ))}
+      <Box marginTop={1}>
+        <Text bold>How your app gets {advice.variable}:</Text>
+      </Box>
+      {advice.lines.map((l) => (
+        <Box key={l.label} flexDirection="column">
+          <Text>{'  '}{l.label}:</Text>
+          <Text color="cyan">{'    '}{l.code}</Text>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+function callRow(call: CallReport | null, name: string, request: string, running: boolean): CallRow {
+  if (!call) return { name, request, state: running ? 'running' : 'waiting', summary: '' };
+  const summary = call.skipped ? 'not run: an earlier call failed' : [call.request, call.status ?? 'no answer', `${call.latencyMs}ms`, call.model, call.rule].filter(Boolean).join('  ');
+  return { name, request, state: call.skipped ? 'skipped' : call.ok ? 'ok' : 'failed', summary };
+}
+
+/** The wizard's screens drawn with Ink: static blocks between prompts, a live view only while calls run. */
+export function createInkSetupView(stdout: OutStream): SetupView {
+  const columns = stdout.columns ?? 80;
+  const print = (node: ReactNode) => stdout.write(`${renderToString(node, { columns })}\n`);
+  return {
+    survey: (survey) => print(<SurveyView survey={survey} />),
+    note: (level, text) => print(<NoteView level={level} text={text} />),
+    done: (changes, advice) => print(<DoneView changes={changes} advice={advice} />),
+    async testCalls(provider: Provider, key: Secret, baseURL: string, run) {
+      const names = [
+        { name: 'sync', request: 'POST /chat/completions' },
+        { name: 'async', request: 'POST /chat/completions stream' },
+      ];
+      const done: Array<CallReport | null> = names.map(() => null);
+      const view = (findings: Finding[]) => {
+        const running = done.findIndex((c) => c === null);
+        const target: TargetRow = {
+          provider: provider.id,
+          key: key.redacted,
+          baseURL,
+          calls: names.map((n, i) => callRow(done[i] ?? null, n.name, n.request, i === running)),
+        };
+        return <TestCallsView targets={[target]} findings={findings} summary={null} />;
+      };
+      const screen = openScreen(stdout, view([]));
+      const results = await run((call) => {
+        const i = names.findIndex((n) => n.name === call.name);
+        if (i >= 0) done[i] = call;
+        screen.show(view([]));
+      });
+      results.forEach((r, i) => (done[i] = r.call));
+      // Unmounted before the next prompt: Ink and the prompt never read stdin at the same time.
+      await screen.finish(view(results.flatMap((r) => (r.finding ? [r.finding] : []))));
+      return results;
+    },
+  };
+}

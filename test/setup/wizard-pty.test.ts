@@ -1,0 +1,180 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { KEY, startPty, type PtySession } from '../support/pty.js';
+import { makeProject, type TestProject } from '../support/repo.js';
+
+// The wizard end to end: the built bin in a real pseudo-terminal, real keystrokes, a real git
+// repository, the fake provider server for the test calls and, where the session has one, the
+// real keychain read back with secret-tool.
+const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
+let fake: FakeProvider;
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+function app(name: string): TestProject {
+  const p = makeProject({ name });
+  p.write('package.json', JSON.stringify({ name, dependencies: { openai: '^7.0.0' } }, null, 2));
+  p.commit('init');
+  return p;
+}
+
+function wizard(p: TestProject, extra: Record<string, string | undefined> = {}): PtySession {
+  return startPty(['setup'], { cwd: p.dir, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined, ...extra } });
+}
+
+function secretToolLookup(account: string): string | null {
+  try {
+    return execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', account], { encoding: 'utf8' });
+  } catch {
+    return null;
+  }
+}
+
+describe('keyward setup in a terminal', () => {
+  it('stores a pasted key in .env: masked prompt, test calls, .gitignore line, .env.example, how to load', async () => {
+    const p = app('pty-dotenv-app');
+    const key = fake.key('ok');
+    const s = wizard(p);
+    await s.waitFor('Which provider is this key for?');
+    expect(s.screen()).toContain('pty-dotenv-app');
+    s.write(KEY.enter);
+    await s.waitFor('Where should the key live?');
+    if (hasKeychain) s.write(KEY.down);
+    s.write(KEY.enter);
+    await s.waitFor('Paste your OpenAI key');
+    s.write(key);
+    s.write(KEY.enter);
+    await s.waitFor(/The key works/);
+    await s.waitFor(/Store sk-proj-….{4} in \.env \(mode 0600\)\?/);
+    s.write(KEY.enter);
+    await s.waitFor('Add "/.env" to .gitignore?');
+    s.write(KEY.enter);
+    await s.waitFor('How your app gets OPENAI_API_KEY');
+    const { code } = await s.exit;
+    expect(code).toBe(0);
+    const screen = s.screen();
+    expect(screen).toMatch(/✓ sync +POST \/chat\/completions/);
+    expect(screen).toMatch(/✓ async +POST \/chat\/completions stream/);
+    expect(screen).toContain("import 'dotenv/config';");
+    expect(screen).toContain('from dotenv import load_dotenv; load_dotenv()');
+    expect(s.raw()).not.toContain(key);
+    expect(s.raw()).not.toContain(key.slice(8, 40));
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);
+    expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(p.dir, '.gitignore'), 'utf8')).toBe('/.env\n');
+    expect(readFileSync(join(p.dir, '.env.example'), 'utf8')).toBe('OPENAI_API_KEY=\n');
+    expect(p.git('check-ignore', '.env').trim()).toBe('.env');
+  });
+
+  it.skipIf(!hasKeychain)('stores the key in the OS keychain, readable with secret-tool, and says how to run the app', async () => {
+    const p = app('pty-keychain-app');
+    const key = fake.key('ok');
+    const s = wizard(p);
+    await s.waitFor('Which provider is this key for?');
+    s.write(KEY.enter);
+    await s.waitFor('Where should the key live?');
+    s.write(KEY.enter);
+    await s.waitFor('Paste your OpenAI key');
+    s.write(`${key}${KEY.enter}`);
+    await s.waitFor(/Store sk-proj-….{4} in the OS keychain/);
+    s.write(KEY.enter);
+    await s.waitFor('keyward run -- npm start');
+    expect((await s.exit).code).toBe(0);
+    expect(secretToolLookup('openai/pty-keychain-app')).toBe(key);
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+    expect(s.raw()).not.toContain(key.slice(8, 40));
+    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/pty-keychain-app']);
+  });
+
+  it('explains a failing key and lets the person enter another one', async () => {
+    const p = app('pty-retry-app');
+    const bad = fake.key('invalid-key');
+    const good = fake.key('ok');
+    const s = wizard(p);
+    await s.waitFor('Which provider is this key for?');
+    s.write(KEY.enter);
+    await s.waitFor('Where should the key live?');
+    if (hasKeychain) s.write(KEY.down);
+    s.write(KEY.enter);
+    await s.waitFor('Paste your OpenAI key');
+    s.write(`${bad}${KEY.enter}`);
+    await s.waitFor('The key did not pass its test. What now?');
+    expect(s.screen()).toMatch(/permission\.invalid-key/);
+    s.write(KEY.enter);
+    // The prompt again, below the first one and the question.
+    await s.waitFor(/Paste your OpenAI key[\s\S]*What now\?[\s\S]*Paste your OpenAI key/);
+    s.write(`${good}${KEY.enter}`);
+    await s.waitFor('The key works');
+    s.write(KEY.enter);
+    await s.waitFor('Add "/.env" to .gitignore?');
+    s.write(KEY.enter);
+    expect((await s.exit).code).toBe(0);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${good}\n`);
+    expect(s.raw()).not.toContain(bad.slice(8, 40));
+  });
+
+  it('checks the key as it is entered: another provider\'s key is refused under the prompt', async () => {
+    const p = app('pty-check-app');
+    const s = wizard(p);
+    await s.waitFor('Which provider is this key for?');
+    s.write(KEY.enter);
+    await s.waitFor('Where should the key live?');
+    s.write(KEY.enter);
+    await s.waitFor('Paste your OpenAI key');
+    const anthropic = fake.key('ok', 'anthropic');
+    s.write(`${anthropic}${KEY.enter}`);
+    await s.waitFor('That is an Anthropic key, not an OpenAI key');
+    s.write(KEY.ctrlC);
+    expect((await s.exit).code).toBe(130);
+    expect(s.raw()).not.toContain(anthropic.slice(14, 40));
+  });
+
+  const steps: Array<[string, (s: PtySession) => Promise<void>]> = [
+    ['at the provider question', async (s) => s.waitFor('Which provider is this key for?')],
+    ['at the store question', async (s) => {
+      await s.waitFor('Which provider is this key for?');
+      s.write(KEY.enter);
+      await s.waitFor('Where should the key live?');
+    }],
+    ['halfway through pasting the key', async (s) => {
+      await s.waitFor('Which provider is this key for?');
+      s.write(KEY.enter);
+      await s.waitFor('Where should the key live?');
+      if (hasKeychain) s.write(KEY.down);
+      s.write(KEY.enter);
+      await s.waitFor('Paste your OpenAI key');
+      s.write(fake.key('ok').slice(0, 60));
+    }],
+    ['at the confirmation, after the test calls', async (s) => {
+      await s.waitFor('Which provider is this key for?');
+      s.write(KEY.enter);
+      await s.waitFor('Where should the key live?');
+      if (hasKeychain) s.write(KEY.down);
+      s.write(KEY.enter);
+      await s.waitFor('Paste your OpenAI key');
+      s.write(`${fake.key('ok')}${KEY.enter}`);
+      await s.waitFor(/Store sk-proj-/);
+    }],
+  ];
+
+  it.each(steps)('Ctrl-C %s exits 130 and changes nothing', async (_label, reach) => {
+    const p = app('pty-cancel-app');
+    p.write('.env', 'OTHER=1\n', 0o644);
+    const s = wizard(p);
+    await reach(s);
+    s.write(KEY.ctrlC);
+    expect((await s.exit).code).toBe(130);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe('OTHER=1\n');
+    expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o644);
+    expect(existsSync(join(p.dir, '.gitignore'))).toBe(false);
+    expect(existsSync(join(p.dir, '.env.example'))).toBe(false);
+    if (hasKeychain) expect(secretToolLookup('openai/pty-cancel-app')).toBeNull();
+  });
+});
