@@ -81,7 +81,7 @@ function pythonDependencyMentions(texts: readonly string[]): Set<string> {
 /** Reads what the project is: its name, its .env files, and the providers it uses and why. */
 export async function detectProject(root: string, opts: { mode: string; providerIds: readonly string[] }): Promise<ProjectInfo> {
   const pkg = await readJson(join(root, 'package.json'));
-  const own = pkg?.keyward as { project?: unknown } | undefined;
+  const own = pkg?.keyward as { project?: unknown; providers?: unknown } | undefined;
   const name =
     (typeof own?.project === 'string' && own.project) || (typeof pkg?.name === 'string' && pkg.name) || basename(root);
 
@@ -97,6 +97,28 @@ export async function detectProject(root: string, opts: { mode: string; provider
   };
 
   for (const id of opts.providerIds) add(findProvider(id), '--provider');
+  // A project can say which providers it calls, instead of its dependencies (`"keyward": {"providers": []}`
+  // for a tool that depends on SDKs but calls no API). Keys in its .env files still count.
+  const explicit = Array.isArray(own?.providers) ? (own.providers as unknown[]) : null;
+  for (const id of explicit ?? []) if (typeof id === 'string') add(findProvider(id), 'package.json keyward.providers');
+  if (!explicit) await detectFromDependencies(root, names, pkg, add);
+  for (const f of [...dotenv.map((d) => d.file), ...examples]) {
+    const text = await readText(join(root, f));
+    if (text === undefined || text.includes('\0')) continue;
+    for (const variable of Object.keys(parse(text))) add(providerForVariable(variable), f);
+  }
+
+  const used = PROVIDERS.filter((p) => reasons.has(p.id)).map((provider) => ({ provider, reasons: reasons.get(provider.id)! }));
+  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used };
+}
+
+/** Providers named by the project's dependencies, npm and Python. */
+async function detectFromDependencies(
+  root: string,
+  names: readonly string[],
+  pkg: Record<string, unknown> | undefined,
+  add: (p: Provider | undefined, why: string) => void,
+): Promise<void> {
   const deps = { ...(pkg?.dependencies as object | undefined), ...(pkg?.devDependencies as object | undefined) };
   for (const dep of Object.keys(deps)) for (const p of PROVIDERS) if (p.packages.npm.includes(dep)) add(p, `dependency ${dep}`);
 
@@ -107,13 +129,4 @@ export async function detectProject(root: string, opts: { mode: string; provider
   ).filter((t): t is string => t !== undefined);
   const py = pythonDependencyMentions(pyTexts);
   for (const p of PROVIDERS) for (const dep of p.packages.python) if (py.has(dep.toLowerCase())) add(p, `Python dependency ${dep}`);
-
-  for (const f of [...dotenv.map((d) => d.file), ...examples]) {
-    const text = await readText(join(root, f)).catch(() => undefined);
-    if (text === undefined || text.includes('\0')) continue;
-    for (const variable of Object.keys(parse(text))) add(providerForVariable(variable), f);
-  }
-
-  const used = PROVIDERS.filter((p) => reasons.has(p.id)).map((provider) => ({ provider, reasons: reasons.get(provider.id)! }));
-  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used };
 }

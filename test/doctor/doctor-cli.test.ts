@@ -232,3 +232,12 @@ describe('bad input: a clear finding or a one-line error, and no file changed', 
     expect(r.stderr).toMatch(/no such folder/);
   });
 });
+
+describe('package.json "keyward"', () => {
+  it('an explicit providers list replaces detection from dependencies', async () => {
+    const p = makeProject({ name: 'tool' });
+    p.write('package.json', JSON.stringify({ name: 'tool', dependencies: { openai: '1', 'groq-sdk': '1' }, keyward: { providers: ['groq'] } }));
+    const { report } = await doctorJson(p.dir);
+    expect(report.findings.filter((f) => f.rule === 'missing.key').map((f) => f.title)).toEqual([expect.stringContaining('Groq')]);
+  });
+});

@@ -1,0 +1,171 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/finding.js';
+import type { CallReport } from '../../src/core/report.js';
+import { createGitRunner } from '../../src/git/git.js';
+import { createKeychainOpener } from '../../src/stores/keychain-backend.js';
+import { runSetup, type SetupFlags } from '../../src/setup/flow.js';
+import type { KeyTester, SetupView } from '../../src/setup/types.js';
+import { fakeKey } from '../support/keys.js';
+import { gitEnv, makeProject } from '../support/repo.js';
+import { scriptedPrompter, type Step } from '../support/scripted-prompter.js';
+
+// The wizard's decisions through a scripted prompter, on real repositories and the real keychain
+// of the test session. The test calls answer from a table (the real calls over HTTP are the PTY
+// and live tests' job), so each branch of the flow is reached without a network.
+const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
+
+function keychainEntry(account: string): string | null {
+  try {
+    return execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', account], { encoding: 'utf8' });
+  } catch {
+    return null;
+  }
+}
+
+function tester(outcomes: Array<'ok' | 'invalid' | 'network'>): KeyTester & { runs: number } {
+  const t = {
+    runs: 0,
+    endpoint: () => 'http://127.0.0.1:9/v1',
+    async run() {
+      const outcome = outcomes[t.runs++] ?? 'ok';
+      const call = (name: string, ok: boolean, rule?: string): { call: CallReport; finding: Finding | null } => ({
+        call: { name, request: 'POST /chat/completions', ok, status: ok ? 200 : outcome === 'network' ? null : 401, latencyMs: 1, ...(rule ? { rule } : {}) },
+        finding: null,
+      });
+      if (outcome === 'ok') return [call('sync', true), call('async', true)];
+      const rule = outcome === 'network' ? 'permission.network' : 'permission.invalid-key';
+      return [call('sync', false, rule), { call: { ...call('async', false).call, skipped: true }, finding: null }];
+    },
+  };
+  return t;
+}
+
+function recordingView(): SetupView & { notes: string[] } {
+  const notes: string[] = [];
+  return {
+    notes,
+    survey: () => undefined,
+    note: (level, text) => void notes.push(`${level}: ${text}`),
+    testCalls: async (_p, _k, _u, run) => run(() => undefined),
+    done: (changes) => void notes.push(...changes.map((c) => `done: ${c.what}`)),
+  };
+}
+
+async function setup(dir: string, steps: Step[] | null, flags: SetupFlags = {}, outcomes: Array<'ok' | 'invalid' | 'network'> = ['ok'], stdin = '') {
+  const prompter = steps ? scriptedPrompter(steps) : null;
+  const view = recordingView();
+  const test = tester(outcomes);
+  const io = { root: dir, env: {}, git: createGitRunner(gitEnv()), keychain: createKeychainOpener(process.platform), platform: 'linux' as const, now: () => new Date(), version: '0' };
+  const run = runSetup(io, flags, { prompter, view, test, readStdin: async () => stdin });
+  return { run, view, test, prompter };
+}
+
+describe('the setup flow', () => {
+  it.skipIf(!hasKeychain)('asks provider, store and key, tests it, asks before storing, and stores it in the keychain', async () => {
+    const p = makeProject({ name: 'flow-app' });
+    const key = fakeKey('openai-project', 'flow');
+    const s = await setup(p.dir, [
+      { select: /Which provider/, answer: 'openai' },
+      { select: /Where should the key live/, answer: 'keychain' },
+      { secret: /Paste your OpenAI key/, answer: key, rejects: [["'" + key + "'", /quote/], [`Bearer ${key}`, /Bearer/], [fakeKey('groq', 'x'), /That is a Groq key, not an OpenAI key/], ['', /Paste the key/]] },
+      { confirm: /Store sk-proj-….{4} in the OS keychain \(service keyward, account openai\/flow-app\)\?/, answer: true },
+    ]);
+    await expect(s.run).resolves.toEqual({ stored: true, provider: 'openai', store: 'keychain' });
+    s.prompter!.done();
+    expect(keychainEntry('openai/flow-app')).toBe(key);
+    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/flow-app']);
+    expect(s.test.runs).toBe(1);
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+  });
+
+  it('explains an admin key and stores nothing without an explicit yes', async () => {
+    const p = makeProject({ name: 'admin-app' });
+    const admin = fakeKey('openai-admin', 'adm');
+    const good = fakeKey('openai-project', 'good');
+    const s = await setup(p.dir, [
+      { select: /Where should the key live/, answer: 'dotenv' },
+      { secret: /Paste/, answer: admin },
+      { confirm: /Store this admin key anyway\?/, answer: false },
+      { secret: /Paste/, answer: good },
+      { confirm: /Store sk-proj-/, answer: true },
+      { confirm: /Add "\/\.env" to \.gitignore\?/, answer: true },
+    ], { provider: 'openai' });
+    await s.run;
+    s.prompter!.done();
+    expect(s.view.notes.join('\n')).toMatch(/admin key: it manages the whole organization/);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${good}\n`);
+  });
+
+  it('offers another key when the test fails, and stores only the one that passed', async () => {
+    const p = makeProject({ name: 'retry-app' });
+    const bad = fakeKey('openai-project', 'bad');
+    const good = fakeKey('openai-project', 'good2');
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: bad },
+      { select: /did not pass its test/, answer: 'retry' },
+      { secret: /Paste/, answer: good },
+      { confirm: /Store/, answer: true },
+      { confirm: /gitignore/, answer: false },
+    ], { provider: 'openai', store: 'dotenv' }, ['invalid', 'ok']);
+    await s.run;
+    s.prompter!.done();
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${good}\n`);
+    expect(existsSync(join(p.dir, '.gitignore'))).toBe(false);
+    expect(s.view.notes.join('\n')).toMatch(/git does not ignore \.env/);
+  });
+
+  it('replaces the one line in an existing .env, keeps every other byte, and untracks a committed .env after a yes', async () => {
+    const p = makeProject({ name: 'edit-app' });
+    const old = fakeKey('openai-project', 'old');
+    p.write('.env', `# settings\r\nexport OPENAI_API_KEY=${old}\r\nDEBUG=1`, 0o644);
+    p.commit('env');
+    const key = fakeKey('openai-project', 'new');
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: key },
+      { confirm: /Store/, answer: true },
+      { confirm: /tracked by git\. Stop tracking it/, answer: true },
+      { confirm: /gitignore/, answer: true },
+    ], { provider: 'openai', store: 'dotenv' });
+    await s.run;
+    s.prompter!.done();
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`# settings\r\nexport OPENAI_API_KEY=${key}\r\nDEBUG=1`);
+    expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o600);
+    expect(p.git('ls-files', '.env').trim()).toBe('');
+    expect(s.view.notes.join('\n')).toMatch(/done: Stopped tracking \.env/);
+    expect(readFileSync(join(p.dir, '.env.example'), 'utf8')).toBe('OPENAI_API_KEY=\n');
+  });
+
+  it('without a terminal names the missing flag, and with every flag asks nothing', async () => {
+    const p = makeProject({ name: 'flags-app' });
+    await expect((await setup(p.dir, null)).run).rejects.toMatchObject({ kind: 'needs-answer', message: expect.stringContaining('--provider') });
+    await expect((await setup(p.dir, null, { provider: 'openai' })).run).rejects.toMatchObject({ message: expect.stringContaining('--store') });
+    await expect((await setup(p.dir, null, { provider: 'openai', store: 'dotenv' })).run).rejects.toMatchObject({ message: expect.stringContaining('--key-stdin') });
+    const key = fakeKey('openai-project', 'flags');
+    await expect((await setup(p.dir, null, { provider: 'openai', store: 'dotenv', keyStdin: true }, ['ok'], `${key}\n`)).run).rejects.toMatchObject({ message: expect.stringContaining('--yes') });
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+    const s = await setup(p.dir, null, { provider: 'openai', store: 'dotenv', keyStdin: true, yes: true }, ['ok'], `${key}\n`);
+    await expect(s.run).resolves.toMatchObject({ stored: true });
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);
+    expect(readFileSync(join(p.dir, '.gitignore'), 'utf8')).toBe('/.env\n');
+  });
+
+  it('stores nothing when the key fails its test without a terminal', async () => {
+    const p = makeProject({ name: 'failtest-app' });
+    const s = await setup(p.dir, null, { provider: 'openai', store: 'dotenv', keyStdin: true, yes: true }, ['invalid'], fakeKey('openai-project', 'f'));
+    await expect(s.run).resolves.toEqual({ stored: false, reason: 'test-failed' });
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+  });
+
+  it.skipIf(!hasKeychain)('cancelled at the confirmation changes no file and no keychain entry', async () => {
+    const p = makeProject({ name: 'cancel-app' });
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: fakeKey('openai-project', 'c') },
+      { confirm: /Store/, answer: 'cancel' },
+    ], { provider: 'openai', store: 'keychain' });
+    await expect(s.run).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(keychainEntry('openai/cancel-app')).toBeNull();
+  });
+});

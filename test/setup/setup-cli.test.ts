@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { makeProject } from '../support/repo.js';
+
+// `keyward setup` without a terminal, as a script or CI runs it: every answer from a flag.
+const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
+let fake: FakeProvider;
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('keyward setup without a terminal', () => {
+  it('exits 2 and names the missing flag, changing nothing', async () => {
+    const p = makeProject({ name: 'noterm-app' });
+    const r = await runCli(['setup'], { cwd: p.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--provider is missing.*Pass --provider ID/);
+    const r2 = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv'], { cwd: p.dir });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/--key-stdin is missing/);
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+  });
+
+  it('--provider openai --store dotenv --key-stdin --yes: tests the key over HTTP and writes .env, .gitignore, .env.example', async () => {
+    const p = makeProject({ name: 'script-app' });
+    const key = fake.key('ok');
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes'], { cwd: p.dir, input: `${key}\n`, env: { OPENAI_BASE_URL: fake.baseURL } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓ sync +POST \/chat\/completions +200/);
+    expect(r.stdout).toMatch(/✓ async +POST \/chat\/completions stream +200/);
+    expect(r.stdout).toMatch(/Created \.env: OPENAI_API_KEY=sk-proj-….{4} \(mode 0600/);
+    expect(r.stdout + r.stderr).not.toContain(key.slice(8, 40));
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);
+    expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(p.dir, '.gitignore'), 'utf8')).toBe('/.env\n');
+    expect(fake.requests.some((q) => q.path === '/v1/chat/completions')).toBe(true);
+  });
+
+  it('stores nothing and exits 1 when the key fails its test', async () => {
+    const p = makeProject({ name: 'bad-script-app' });
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes'], { cwd: p.dir, input: fake.key('invalid-key'), env: { OPENAI_BASE_URL: fake.baseURL } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/permission\.invalid-key|Incorrect API key|invalid/i);
+    expect(r.stderr).toMatch(/not stored/);
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+  });
+
+  it('refuses a malformed key on standard input with exit 2', async () => {
+    const p = makeProject({ name: 'malformed-app' });
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes'], { cwd: p.dir, input: `Bearer ${fake.key('ok')}` });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Bearer/);
+    expect(r.stderr).not.toContain(fake.key('ok').slice(8, 30));
+  });
+
+  it.skipIf(!hasKeychain)('--store keychain writes keytar\'s entry, read back with secret-tool', async () => {
+    const p = makeProject({ name: 'script-keychain-app' });
+    const key = fake.key('ok');
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'keychain', '--key-stdin', '--yes'], { cwd: p.dir, input: key, env: { OPENAI_BASE_URL: fake.baseURL } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('keyward run -- npm start');
+    expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', 'openai/script-keychain-app'], { encoding: 'utf8' })).toBe(key);
+    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/script-keychain-app']);
+  });
+
+  it('--store keychain without a Secret Service fails with the reason and the fix, storing nothing', async () => {
+    const p = makeProject({ name: 'nokeychain-app' });
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'keychain', '--key-stdin', '--yes', '--skip-test'], { cwd: p.dir, input: fake.key('ok'), env: { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined } });
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/keychain cannot be used here: no D-Bus session.*--store dotenv/);
+  });
+});
