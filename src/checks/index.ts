@@ -1,4 +1,5 @@
 import { envFilesGitCheck } from './env-files-git.js';
+import { exposureScanCheck } from './exposure-scan.js';
 import { filePermissionsCheck } from './file-permissions.js';
 import { keyKindCheck } from './key-kind.js';
 import { keyResolutionCheck } from './key-resolution.js';
@@ -10,4 +11,4 @@ export type { Check, CheckContext, CheckOutcome, LiveMode } from './types.js';
 export { runDoctor, type DoctorIO, type DoctorOptions } from './run-doctor.js';
 
 /** The doctor's checks, in report order. A check is added by adding it here. */
-export const DOCTOR_CHECKS: readonly Check[] = [keyResolutionCheck, keychainCheck, envFilesGitCheck, filePermissionsCheck, keyKindCheck, liveCallsCheck];
+export const DOCTOR_CHECKS: readonly Check[] = [keyResolutionCheck, keychainCheck, envFilesGitCheck, filePermissionsCheck, exposureScanCheck, keyKindCheck, liveCallsCheck];

@@ -85,7 +85,9 @@ export async function runChecks(ctx: CheckContext, checks: readonly Check[], now
     }),
   );
   return {
-    results: outcomes.map(({ check, outcome, ms }) => ({ id: check.id, status: outcome.status, durationMs: ms, ...(outcome.note ? { note: outcome.note } : {}) })),
+    results: outcomes.flatMap(({ check, outcome, ms }) =>
+      'parts' in outcome && outcome.parts ? outcome.parts : [{ id: check.id, status: outcome.status, durationMs: ms, ...(outcome.note ? { note: outcome.note } : {}) }],
+    ),
     findings: outcomes.flatMap((o) => o.outcome.findings),
     calls: outcomes.flatMap((o) => ('calls' in o.outcome && o.outcome.calls ? o.outcome.calls : [])),
   };

@@ -1,5 +1,5 @@
 import type { Env } from '../core/io.js';
-import type { CheckStatus, Finding } from '../core/finding.js';
+import type { CheckResult, CheckStatus, Finding } from '../core/finding.js';
 import type { CallReport } from '../core/report.js';
 import type { GitRunner } from '../git/git.js';
 import type { RepoState } from '../git/repo.js';
@@ -40,6 +40,8 @@ export interface CheckOutcome {
   findings: Finding[];
   note?: string;
   calls?: CallReport[];
+  /** For a check made of several named parts (the scanner's worktree and history): their entries replace this check's own. */
+  parts?: CheckResult[];
 }
 
 /** One named doctor check: context in, findings out. */

@@ -241,3 +241,29 @@ describe('package.json "keyward"', () => {
     expect(report.findings.filter((f) => f.rule === 'missing.key').map((f) => f.title)).toEqual([expect.stringContaining('Groq')]);
   });
 });
+
+describe('the doctor runs the exposure scanner', () => {
+  it('reports a hardcoded key that is the one in use, a key only in history, and says the .env once', async () => {
+    const inUse = fakeKey('openai-project', 'inuse');
+    const old = fakeKey('openai-project', 'old');
+    const p = makeProject({ name: 'scan-app' });
+    p.write('src/old.ts', `export const key = '${old}';\n`);
+    const oldCommit = p.commit('old key');
+    p.git('rm', '-q', 'src/old.ts');
+    p.commit('remove it');
+    p.write('src/app.ts', `const client = new OpenAI({ apiKey: "${inUse}" });\n`);
+    p.write('.env', `OPENAI_API_KEY=${inUse}\n`, 0o600);
+    const { code, report } = await doctorJson(p.dir);
+    expect(code).toBe(1);
+    const literal = report.findings.find((f) => f.rule === 'exposure.source-literal')!;
+    expect(literal).toMatchObject({ location: { file: 'src/app.ts', line: 1 }, secret: { fingerprint: fingerprint(inUse), active: true } });
+    const history = report.findings.find((f) => f.rule === 'exposure.history')!;
+    expect(history).toMatchObject({ location: { file: 'src/old.ts', commit: oldCommit }, secret: { fingerprint: fingerprint(old), active: false } });
+    // The .env is the env-files check's: one finding for it, not a second source-literal.
+    expect(report.findings.filter((f) => f.location?.file === '.env').map((f) => f.rule)).toEqual(['exposure.env-not-ignored']);
+    expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['exposure.worktree', 'exposure.history']));
+
+    const noHistory = await doctorJson(p.dir, ['--no-history']);
+    expect(noHistory.report.findings.some((f) => f.rule === 'exposure.history')).toBe(false);
+  });
+});

@@ -1,0 +1,123 @@
+import { readdirSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { failure, usageError } from '../core/errors.js';
+import { fingerprint } from '../core/fingerprint.js';
+import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
+import { sortFindings, summarize, type Report } from '../core/report.js';
+import type { Severity } from '../core/severity.js';
+import { PROVIDERS } from '../providers/index.js';
+import { renderJson } from '../report/json.js';
+import { renderSarif } from '../report/sarif.js';
+import { renderText } from '../report/text.js';
+import { BASELINE_FILE, formatBaseline, scanHistory, scanStaged, scanWorktree, mergeScans, type ScanOptions, type ScanResult } from '../scanner/index.js';
+import { writeFileAtomic } from '../stores/atomic-write.js';
+import { readDotenvFile } from '../stores/dotenv-file.js';
+import type { Deps } from '../deps.js';
+
+/** `keyward scan`'s flags as commander parsed them. */
+export interface ScanFlags {
+  history?: boolean;
+  staged?: boolean;
+  writeBaseline?: boolean;
+  json?: boolean;
+  sarif?: string;
+  failOn?: Severity;
+}
+
+/** The folder to scan and, when PATH names a file, that one file. */
+function target(deps: Deps, path: string | undefined): { root: string; only?: string[] } {
+  const abs = resolve(deps.cwd, path ?? '.');
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    throw usageError(`${path}: no such file or folder`, 'Pass a folder or a file of the project.');
+  }
+  if (st.isDirectory()) return { root: abs };
+  const inCwd = relative(deps.cwd, abs);
+  if (!inCwd.startsWith('..') && !inCwd.startsWith(sep)) return { root: deps.cwd, only: [inCwd.split(sep).join('/')] };
+  return { root: dirname(abs), only: [basename(abs)] };
+}
+
+/**
+ * Fingerprints of the keys this project is configured with now: the providers' variables in the
+ * environment and in the root's `.env*` files. The keychain is left out so a pre-commit hook
+ * never waits on it; the doctor, which reads the keychain anyway, passes its own set.
+ */
+async function activeFingerprints(deps: Deps, root: string): Promise<Set<string>> {
+  const vars = new Set(PROVIDERS.flatMap((p) => p.envVars));
+  const out = new Set<string>();
+  for (const v of vars) {
+    const value = deps.env[v];
+    if (value) out.add(fingerprint(value));
+  }
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((n) => /^\.env(?:\..+)?$/.test(n) && n !== '.env.example');
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const read = await readDotenvFile(root, name);
+    if (!read.ok) continue;
+    for (const [v, { value }] of read.values) if (vars.has(v) && value) out.add(fingerprint(value));
+  }
+  return out;
+}
+
+/** Runs the scans the flags ask for: the index alone, or the working tree and, with --history, every commit. */
+async function runScans(flags: ScanFlags, opts: ScanOptions & { only?: string[] }): Promise<ScanResult> {
+  if (flags.staged) return scanStaged(opts);
+  const worktree = await scanWorktree(opts);
+  return flags.history ? mergeScans(worktree, await scanHistory(opts)) : worktree;
+}
+
+async function writeOut(path: string, text: string, flag: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+    .then(() => writeFileAtomic(path, text))
+    .catch((e: unknown) => {
+      throw failure(`cannot write ${flag}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'Pass a path in a folder you can write to.');
+    });
+}
+
+/** `keyward scan [PATH]`: exposure findings only, as text, JSON or SARIF; exit 1 at or above --fail-on. */
+export async function scanCommand(path: string | undefined, flags: ScanFlags, deps: Deps): Promise<Outcome> {
+  const started = performance.now();
+  if (flags.staged && flags.history) throw usageError('--staged and --history scan different things', 'Pass one of them: --staged for a pre-commit hook, --history for the whole repository.');
+  const { root, only } = target(deps, path);
+  const opts = {
+    root,
+    git: deps.git,
+    env: deps.env,
+    active: await activeFingerprints(deps, root),
+    useBaseline: !flags.writeBaseline,
+    ...(only ? { only } : {}),
+  };
+  const result = await runScans(flags, opts);
+  const failOn = flags.failOn ?? 'high';
+
+  if (flags.writeBaseline) {
+    const file = join(root, BASELINE_FILE);
+    await writeOut(file, formatBaseline(result.findings), BASELINE_FILE);
+    const keys = new Set(result.findings.flatMap((f) => (f.secret ? [f.secret.fingerprint] : []))).size;
+    deps.stdout.write(`Wrote ${keys} key fingerprint${keys === 1 ? '' : 's'} to ${relative(deps.cwd, file) || BASELINE_FILE}; later scans do not report these keys. Commit the file.\n`);
+    return OK;
+  }
+
+  const findings = sortFindings(result.findings);
+  const report: Report = {
+    schema: 'keyward.report/v1',
+    tool: { name: 'keyward', version: deps.version },
+    root,
+    durationMs: Math.round(performance.now() - started),
+    summary: summarize(findings, failOn),
+    checks: result.checks,
+    keys: [],
+    findings,
+  };
+  if (flags.sarif) await writeOut(resolve(deps.cwd, flags.sarif), renderSarif(report), flags.sarif);
+  deps.stdout.write(flags.json ? renderJson(report) : renderText(report, 'keyward scan'));
+  return report.summary.failed ? FINDINGS : OK;
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { detect, type Detector, type Hit } from './detect.js';
+import { looksBinary, readForScan, type SkipReason } from './read.js';
+
+/** The hits of one file or blob; only files with hits are sent back. */
+export interface FileHits {
+  path: string;
+  /** The blob id, for history and staged scans. */
+  oid?: string;
+  hits: Hit[];
+}
+
+export interface Skipped {
+  path: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+export interface BatchResult {
+  files: FileHits[];
+  skipped: Skipped[];
+  scanned: number;
+}
+
+/** One unit of work: files of the working tree, or blobs already read from git. */
+export type Batch =
+  | { type: 'files'; root: string; paths: string[]; maxBytes: number }
+  | { type: 'blobs'; blobs: Array<{ oid: string; path: string; data: Uint8Array }> };
+
+/** Runs a batch in the calling thread; the worker runs exactly this too. */
+export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffer }): BatchResult {
+  const out: BatchResult = { files: [], skipped: [], scanned: 0 };
+  if (batch.type === 'files') {
+    for (const path of batch.paths) {
+      const r = readForScan(join(batch.root, path), batch.maxBytes, scratch);
+      if (r.kind === 'none') continue;
+      if (r.kind === 'skip') {
+        out.skipped.push({ path, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
+        continue;
+      }
+      out.scanned += 1;
+      const hits = detect(detector, r.text);
+      if (hits.length > 0) out.files.push({ path, hits });
+    }
+    return out;
+  }
+  for (const blob of batch.blobs) {
+    if (looksBinary(blob.data)) {
+      out.skipped.push({ path: blob.path, reason: 'binary' });
+      continue;
+    }
+    out.scanned += 1;
+    const data = Buffer.from(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength);
+    const hits = detect(detector, data.toString('latin1'));
+    if (hits.length > 0) out.files.push({ path: blob.path, oid: blob.oid, hits });
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import type { Finding, Location } from '../core/finding.js';
+import { makeFinding, type RuleId } from '../core/rules.js';
+import { findProvider } from '../providers/index.js';
+import type { ClientHit, KeyHit } from './detect.js';
+import { isBrowserVariable, placeOf } from './paths.js';
+
+/** Which exposure rule a key at `path` breaks; null for a key where it belongs (an ignored .env). */
+export function ruleForKey(path: string, hit: KeyHit, ignored: boolean): RuleId | null {
+  const place = placeOf(path);
+  if (place === 'bundle') return 'exposure.bundle';
+  if (place === 'log') return 'exposure.log';
+  if (isBrowserVariable(hit.variable)) return 'exposure.browser-env';
+  if (ignored) return null;
+  return 'exposure.source-literal';
+}
+
+const KIND_LABEL: Record<string, string> = {
+  project: 'project key',
+  'service-account': 'service-account key',
+  admin: 'admin key',
+  legacy: 'legacy user key',
+  api: 'key',
+  org: 'organization token',
+};
+
+function describe(hit: KeyHit): { name: string; label: string; revoke: string; envVar: string } {
+  const p = findProvider(hit.provider);
+  return {
+    name: p?.name ?? hit.provider,
+    label: `${p?.name ?? hit.provider} ${KIND_LABEL[hit.kind] ?? 'key'}`,
+    revoke: p?.dashboard.revoke ?? 'the provider dashboard',
+    envVar: p?.envVars[0] ?? 'the provider variable',
+  };
+}
+
+function at(l: Location): string {
+  return `${l.file}${l.line ? `:${l.line}` : ''}`;
+}
+
+/** The finding for one key at one place; `active` marks the key the project uses now, to rotate first. */
+export function keyFinding(rule: RuleId, hit: KeyHit, location: Location, active: boolean, extra = ''): Finding {
+  const d = describe(hit);
+  const who = `${active ? 'Active ' : ''}${d.label}`;
+  const rotateFirst = active ? ' This is the key the project uses now: rotate it first.' : '';
+  const said = `${hit.redacted} (${hit.fingerprint})`;
+  const where = at(location);
+  let title: string;
+  let detail: string;
+  let fix: string;
+  switch (rule) {
+    case 'exposure.bundle':
+      title = `${who} inside built asset ${location.file}`;
+      detail = `${said} is inlined in ${where}, a built client asset: everyone who loads the app can read it, whether git tracks the file or not.`;
+      fix = `Rotate the key at ${d.revoke}. Keep it server-side (an API route or proxy reads ${d.envVar}) so no build inlines it, then rebuild.`;
+      break;
+    case 'exposure.log':
+      title = `${who} written to log ${location.file}`;
+      detail = `${said} appears in ${where}; logs get copied, shipped and attached to tickets.`;
+      fix = `Rotate the key at ${d.revoke}, delete or scrub ${location.file}, and stop logging request headers or environment dumps.`;
+      break;
+    case 'exposure.browser-env': {
+      const v = hit.variable ?? 'the variable';
+      title = `${who} under ${v}, which is shipped to the browser`;
+      detail = `${said} is assigned to ${v} in ${where}; frameworks inline variables with this prefix into client code, so every visitor gets the key.`;
+      fix = `Rotate the key at ${d.revoke}, rename the variable to ${d.envVar} (no public prefix) and call ${d.name} only from server code.`;
+      break;
+    }
+    case 'exposure.history':
+      title = `${who} in git history (${location.file}${location.commit ? `, commit ${location.commit.slice(0, 7)}` : ''})`;
+      detail = `${said} was committed in ${where}${location.commit ? ` by commit ${location.commit.slice(0, 12)}` : ''}${location.inHead ? ' and is still in HEAD' : ' and is no longer in the working tree'}: deleting a file does not remove it from history or revoke it.`;
+      fix = `Rotate the key at ${d.revoke} now; that is what makes the leak harmless. Rewrite history only if you must (git filter-repo --replace-text, or BFG Repo-Cleaner), then force-push and have everyone re-clone.`;
+      break;
+    default:
+      title = `${who} hardcoded in ${location.file}`;
+      detail = `${said} is written in ${where}, a file git does not ignore: anyone with the code has the key.`;
+      fix = `Rotate the key at ${d.revoke}, replace the literal with process.env.${d.envVar}, and store the new key with \`keyward setup\`.`;
+  }
+  return makeFinding(rule, {
+    title,
+    detail: `${detail}${extra}${rotateFirst}`,
+    fix,
+    location,
+    secret: { provider: hit.provider, kind: hit.kind, fingerprint: hit.fingerprint, redacted: hit.redacted, active },
+  });
+}
+
+/** The finding for `dangerouslyAllowBrowser: true`. */
+export function clientFinding(path: string, hit: ClientHit): Finding {
+  return makeFinding('exposure.browser-client', {
+    title: `LLM client built with dangerouslyAllowBrowser: true in ${path}`,
+    detail: `${path}:${hit.line} constructs a client that runs in the browser, which needs the key in client code where every visitor can read it.`,
+    fix: 'Move the call to server code (an API route or a proxy that holds the key) and remove dangerouslyAllowBrowser.',
+    location: { file: path, line: hit.line, column: hit.column, commit: null },
+  });
+}

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Env } from '../core/io.js';
+
+/**
+ * git with its output as a stream, for the reads too big to buffer (every blob of a history).
+ * Same settings as the buffered runner of src/git: no prompts, no pager, C locale.
+ */
+export function spawnGit(env: Env, args: readonly string[], cwd: string): ChildProcessWithoutNullStreams {
+  return spawn('git', ['-c', 'core.quotepath=off', ...args], {
+    cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
+  });
+}
+
+/** One object of `git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)'`. */
+export interface CatFileObject {
+  oid: string;
+  type: string;
+  /** The rest of the input line: the path `rev-list --objects` gave. */
+  rest: string;
+  /** The content, valid only during the callback (it may view the stream's buffer); absent for objects over the size limit. */
+  data?: Buffer;
+  size: number;
+}
+
+interface PendingObject {
+  oid: string;
+  type: string;
+  rest: string;
+  size: number;
+  /** Content read so far; null when the object is not kept (not a blob, or over the limit). */
+  parts: Buffer[] | null;
+  got: number;
+}
+
+/**
+ * Parses cat-file's batch output as it streams: header line, `size` bytes, a newline. Objects
+ * over `maxBytes` are skipped byte by byte without being buffered, so memory stays bounded by
+ * the limit whatever the repository holds.
+ */
+export class CatFileParser {
+  readonly #maxBytes: number;
+  readonly #onObject: (o: CatFileObject) => void;
+  #header: Buffer[] = [];
+  #current: PendingObject | null = null;
+  /** The newline that ends each object's content is still to come. */
+  #trailer = false;
+
+  constructor(maxBytes: number, onObject: (o: CatFileObject) => void) {
+    this.#maxBytes = maxBytes;
+    this.#onObject = onObject;
+  }
+
+  push(chunk: Buffer): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.#trailer) {
+        this.#trailer = false;
+        if (chunk[i] === 0x0a) i += 1;
+        continue;
+      }
+      const cur = this.#current;
+      if (cur) {
+        const take = Math.min(cur.size - cur.got, chunk.length - i);
+        if (cur.parts) cur.parts.push(chunk.subarray(i, i + take));
+        cur.got += take;
+        i += take;
+        if (cur.got === cur.size) this.#finish(cur);
+        continue;
+      }
+      const nl = chunk.indexOf(0x0a, i);
+      if (nl === -1) {
+        this.#header.push(chunk.subarray(i));
+        return;
+      }
+      this.#header.push(chunk.subarray(i, nl));
+      i = nl + 1;
+      this.#startObject(Buffer.concat(this.#header).toString('utf8'));
+      this.#header = [];
+    }
+  }
+
+  #startObject(line: string): void {
+    const [oid = '', type = '', sizeText = '', ...rest] = line.split(' ');
+    // `<input> missing` or `ambiguous`: nothing follows the header.
+    if (type === 'missing' || type === 'ambiguous' || !/^\d+$/.test(sizeText)) return;
+    const size = Number(sizeText);
+    const cur: PendingObject = { oid, type, rest: rest.join(' '), size, parts: type === 'blob' && size <= this.#maxBytes ? [] : null, got: 0 };
+    if (size === 0) this.#finish(cur);
+    else this.#current = cur;
+  }
+
+  #finish(cur: PendingObject): void {
+    this.#current = null;
+    this.#trailer = true;
+    // A blob inside one chunk is handed over as a view, not a copy; the consumer copies if it keeps it.
+    const data = cur.parts ? (cur.parts.length === 1 ? cur.parts[0]! : Buffer.concat(cur.parts, cur.size)) : undefined;
+    this.#onObject({ oid: cur.oid, type: cur.type, rest: cur.rest, size: cur.size, ...(data ? { data } : {}) });
+  }
+}

@@ -1,0 +1,42 @@
+import type { Finding } from '../core/finding.js';
+import { scanHistory } from './sources/history.js';
+import { scanWorktree } from './sources/worktree.js';
+import type { ScanOptions, ScanResult } from './types.js';
+
+export { createDetector, detect, type ClientHit, type Detector, type Hit, type KeyHit } from './detect.js';
+export { HISTORY_CHECK, scanHistory } from './sources/history.js';
+export { STAGED_CHECK, scanStaged } from './sources/staged.js';
+export { WORKTREE_CHECK, scanWorktree } from './sources/worktree.js';
+export { applyBaseline, BASELINE_FILE, formatBaseline, IGNORE_FILE, readBaseline } from './suppress.js';
+export { BROWSER_PREFIXES, isBrowserVariable } from './paths.js';
+export { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from './types.js';
+
+/**
+ * One key is reported once: a key still in the working tree keeps its working-tree findings
+ * (each says the key is in history too, and since which commit), and `exposure.history` is
+ * kept only for keys the working tree no longer holds.
+ */
+export function mergeScans(worktree: ScanResult, history: ScanResult): ScanResult {
+  const inTree = new Set(worktree.findings.flatMap((f) => (f.secret ? [f.secret.fingerprint] : [])));
+  const since = new Map<string, Finding>();
+  const historyOnly: Finding[] = [];
+  for (const f of history.findings) {
+    if (f.secret && inTree.has(f.secret.fingerprint)) since.set(f.secret.fingerprint, f);
+    else historyOnly.push(f);
+  }
+  const annotated = worktree.findings.map((f) => {
+    const h = f.secret ? since.get(f.secret.fingerprint) : undefined;
+    if (!h?.location) return f;
+    const commit = h.location.commit ? ` since commit ${h.location.commit.slice(0, 12)}` : '';
+    return { ...f, detail: `${f.detail} It is also in git history${commit} (${h.location.file}), so removing it from the file does not revoke it.` };
+  });
+  return { findings: [...annotated, ...historyOnly], checks: [...worktree.checks, ...history.checks] };
+}
+
+/** The whole exposure scan the doctor runs: the working tree, and the history unless `history` is false. */
+export async function scanProject(opts: ScanOptions & { history?: boolean }): Promise<ScanResult> {
+  const worktree = await scanWorktree(opts);
+  if (opts.history === false) return worktree;
+  return mergeScans(worktree, await scanHistory(opts));
+}
+

@@ -1,0 +1,75 @@
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+
+/** Why a file or blob was not scanned; each reason is counted in the report's `checks`. */
+export type SkipReason = 'binary' | 'too-large' | 'lockfile' | 'unreadable' | 'symlink-loop' | 'submodule' | 'ignored-by-keywardignore';
+
+export type ReadResult =
+  | { kind: 'text'; text: string }
+  | { kind: 'skip'; reason: SkipReason; detail?: string }
+  /** Gone between listing and reading (a deleted tracked file), or a symlink whose target is scanned on its own: nothing to scan. */
+  | { kind: 'none' };
+
+/** git's own test: a NUL in the first 8000 bytes makes a file binary. */
+const BINARY_PROBE = 8000;
+
+/** True when the bytes look binary to git. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, BINARY_PROBE).includes(0);
+}
+
+/**
+ * Reads one file for scanning without following symlinks (a loop or a link out of the project
+ * is never entered) and without reading past `maxBytes` (a 2 GB file is skipped by its size).
+ * `scratch` is reused between files to spare an allocation per file.
+ */
+export function readForScan(abs: string, maxBytes: number, scratch: { buf: Buffer }): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    return openFailure(abs, e as NodeJS.ErrnoException);
+  }
+  try {
+    const st = fstatSync(fd);
+    // git lists a submodule (or a nested repository) as one path: a folder keyward leaves to its own scan.
+    if (st.isDirectory()) return { kind: 'skip', reason: 'submodule' };
+    if (!st.isFile()) return { kind: 'none' };
+    if (st.size > maxBytes) return { kind: 'skip', reason: 'too-large', detail: `${st.size} bytes` };
+    if (scratch.buf.length < st.size) scratch.buf = Buffer.allocUnsafe(Math.max(st.size, scratch.buf.length * 2));
+    let n = 0;
+    // The size can change while reading; whatever is there up to the limit is what gets scanned.
+    while (n < st.size) {
+      const r = readSync(fd, scratch.buf, n, st.size - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    const bytes = scratch.buf.subarray(0, n);
+    if (looksBinary(bytes)) return { kind: 'skip', reason: 'binary' };
+    return { kind: 'text', text: bytes.toString('latin1') };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return err.code === 'EISDIR' ? { kind: 'skip', reason: 'submodule' } : { kind: 'skip', reason: 'unreadable', detail: err.code ?? err.message };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function openFailure(abs: string, err: NodeJS.ErrnoException): ReadResult {
+  switch (err.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return { kind: 'none' };
+    case 'EISDIR':
+      return { kind: 'skip', reason: 'submodule' };
+    case 'ELOOP':
+      // O_NOFOLLOW says ELOOP for every symlink; only a link that cannot be resolved is a loop.
+      try {
+        statSync(abs);
+        return { kind: 'none' };
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'ELOOP' ? { kind: 'skip', reason: 'symlink-loop' } : { kind: 'none' };
+      }
+    default:
+      return { kind: 'skip', reason: 'unreadable', detail: err.code ?? err.message };
+  }
+}

@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { failure } from '../../core/errors.js';
+import type { GitRunner } from '../../git/git.js';
+import { firstLine, splitZ } from '../../git/repo.js';
+import type { Skipped } from '../batch.js';
+import { IGNORED_PATHSPECS, isScannedWhenIgnored } from '../paths.js';
+
+/** The files of a working tree worth reading, relative to its root. */
+export interface FileList {
+  files: string[];
+  /** Those of `files` that git (or .gitignore) ignores: bundles, logs and .env files kept for their own rules. */
+  ignored: Set<string>;
+  skipped: Skipped[];
+}
+
+/** Everything git does not ignore (tracked and untracked), plus the ignored files that still leak (bundles, logs, .env). */
+export async function listGitFiles(git: GitRunner, root: string): Promise<FileList> {
+  const [listed, extra] = await Promise.all([
+    git(['ls-files', '-z', '-c', '-o', '--exclude-standard'], { cwd: root }),
+    git(['ls-files', '-z', '-o', '-i', '--exclude-standard', '--', ...IGNORED_PATHSPECS], { cwd: root }),
+  ]);
+  if (listed.code !== 0) throw failure(`git ls-files failed: ${firstLine(listed.stderr)}`, 'Run `git status` to see what is wrong with the repository.');
+  const files = [...new Set(splitZ(listed.stdout))];
+  const ignored = new Set(extra.code === 0 ? splitZ(extra.stdout).filter(isScannedWhenIgnored) : []);
+  return withUndecodable([...files, ...ignored], ignored);
+}
+
+/** Paths git hands back as bytes that are not UTF-8 cannot be opened by name from a string: reported, not guessed at. */
+function withUndecodable(all: string[], ignored: Set<string>): FileList {
+  const skipped: Skipped[] = [];
+  const files: string[] = [];
+  for (const p of all) {
+    if (p.includes('\uFFFD')) skipped.push({ path: p, reason: 'unreadable', detail: 'file name is not valid UTF-8' });
+    else files.push(p);
+  }
+  return { files, ignored, skipped };
+}
+
+/** Folder names whose ignored contents still ship or leak, so the walk enters them. */
+const LEAKY_DIRS = new Set(['dist', 'build', 'out', '.next', '.output', '.svelte-kit', 'logs', 'log']);
+const NEVER_ENTER = new Set(['.git', 'node_modules']);
+
+/**
+ * Outside a git repository: a walk that honours every .gitignore on the way down (through the
+ * `ignore` package), never follows a symlink, and reports folders it cannot read.
+ */
+export function walkFiles(root: string): FileList {
+  const files: string[] = [];
+  const ignored = new Set<string>();
+  const skipped: Skipped[] = [];
+  const stack: Array<{ rel: string; rules: Array<{ base: string; ig: Ignore }>; underIgnored: boolean }> = [{ rel: '', rules: [], underIgnored: false }];
+  while (stack.length > 0) {
+    const { rel, rules: parentRules, underIgnored } = stack.pop()!;
+    const abs = rel ? join(root, rel) : root;
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (e) {
+      skipped.push({ path: rel || '.', reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? 'unreadable folder' });
+      continue;
+    }
+    const rules = [...parentRules];
+    const gi = entries.find((d) => d.name === '.gitignore' && d.isFile());
+    if (gi) {
+      try {
+        rules.push({ base: rel, ig: ignore().add(readFileSync(join(abs, '.gitignore'), 'utf8')) });
+      } catch {
+        skipped.push({ path: join(rel, '.gitignore'), reason: 'unreadable' });
+      }
+    }
+    for (const d of entries) {
+      const path = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isSymbolicLink()) {
+        if (isLoop(join(abs, d.name))) skipped.push({ path, reason: 'symlink-loop' });
+        continue;
+      }
+      if (d.isDirectory()) {
+        if (NEVER_ENTER.has(d.name)) continue;
+        const isIgnored = underIgnored || isIgnoredBy(rules, `${path}/`);
+        if (isIgnored && !underIgnored && !LEAKY_DIRS.has(d.name)) continue;
+        stack.push({ rel: path, rules, underIgnored: isIgnored });
+        continue;
+      }
+      if (!d.isFile()) continue;
+      const isIgnored = underIgnored || isIgnoredBy(rules, path);
+      if (isIgnored && !isScannedWhenIgnored(path)) continue;
+      files.push(path);
+      if (isIgnored) ignored.add(path);
+    }
+  }
+  return { files: files.sort(), ignored, skipped };
+}
+
+/** git's precedence: the deepest .gitignore that has a say about the path wins. */
+function isIgnoredBy(rules: Array<{ base: string; ig: Ignore }>, path: string): boolean {
+  let state = false;
+  for (const { base, ig } of rules) {
+    const r = ig.test(base ? path.slice(base.length + 1) : path);
+    if (r.ignored) state = true;
+    else if (r.unignored) state = false;
+  }
+  return state;
+}
+
+function isLoop(abs: string): boolean {
+  try {
+    statSync(abs);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ELOOP';
+  }
+}

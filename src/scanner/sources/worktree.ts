@@ -1,0 +1,60 @@
+import { inspectRepo } from '../../git/repo.js';
+import type { Skipped } from '../batch.js';
+import { check, fileFindings, keysInHead, now, runnerFor, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
+import { isLockfile } from '../paths.js';
+import { readKeywardIgnore } from '../suppress.js';
+import { describeScan } from '../tally.js';
+import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
+import { listGitFiles, walkFiles, type FileList } from './worktree-list.js';
+
+/** The check id of the working-tree scan in the report's `checks`. */
+export const WORKTREE_CHECK = 'exposure.worktree';
+
+/**
+ * Scans the working tree: every file git does not ignore (or, outside git, every file the
+ * .gitignore files allow), plus ignored bundles, logs and .env files, which leak anyway.
+ * `only` limits the scan to these paths (relative to the root).
+ */
+export async function scanWorktree(opts: ScanOptions & { only?: readonly string[] }): Promise<ScanResult> {
+  const started = now();
+  const repo = await inspectRepo(opts.git, opts.root);
+  let list: FileList;
+  const notes: string[] = [];
+  if (repo.kind === 'repo') {
+    list = await listGitFiles(opts.git, opts.root);
+  } else {
+    if (repo.kind === 'broken') {
+      const bare = await opts.git(['rev-parse', '--is-bare-repository'], { cwd: opts.root });
+      if (bare.stdout.toString('utf8').trim() === 'true') {
+        return { findings: [], checks: [check(WORKTREE_CHECK, 'skip', started, 'A bare repository has no working tree; use --history to scan what it holds.')] };
+      }
+      notes.push(`git could not list the files (${repo.reason}), so the folder was walked instead.`);
+    }
+    list = walkFiles(opts.root);
+  }
+  const skipped: Skipped[] = [...list.skipped];
+  const ig = readKeywardIgnore(opts.root);
+  const only = opts.only ? new Set(opts.only) : null;
+  const paths: string[] = [];
+  for (const p of list.files) {
+    if (only && !only.has(p)) continue;
+    if (ig?.ignores(p)) skipped.push({ path: p, reason: 'ignored-by-keywardignore' });
+    else if (isLockfile(p)) skipped.push({ path: p, reason: 'lockfile' });
+    else paths.push(p);
+  }
+  const runner = runnerFor(opts, paths.length);
+  let result;
+  try {
+    result = await scanPaths(runner, opts.root, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  } finally {
+    await runner.close();
+  }
+  skipped.push(...result.skipped);
+  const withKeys = result.files.filter((f) => f.hits.some((h) => h.type === 'key')).map((f) => f.path);
+  const head = repo.kind === 'repo' && repo.hasCommits ? await keysInHead(opts.git, opts.root, withKeys) : null;
+  const inHead = head ? (path: string, fp: string) => head.has(`${path}\0${fp}`) : repo.kind === 'repo' ? () => false : undefined;
+  const { findings: all, allowed } = fileFindings(result.files, list.ignored, opts.active ?? new Set(), inHead);
+  const { findings, suppressed } = withBaseline(opts, all);
+  const note = describeScan(result.scanned, 'file', skipped, [...suppressionNote({ allowed, baseline: suppressed }), ...notes]);
+  return { findings, checks: [check(WORKTREE_CHECK, statusOf(findings), started, note)] };
+}

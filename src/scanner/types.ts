@@ -1,0 +1,28 @@
+import type { CheckResult, Finding } from '../core/finding.js';
+import type { Env } from '../core/io.js';
+import type { GitRunner } from '../git/git.js';
+
+/** What every scan takes: the IO it may use and what it should know about the project. */
+export interface ScanOptions {
+  /** Absolute folder to scan; `location.file` is relative to it. */
+  root: string;
+  git: GitRunner;
+  /** The environment git runs with when keyward streams from it (history, staged); PATH and HOME matter. */
+  env: Env;
+  /** Fingerprints of the keys the project is configured with now: their findings get `active: true`. */
+  active?: ReadonlySet<string>;
+  /** Files larger than this are skipped and counted. @default 8 MiB */
+  maxFileBytes?: number;
+  /** Worker threads for big scans; 1 scans in this thread. @default the machine's cores, at most 4 */
+  workers?: number;
+  /** Drop findings whose key is in the root's `.keyward-baseline`. @default true */
+  useBaseline?: boolean;
+}
+
+/** What every scan returns: findings (never a key, only fingerprints and redacted forms) and one check entry. */
+export interface ScanResult {
+  findings: Finding[];
+  checks: CheckResult[];
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;

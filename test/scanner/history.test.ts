@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/core/fingerprint.js';
+import { mergeScans, scanHistory, scanWorktree } from '../../src/scanner/index.js';
+import { fakeKey } from '../support/keys.js';
+import { makeProject } from '../support/repo.js';
+import { optionsFor } from './helpers.js';
+
+describe('scanHistory: every blob reachable from any ref, once', () => {
+  const p = makeProject();
+  const K = {
+    deleted: fakeKey('anthropic', 'deleted'),
+    branch: fakeKey('groq', 'branch'),
+    tag: fakeKey('xai', 'tag'),
+    merge: fakeKey('openrouter', 'merge'),
+    stash: fakeKey('gemini', 'stash'),
+    still: fakeKey('openai-project', 'still'),
+    moved: fakeKey('openai-admin', 'moved'),
+  };
+  p.write('README.md', '# app\n');
+  const base = p.commit('base');
+  // A key committed, then deleted.
+  p.write('config/secrets.json', `{\n  "anthropic": "${K.deleted}"\n}\n`);
+  const added = p.commit('add secrets');
+  p.git('rm', '-q', 'config/secrets.json');
+  p.commit('remove secrets');
+  // A key that only a branch holds.
+  p.git('checkout', '-q', '-b', 'feature');
+  p.write('feature.py', `GROQ = "${K.branch}"\n`);
+  const onBranch = p.commit('feature work');
+  p.git('checkout', '-q', 'main');
+  // A key that only a tag reaches (the commit is on no branch).
+  p.git('checkout', '-q', '--detach');
+  p.write('release.env', `XAI_API_KEY=${K.tag}\n`);
+  const tagged = p.commit('release');
+  p.git('tag', 'v1.0.0');
+  p.git('checkout', '-q', 'main');
+  // A key that only a merge commit's conflict resolution introduced.
+  p.git('checkout', '-q', '-b', 'left');
+  p.write('conf.txt', 'left\n');
+  p.commit('left');
+  p.git('checkout', '-q', 'main');
+  p.write('conf.txt', 'right\n');
+  p.commit('right');
+  try {
+    p.git('merge', '-q', 'left', '-m', 'merge');
+  } catch {
+    // The conflict is the point: its resolution is new content.
+  }
+  p.write('conf.txt', `OPENROUTER_API_KEY=${K.merge}\n`);
+  const merged = p.commit('merge left', 'conf.txt');
+  p.write('conf.txt', 'resolved\n');
+  p.commit('clean conf');
+  // A key still in the working tree, and one moved from one file to another.
+  p.write('src/app.ts', `const k = "${K.still}";\n`);
+  p.write('old/key.txt', `${K.moved}\n`);
+  const stillAt = p.commit('app');
+  p.git('mv', 'old/key.txt', 'new-key.txt');
+  p.commit('move');
+  // A key only in the stash.
+  p.write('src/app.ts', `const k = "${K.still}";\nconst g = "${K.stash}";\n`);
+  p.git('stash', 'push', '-q');
+
+  it('finds deleted, branch-only, tag-only, merge-only, stashed and current keys, each once', async () => {
+    const r = await scanHistory(optionsFor(p.dir));
+    const got = new Map(r.findings.map((f) => [f.secret!.fingerprint, f]));
+    expect(r.findings).toHaveLength(Object.keys(K).length);
+    expect(new Set(got.keys())).toEqual(new Set(Object.values(K).map(fingerprint)));
+    for (const f of r.findings) expect(f.rule).toBe('exposure.history');
+  });
+
+  it('names the earliest commit and path that introduced each key, and whether HEAD still holds it', async () => {
+    const r = await scanHistory(optionsFor(p.dir));
+    const at = (key: string) => r.findings.find((f) => f.secret?.fingerprint === fingerprint(key))!.location;
+    expect(at(K.deleted)).toEqual({ file: 'config/secrets.json', line: 2, column: 17, commit: added, inHead: false });
+    expect(at(K.branch)).toMatchObject({ file: 'feature.py', line: 1, commit: onBranch, inHead: false });
+    expect(at(K.tag)).toMatchObject({ file: 'release.env', commit: tagged, inHead: false });
+    expect(at(K.merge)).toMatchObject({ file: 'conf.txt', commit: merged, inHead: false });
+    expect(at(K.still)).toMatchObject({ file: 'src/app.ts', commit: stillAt, inHead: true });
+    expect(at(K.moved)).toMatchObject({ file: 'old/key.txt', commit: stillAt, inHead: true });
+    expect(at(K.stash)?.file).toBe('src/app.ts');
+    expect(base).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('says what to do: removing the file did not revoke the key', async () => {
+    const r = await scanHistory(optionsFor(p.dir));
+    const f = r.findings.find((x) => x.secret?.fingerprint === fingerprint(K.deleted))!;
+    expect(f.severity).toBe('critical');
+    expect(f.fix).toMatch(/Rotate the key at https:\/\/console\.anthropic\.com/);
+    expect(f.fix).toMatch(/git filter-repo/);
+    expect(r.checks[0]).toMatchObject({ id: 'exposure.history', status: 'fail' });
+  });
+
+  it('reports a key once when merged with the working tree: source-literal if it is still there, history otherwise', async () => {
+    const o = optionsFor(p.dir);
+    const r = mergeScans(await scanWorktree(o), await scanHistory(o));
+    const rules = r.findings.map((f) => `${f.rule} ${f.location?.file}`).sort();
+    expect(rules).toContain('exposure.source-literal src/app.ts');
+    expect(rules).toContain('exposure.source-literal new-key.txt');
+    expect(rules.filter((x) => x.startsWith('exposure.history'))).toHaveLength(5);
+    const app = r.findings.find((f) => f.location?.file === 'src/app.ts')!;
+    expect(app.detail).toContain(`also in git history since commit ${stillAt.slice(0, 12)}`);
+  });
+
+  it('skips a folder that is no repository', async () => {
+    const q = makeProject({ git: false });
+    const r = await scanHistory(optionsFor(q.dir));
+    expect(r).toEqual({ findings: [], checks: [expect.objectContaining({ id: 'exposure.history', status: 'skip' })] });
+  });
+});
