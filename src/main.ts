@@ -69,8 +69,10 @@ function buildProgram(state: State): Command {
     .addOption(new Option('--live <mode>', 'live calls: auth (default) or full').choices(['auth', 'full']))
     .option('--no-history', 'do not scan git history')
     .addOption(new Option('--fail-on <level>', 'exit 1 for findings at or above this severity').argParser(severityArg).default('high'))
-    .option('--ci', 'deploy gate: plain output, never prompt')
+    .option('--ci', 'deploy gate: plain output, never prompt; network failures reported but not fatal')
+    .option('--fail-on-network', 'with --ci: an unreachable provider fails the gate too')
     .option('--json', 'print the keyward.report/v1 JSON document')
+    .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
     .option('--markdown <file>', 'also write a Markdown report to this file')
     .action(async (opts, cmd: Command) => {
       const deps = depsFor(cmd);

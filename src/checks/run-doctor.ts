@@ -30,6 +30,8 @@ export interface DoctorOptions {
   history: boolean;
   failOn: Severity;
   timeoutMs: number;
+  /** Rules reported but never failing the run (`--ci`: the provider unreachable from the CI runner). */
+  notFatal?: ReadonlySet<string>;
 }
 
 /** The report's `keys`: per provider, the winner and the different keys it shadows. */
@@ -104,7 +106,7 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
     tool: { name: 'keyward', version: io.version },
     root: io.root,
     durationMs: io.now().getTime() - start,
-    summary: summarize(sorted, opts.failOn),
+    summary: summarize(sorted, opts.failOn, opts.notFatal),
     checks: results,
     keys: keysReport(ctx.resolved),
     findings: sorted,

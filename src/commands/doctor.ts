@@ -21,7 +21,13 @@ export interface DoctorFlags {
   ci?: boolean;
   json?: boolean;
   markdown?: string;
+  sarif?: string;
+  /** With --ci: network failures fail the gate too. */
+  failOnNetwork?: boolean;
 }
+
+/** Live-call failures that say the runner cannot reach the provider, not that the key is wrong. */
+const NETWORK_RULES: ReadonlySet<string> = new Set(['permission.network', 'permission.timeout', 'permission.server']);
 
 /** Validates the flags into the doctor's options. */
 export function doctorOptions(flags: DoctorFlags): DoctorOptions {
@@ -35,7 +41,16 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
     history: flags.history,
     failOn: flags.failOn,
     timeoutMs: 15_000,
+    // A deploy gate must not flap with the provider's uptime or the runner's network: reported, not fatal, unless asked.
+    ...(flags.ci && !flags.failOnNetwork ? { notFatal: NETWORK_RULES } : {}),
   };
+}
+
+/** Writes a report file whole or not at all. */
+async function writeReport(cwd: string, file: string, text: string): Promise<void> {
+  await writeFileAtomic(resolve(cwd, file), text).catch((e: unknown) => {
+    throw failure(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'Pass a path in a folder you can write to.');
+  });
 }
 
 /** `keyward doctor`: runs every check and shows the report as JSON, plain text or an Ink view. */
@@ -57,11 +72,7 @@ export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Out
     deps.stdout.write(flags.json ? renderJson(report) : renderText(report));
   }
 
-  if (flags.markdown) {
-    const path = resolve(deps.cwd, flags.markdown);
-    await writeFileAtomic(path, renderMarkdown(report)).catch((e: unknown) => {
-      throw failure(`cannot write ${flags.markdown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'Pass a path in a folder you can write to.');
-    });
-  }
+  if (flags.markdown) await writeReport(deps.cwd, flags.markdown, renderMarkdown(report));
+  if (flags.sarif) await writeReport(deps.cwd, flags.sarif, (await import('../report/sarif.js')).renderSarif(report));
   return report.summary.failed ? FINDINGS : OK;
 }

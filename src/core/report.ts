@@ -59,11 +59,14 @@ export interface Report {
   calls?: CallReport[];
 }
 
-/** Counts findings per severity; `failed` is true when one is at or above the threshold. */
-export function summarize(findings: readonly Finding[], failOn: Severity): Summary {
+/**
+ * Counts findings per severity; `failed` is true when one is at or above the threshold.
+ * `ignoredForFailure` names rules that are reported but cannot fail the run (network trouble in a CI gate).
+ */
+export function summarize(findings: readonly Finding[], failOn: Severity, ignoredForFailure: ReadonlySet<string> = new Set()): Summary {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity] += 1;
-  return { ...counts, failed: findings.some((f) => isAtLeast(f.severity, failOn)) };
+  return { ...counts, failed: findings.some((f) => isAtLeast(f.severity, failOn) && !ignoredForFailure.has(f.rule)) };
 }
 
 /** Most severe first, then by rule and place, so reports are stable across runs. */
