@@ -19,6 +19,7 @@ module.exports = {
     forbidUp('live', 'stores|scanner|checks|report|prompts|ui|commands'),
     forbidUp('checks', 'setup|report|prompts|ui|commands'),
     forbidUp('setup', 'report|ui|commands'),
+    forbidUp('fix', 'scanner|live|checks|setup|report|prompts|ui|commands'),
     forbidUp('report', 'checks|prompts|ui|commands'),
     forbidUp('ui', 'stores|scanner|live|checks|prompts|commands'),
     forbidUp('prompts', 'stores|scanner|live|checks|report|ui|commands'),

@@ -74,6 +74,10 @@ function buildProgram(state: State): Command {
     .option('--json', 'print the keyward.report/v1 JSON document')
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
     .option('--markdown <file>', 'also write a Markdown report to this file')
+    .option('--fix', 'apply the safe fixes (.gitignore line, git rm --cached, chmod 600, .env.example)')
+    .option('--dry-run', 'with --fix: list the fixes, change nothing')
+    .option('--yes', 'with --fix: apply without asking')
+    .option('--to-keychain', 'with --fix: also move keys from .env files into the OS keychain')
     .action(async (opts, cmd: Command) => {
       const deps = depsFor(cmd);
       const { doctorCommand } = await import('./commands/doctor.js');

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { DOCTOR_CHECKS, runDoctor, type DoctorOptions } from '../checks/index.js';
-import { failure, usageError } from '../core/errors.js';
+import { buildContext } from '../checks/run-doctor.js';
+import { failure, needsAnswer, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import type { Severity } from '../core/severity.js';
 import { findProvider, PROVIDER_IDS } from '../providers/index.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { present } from '../report/present.js';
+import { present, summaryLine } from '../report/present.js';
+import type { Report } from '../core/report.js';
 import { renderText } from '../report/text.js';
 import { writeFileAtomic } from '../stores/atomic-write.js';
 import type { Deps } from '../deps.js';
@@ -24,6 +26,10 @@ export interface DoctorFlags {
   sarif?: string;
   /** With --ci: network failures fail the gate too. */
   failOnNetwork?: boolean;
+  fix?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  toKeychain?: boolean;
 }
 
 /** Live-call failures that say the runner cannot reach the provider, not that the key is wrong. */
@@ -35,6 +41,7 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
     if (!findProvider(id)) throw usageError(`unknown provider "${id}"`, `Use one of: ${PROVIDER_IDS.join(', ')}.`);
   }
   if (flags.offline && flags.live) throw usageError('--offline and --live contradict each other', 'Pass one of them.');
+  if ((flags.dryRun || flags.toKeychain) && !flags.fix) throw usageError(`${flags.dryRun ? '--dry-run' : '--to-keychain'} goes with --fix`, 'Pass --fix too.');
   return {
     providerIds: flags.provider ?? [],
     live: flags.offline ? 'off' : (flags.live ?? 'auth'),
@@ -74,5 +81,41 @@ export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Out
 
   if (flags.markdown) await writeReport(deps.cwd, flags.markdown, renderMarkdown(report));
   if (flags.sarif) await writeReport(deps.cwd, flags.sarif, (await import('../report/sarif.js')).renderSarif(report));
+
+  // In a terminal the doctor offers its safe fixes after the report, as react-native doctor does.
+  const offer = !flags.fix && deps.terminal.interactive && !flags.json && !flags.ci;
+  if (flags.fix || offer) {
+    const fixed = await fixCommand(flags, deps, report, { ...options, live: 'off' }, offer);
+    if (fixed) return fixed;
+  }
   return report.summary.failed ? FINDINGS : OK;
+}
+
+/**
+ * `--fix`: plans the safe fixes, asks (or takes --yes), applies them with their preconditions
+ * checked again, lists what only a person can do, and reruns the offline checks. Returns the
+ * outcome after the fixes, or null when nothing was applied and the report's outcome stands.
+ */
+async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunOptions: DoctorOptions, offer: boolean): Promise<Outcome | null> {
+  const { planFixes } = await import('../fix/plan.js');
+  const { applyFixes } = await import('../fix/apply.js');
+  const { fixPlanText, fixResultsText } = await import('../report/fix-text.js');
+  // With --json, stdout is the report alone; what the fixes do goes to stderr.
+  const out = flags.json ? deps.stderr : deps.stdout;
+  const { fixes, manual } = await planFixes(deps.cwd, report, { toKeychain: Boolean(flags.toKeychain) });
+  if (offer && fixes.length === 0) return null;
+  out.write(fixPlanText(fixes, manual, Boolean(flags.dryRun)));
+  if (flags.dryRun || fixes.length === 0) return null;
+  if (!flags.yes) {
+    if (!deps.terminal.interactive) throw needsAnswer(`${fixes.length} fix${fixes.length === 1 ? ' is' : 'es are'} pending and there is no terminal to ask; nothing was changed.`, 'Pass --yes to apply them, or --dry-run to only list them.');
+    const { createInquirerPrompter } = await import('../prompts/inquirer.js');
+    const ok = await createInquirerPrompter(deps.stdin, deps.stdout).confirm(`Apply ${fixes.length} safe fix${fixes.length === 1 ? '' : 'es'}?`, !offer);
+    if (!ok) return null;
+  }
+  const io = { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version };
+  const project = (await buildContext(io, rerunOptions)).project.name;
+  const results = await applyFixes({ root: deps.cwd, git: deps.git, keychain: deps.keychain, project }, fixes);
+  const after = await runDoctor(io, rerunOptions, DOCTOR_CHECKS);
+  out.write(fixResultsText(results, summaryLine(after)));
+  return after.summary.failed ? FINDINGS : OK;
 }

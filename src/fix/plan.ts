@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Report } from '../core/report.js';
+import { providerForVariable } from '../providers/index.js';
+import { assignsVariable } from '../stores/dotenv-edit.js';
+import { readDotenvFile } from '../stores/dotenv-file.js';
+import type { ManualStep, PlannedFix } from './types.js';
+
+/** sha256 of a file's bytes, or null when it does not exist: the "as seen" mark of a plan. */
+export async function fileDigest(path: string): Promise<string | null> {
+  try {
+    return createHash('sha256').update(await readFile(path)).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+const MANUAL_RULES = new Set(['exposure.source-literal', 'exposure.history', 'exposure.bundle', 'exposure.log', 'exposure.browser-env', 'exposure.browser-client', 'hygiene.admin-key', 'hygiene.legacy-key', 'hygiene.key-age']);
+
+/**
+ * The safe fixes for a report's findings, and the steps left to a person. `toKeychain` adds moving
+ * keys from .env files into the OS keychain, which changes where the app reads them and so is
+ * only done on request.
+ */
+export async function planFixes(root: string, report: Report, opts: { toKeychain: boolean }): Promise<{ fixes: PlannedFix[]; manual: ManualStep[] }> {
+  const fixes: PlannedFix[] = [];
+  const digest = async (file: string) => fileDigest(join(root, file));
+  const planned = new Set<string>();
+  const add = async (key: string, fix: Omit<PlannedFix, 'seen'>, files: string[]) => {
+    if (planned.has(key)) return;
+    planned.add(key);
+    const seen: Record<string, string | null> = {};
+    for (const f of files) seen[f] = await digest(f);
+    fixes.push({ ...fix, seen });
+  };
+
+  const keyFiles = new Set<string>();
+  for (const f of report.findings) {
+    const file = f.location?.file;
+    if (!file) continue;
+    if (f.rule === 'exposure.env-tracked') {
+      keyFiles.add(file);
+      await add(`untrack:${file}`, { action: { kind: 'untrack', file }, describe: `Stop tracking ${file} (git rm --cached ${file}; the file stays on disk)` }, [file]);
+      await add(`gitignore:${file}`, { action: { kind: 'gitignore', file, line: `/${file}` }, describe: `Add "/${file}" to .gitignore` }, [file, '.gitignore']);
+    } else if (f.rule === 'exposure.env-not-ignored') {
+      keyFiles.add(file);
+      await add(`gitignore:${file}`, { action: { kind: 'gitignore', file, line: `/${file}` }, describe: `Add "/${file}" to .gitignore` }, [file, '.gitignore']);
+    } else if (f.rule === 'exposure.file-permissions') {
+      keyFiles.add(file);
+      await add(`chmod:${file}`, { action: { kind: 'chmod', file }, describe: `chmod 600 ${file} (readable by you only)` }, [file]);
+    }
+  }
+  for (const k of report.keys) {
+    if (k.source === 'dotenv' && k.file) keyFiles.add(k.file);
+    for (const s of k.shadows) if (s.source === 'dotenv' && s.file) keyFiles.add(s.file);
+  }
+
+  // .env.example: every provider variable of the key files, without values.
+  const exampleText = await readFile(join(root, '.env.example'), 'utf8').catch(() => null);
+  const variables = new Set<string>();
+  for (const file of keyFiles) {
+    const read = await readDotenvFile(root, file);
+    if (!read.ok) continue;
+    for (const [variable, { value }] of read.values) {
+      if (value.trim() === '' || !providerForVariable(variable)) continue;
+      if (exampleText === null || !assignsVariable(exampleText, variable)) variables.add(variable);
+      if (opts.toKeychain) {
+        await add(`to-keychain:${file}:${variable}`, { action: { kind: 'to-keychain', file, variable, provider: providerForVariable(variable)!.id }, describe: `Move ${variable} from ${file} into the OS keychain` }, [file]);
+      }
+    }
+  }
+  if (variables.size) {
+    const names = [...variables].sort();
+    await add('example', { action: { kind: 'example', variables: names }, describe: `${exampleText === null ? 'Create' : 'Update'} .env.example with ${names.join(', ')} (names only, no values)` }, ['.env.example']);
+  }
+
+  const manual: ManualStep[] = [];
+  for (const f of report.findings) {
+    if (MANUAL_RULES.has(f.rule)) manual.push({ rule: f.rule, step: f.fix });
+    // Untracking stops the next leak; the key already in history stays valid until revoked.
+    else if (f.rule === 'exposure.env-tracked' && f.secret) {
+      manual.push({ rule: f.rule, step: `Revoke ${f.secret.redacted} (${f.secret.fingerprint}) at the provider and create a new key: it is in git history.` });
+    }
+  }
+  return { fixes, manual: dedupe(manual) };
+}
+
+function dedupe(steps: ManualStep[]): ManualStep[] {
+  const seen = new Set<string>();
+  return steps.filter((s) => (seen.has(s.step) ? false : (seen.add(s.step), true)));
+}
