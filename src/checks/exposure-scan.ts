@@ -1,5 +1,28 @@
+import type { Finding } from '../core/finding.js';
+import type { Framework } from '../project/framework.js';
 import { scanProject } from '../scanner/index.js';
-import type { Check } from './types.js';
+import type { Check, CheckContext } from './types.js';
+
+/** The framework of the app whose folder holds `file` (the deepest), else the project's. */
+function frameworkOf(ctx: CheckContext, file: string): Framework {
+  const app = (ctx.appFrameworks ?? []).filter((a) => file.startsWith(`${a.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  return app?.framework ?? ctx.project.framework;
+}
+
+/**
+ * A public-prefixed name only ships to the browser under the framework that owns the prefix:
+ * `VITE_` in a Next.js app is a warning (another tool could ship it), not a key in every visitor's hands.
+ */
+export function matchBrowserPrefix(f: Finding, framework: Framework): Finding {
+  if (f.rule !== 'exposure.browser-env' || framework.id === 'unknown') return f;
+  const variable = / under ([A-Z][A-Z0-9_]*)/.exec(f.title)?.[1];
+  if (!variable || framework.browserPrefixes.some((p) => variable.startsWith(p))) return f;
+  return {
+    ...f,
+    severity: 'medium',
+    detail: `${f.detail} This app uses ${framework.name}, which ships ${framework.browserPrefixes.join(', ') || 'no'} variables to the browser, not ${variable}; another bundler in the project could.`,
+  };
+}
 
 /**
  * `exposure.*` from the scanner: keys in the working tree (source, bundles, logs, browser names)
@@ -9,11 +32,14 @@ import type { Check } from './types.js';
  */
 export const exposureScanCheck: Check = {
   id: 'exposure.scan',
+  scope: 'repo',
   async run(ctx) {
     const active = new Set(ctx.resolved.map((r) => r.winner.secret.fingerprint));
     const result = await scanProject({ root: ctx.root, git: ctx.git, env: ctx.env, active, history: ctx.history });
     const envFiles = new Set(ctx.dotenvFiles.map((f) => f.ref.file));
-    const findings = result.findings.filter((f) => !(f.rule === 'exposure.source-literal' && f.location && envFiles.has(f.location.file)));
+    const findings = result.findings
+      .filter((f) => !(f.rule === 'exposure.source-literal' && f.location && envFiles.has(f.location.file)))
+      .map((f) => (f.location ? matchBrowserPrefix(f, frameworkOf(ctx, f.location.file)) : f));
     const parts = result.checks.map((c) => (c.id === 'exposure.worktree' && c.status === 'fail' && findings.every((f) => f.rule === 'exposure.history') ? { ...c, status: 'pass' as const } : c));
     const status = parts.some((c) => c.status === 'error') ? 'error' : findings.length ? 'fail' : 'pass';
     return { status, findings, parts };

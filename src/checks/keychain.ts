@@ -4,6 +4,7 @@ import type { Check } from './types.js';
 /** `missing.keychain-unavailable`: say why no OS keychain can hold keys here, and how to get one. */
 export const keychainCheck: Check = {
   id: 'keys.keychain',
+  scope: 'repo',
   async run(ctx) {
     if (ctx.keychain.usable) return { status: 'pass', findings: [] };
     const { reason, fix } = ctx.keychain.problem;

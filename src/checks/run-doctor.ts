@@ -7,6 +7,8 @@ import { inspectRepo } from '../git/repo.js';
 import { identifyKey } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
 import { detectProject } from '../project/detect.js';
+import { detectApps } from '../project/workspace.js';
+import { join } from 'node:path';
 import { collectKeys } from '../stores/collect.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
 import { resolveKeys } from '../stores/resolve.js';
@@ -95,21 +97,73 @@ export async function runChecks(ctx: CheckContext, checks: readonly Check[], now
   };
 }
 
+/** An app's findings, keys and checks as the repository sees them: paths from the root, tagged with the app. */
+function inApp(app: string, r: { results: CheckResult[]; findings: Finding[]; calls: CallReport[] }, keys: ResolvedKeyReport[]) {
+  const prefix = (file: string) => (app === '.' ? file : `${app}/${file}`);
+  return {
+    results: r.results.map((c) => ({ ...c, app })),
+    findings: r.findings.map((f) => ({
+      ...f,
+      app,
+      ...(f.location ? { location: { ...f.location, file: prefix(f.location.file) } } : {}),
+      // Fix commands name files relative to the app, as its own tools do.
+      ...(app === '.' ? {} : { fix: `In ${app}: ${f.fix}` }),
+    })),
+    calls: r.calls.map((c) => ({ ...c, app })),
+    keys: keys.map((k) => ({ ...k, app, file: k.file === null ? null : prefix(k.file), shadows: k.shadows.map((s) => ({ ...s, file: s.file === null ? null : prefix(s.file) })) })),
+  };
+}
+
+/** A monorepo: every app checked on its own, the repository-wide checks once (issue 7). */
+async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[], apps: string[], rootCtx: CheckContext) {
+  const appCtxs = await Promise.all(apps.map(async (app) => ({ app, ctx: await buildContext({ ...io, root: join(io.root, app) }, opts) })));
+  // The root is an app of its own when it names providers or holds keys.
+  const units = [...(rootCtx.providers.length || rootCtx.entries.length ? [{ app: '.', ctx: rootCtx }] : []), ...appCtxs];
+  const parts = await Promise.all(
+    units.map(async ({ app, ctx }) => inApp(app, await runChecks(ctx, checks.filter((c) => c.scope !== 'repo'), io.now), keysReport(ctx.resolved))),
+  );
+  const repoCtx: CheckContext = {
+    ...rootCtx,
+    appFrameworks: appCtxs.map(({ app, ctx }) => ({ path: app, framework: ctx.project.framework })),
+    resolved: units.flatMap((u) => u.ctx.resolved),
+    dotenvFiles: units.flatMap(({ app, ctx }) => ctx.dotenvFiles.map((f) => ({ ...f, ref: { ...f.ref, file: app === '.' ? f.ref.file : `${app}/${f.ref.file}` } }))),
+  };
+  const repo = await runChecks(repoCtx, checks.filter((c) => c.scope === 'repo'), io.now);
+  return {
+    results: [...parts.flatMap((p) => p.results), ...repo.results],
+    findings: [...parts.flatMap((p) => p.findings), ...repo.findings.map((f) => attribute(f, units.map((u) => u.app)))],
+    calls: parts.flatMap((p) => p.calls),
+    keys: parts.flatMap((p) => p.keys),
+    apps: units.map(({ app, ctx }) => ({ path: app, name: ctx.project.name, framework: ctx.project.framework.name, providers: ctx.providers.map((p) => p.id) })),
+  };
+}
+
+/** A repository-wide finding belongs to the app whose folder holds its file, if any. */
+function attribute(f: Finding, apps: readonly string[]): Finding {
+  const file = f.location?.file;
+  const app = file ? apps.filter((a) => a !== '.' && file.startsWith(`${a}/`)).sort((a, b) => b.length - a.length)[0] : undefined;
+  return app ? { ...f, app } : f;
+}
+
 /** The doctor: one report of everything wrong with the project's keys (design.md `keyward.report/v1`). */
 export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[]): Promise<Report> {
   const start = io.now().getTime();
   const ctx = await buildContext(io, opts);
-  const { results, findings, calls } = await runChecks(ctx, checks, io.now);
-  const sorted = sortFindings(findings);
+  const apps = await detectApps(io.root);
+  const r = apps.length
+    ? await runMonorepo(io, opts, checks, apps, ctx)
+    : { ...(await runChecks(ctx, checks, io.now)), keys: keysReport(ctx.resolved), apps: undefined };
+  const sorted = sortFindings(r.findings);
   return {
     schema: 'keyward.report/v1',
     tool: { name: 'keyward', version: io.version },
     root: io.root,
     durationMs: io.now().getTime() - start,
     summary: summarize(sorted, opts.failOn, opts.notFatal),
-    checks: results,
-    keys: keysReport(ctx.resolved),
+    checks: r.results,
+    keys: r.keys,
     findings: sorted,
-    ...(calls.length ? { calls } : {}),
+    ...(r.calls.length ? { calls: r.calls } : {}),
+    ...(r.apps ? { apps: r.apps } : {}),
   };
 }

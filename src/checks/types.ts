@@ -5,6 +5,7 @@ import type { GitRunner } from '../git/git.js';
 import type { RepoState } from '../git/repo.js';
 import type { Provider } from '../providers/index.js';
 import type { ProjectInfo } from '../project/detect.js';
+import type { Framework } from '../project/framework.js';
 import type { CollectedKeys, KeychainStatus } from '../stores/collect.js';
 import type { KeyEntry, ResolvedKey } from '../stores/types.js';
 
@@ -17,6 +18,8 @@ export interface CheckContext {
   root: string;
   repo: RepoState;
   project: ProjectInfo;
+  /** In a monorepo, for repository-wide checks: each app's folder (from the root) and framework. */
+  appFrameworks?: Array<{ path: string; framework: Framework }>;
   /** Providers the project uses (dependencies, .env files, --provider). */
   providers: Provider[];
   /** Every key value found, in resolution order. */
@@ -47,5 +50,7 @@ export interface CheckOutcome {
 /** One named doctor check: context in, findings out. */
 export interface Check {
   id: string;
+  /** `repo` checks run once for the whole repository (the scanner, the keychain); the others once per app of a monorepo. */
+  scope?: 'app' | 'repo';
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }

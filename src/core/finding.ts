@@ -31,6 +31,8 @@ export interface Finding {
   fix: string;
   location?: Location;
   secret?: SecretRef;
+  /** In a monorepo: the app folder (relative to the root) the finding belongs to; absent for repository-wide ones. */
+  app?: string;
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'error';
@@ -41,4 +43,6 @@ export interface CheckResult {
   status: CheckStatus;
   durationMs: number;
   note?: string;
+  /** In a monorepo: the app folder this check ran for. */
+  app?: string;
 }

@@ -21,6 +21,16 @@ export interface ResolvedKeyReport {
   redacted: string;
   kind: string;
   shadows: ShadowedKey[];
+  /** In a monorepo: the app folder whose key this is. */
+  app?: string;
+}
+
+/** One app of a monorepo, checked on its own (issue 7); `path` is relative to the root, `.` for the root itself. */
+export interface AppReport {
+  path: string;
+  name: string;
+  framework: string;
+  providers: string[];
 }
 
 /** One entry of the report's `calls` array (live test calls). */
@@ -57,6 +67,8 @@ export interface Report {
   keys: ResolvedKeyReport[];
   findings: Finding[];
   calls?: CallReport[];
+  /** Present for a monorepo: its apps; `keys`, `findings` and `checks` then carry `app`. */
+  apps?: AppReport[];
 }
 
 /**

@@ -2,6 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse } from 'dotenv';
 import { PROVIDERS, findProvider, providerForVariable, type Provider } from '../providers/index.js';
+import { variablesReadByCode } from './code-reads.js';
+import { detectFramework, type Framework } from './framework.js';
 
 /** A `.env*` file in the project root and whether the app loads it in the current mode. */
 export interface DotenvFileRef {
@@ -25,22 +27,17 @@ export interface ProjectInfo {
   /** `.env.example` and friends: they name variables, never hold keys. */
   exampleFiles: string[];
   used: UsedProvider[];
+  /** How the app loads .env files and what it ships to the browser. */
+  framework: Framework;
+  /** The app's language, from its manifests: the wizard shows the matching "load the key" line first. */
+  language: 'node' | 'python' | 'unknown';
 }
 
 const EXAMPLE = /^\.env\.(example|sample|template|defaults|dist)$/;
 const DOTENV = /^\.env(\.[A-Za-z0-9_.-]+)?$/;
 
-/**
- * The files dotenv-style loaders (Next.js, Vite, dotenv-flow) read, winner first:
- * `.env.<mode>.local`, `.env.local`, `.env.<mode>`, `.env`.
- */
-export function loadOrder(mode: string): string[] {
-  return [`.env.${mode}.local`, '.env.local', `.env.${mode}`, '.env'];
-}
-
-/** Sorts `.env*` names of a folder into loaded (with their order), other modes', and examples. */
-export function classifyDotenvNames(names: readonly string[], mode: string): { dotenv: DotenvFileRef[]; examples: string[] } {
-  const order = loadOrder(mode);
+/** Sorts `.env*` names of a folder into loaded (with their place in `order`, winner first), not loaded, and examples. */
+export function classifyDotenvNames(names: readonly string[], order: readonly string[]): { dotenv: DotenvFileRef[]; examples: string[] } {
   const dotenv: DotenvFileRef[] = [];
   const examples: string[] = [];
   for (const n of [...names].sort()) {
@@ -78,15 +75,34 @@ function pythonDependencyMentions(texts: readonly string[]): Set<string> {
   return names;
 }
 
-/** Reads what the project is: its name, its .env files, and the providers it uses and why. */
-export async function detectProject(root: string, opts: { mode: string; providerIds: readonly string[] }): Promise<ProjectInfo> {
-  const pkg = await readJson(join(root, 'package.json'));
-  const own = pkg?.keyward as { project?: unknown; providers?: unknown } | undefined;
-  const name =
-    (typeof own?.project === 'string' && own.project) || (typeof pkg?.name === 'string' && pkg.name) || basename(root);
+/** What the manifests say: npm and Python dependency names, and a Python project's own name. */
+interface Manifests {
+  pkg: Record<string, unknown> | undefined;
+  npm: Set<string>;
+  python: Set<string>;
+  pythonName: string | undefined;
+}
 
+async function readManifests(root: string, names: readonly string[]): Promise<Manifests> {
+  const pkg = await readJson(join(root, 'package.json'));
+  const npm = new Set(Object.keys({ ...(pkg?.dependencies as object | undefined), ...(pkg?.devDependencies as object | undefined) }));
+  const pyFiles = names.filter((n) => /^requirements.*\.txt$|^pyproject\.toml$|^Pipfile$|^setup\.cfg$|^setup\.py$/.test(n));
+  const pyTexts = (await Promise.all(pyFiles.map((n) => readText(join(root, n))))).filter((t): t is string => t !== undefined);
+  const pyproject = names.includes('pyproject.toml') ? await readText(join(root, 'pyproject.toml')) : undefined;
+  const pythonName = pyproject ? /^name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1] : undefined;
+  return { pkg, npm, python: pythonDependencyMentions(pyTexts), pythonName };
+}
+
+/** Reads what the project is: its name, framework, .env files, and the providers it uses and why. */
+export async function detectProject(root: string, opts: { mode: string; providerIds: readonly string[] }): Promise<ProjectInfo> {
   const names = await readdir(root).catch((): string[] => []);
-  const { dotenv, examples } = classifyDotenvNames(names, opts.mode);
+  const m = await readManifests(root, names);
+  const own = m.pkg?.keyward as { project?: unknown; providers?: unknown } | undefined;
+  const name =
+    (typeof own?.project === 'string' && own.project) || (typeof m.pkg?.name === 'string' && m.pkg.name) || m.pythonName || basename(root);
+  const framework = detectFramework(m.npm, m.python);
+  const { dotenv, examples } = classifyDotenvNames(names, framework.loadOrder(opts.mode));
+  const language = m.pkg ? 'node' : m.python.size > 0 || m.pythonName ? 'python' : 'unknown';
 
   const reasons = new Map<string, string[]>();
   const add = (p: Provider | undefined, why: string) => {
@@ -97,11 +113,17 @@ export async function detectProject(root: string, opts: { mode: string; provider
   };
 
   for (const id of opts.providerIds) add(findProvider(id), '--provider');
-  // A project can say which providers it calls, instead of its dependencies (`"keyward": {"providers": []}`
-  // for a tool that depends on SDKs but calls no API). Keys in its .env files still count.
+  // A project can say which providers it calls, instead of its dependencies and code (`"keyward":
+  // {"providers": []}` for a tool that depends on SDKs but calls no API). Keys in its .env files still count.
   const explicit = Array.isArray(own?.providers) ? (own.providers as unknown[]) : null;
   for (const id of explicit ?? []) if (typeof id === 'string') add(findProvider(id), 'package.json keyward.providers');
-  if (!explicit) await detectFromDependencies(root, names, pkg, add);
+  if (!explicit) {
+    for (const p of PROVIDERS) {
+      for (const dep of p.packages.npm) if (m.npm.has(dep)) add(p, `dependency ${dep}`);
+      for (const dep of p.packages.python) if (m.python.has(dep.toLowerCase())) add(p, `Python dependency ${dep}`);
+    }
+    for (const [variable, file] of await variablesReadByCode(root)) add(providerForVariable(variable), `${file} reads ${variable}`);
+  }
   for (const f of [...dotenv.map((d) => d.file), ...examples]) {
     const text = await readText(join(root, f));
     if (text === undefined || text.includes('\0')) continue;
@@ -109,24 +131,5 @@ export async function detectProject(root: string, opts: { mode: string; provider
   }
 
   const used = PROVIDERS.filter((p) => reasons.has(p.id)).map((provider) => ({ provider, reasons: reasons.get(provider.id)! }));
-  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used };
-}
-
-/** Providers named by the project's dependencies, npm and Python. */
-async function detectFromDependencies(
-  root: string,
-  names: readonly string[],
-  pkg: Record<string, unknown> | undefined,
-  add: (p: Provider | undefined, why: string) => void,
-): Promise<void> {
-  const deps = { ...(pkg?.dependencies as object | undefined), ...(pkg?.devDependencies as object | undefined) };
-  for (const dep of Object.keys(deps)) for (const p of PROVIDERS) if (p.packages.npm.includes(dep)) add(p, `dependency ${dep}`);
-
-  const pyTexts = (
-    await Promise.all(
-      names.filter((n) => /^requirements.*\.txt$|^pyproject\.toml$|^Pipfile$|^setup\.cfg$/.test(n)).map((n) => readText(join(root, n))),
-    )
-  ).filter((t): t is string => t !== undefined);
-  const py = pythonDependencyMentions(pyTexts);
-  for (const p of PROVIDERS) for (const dep of p.packages.python) if (py.has(dep.toLowerCase())) add(p, `Python dependency ${dep}`);
+  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language };
 }

@@ -11,10 +11,11 @@ export function renderMarkdown(report: Report): string {
   const p = present(report);
   const out: string[] = [`## keyward doctor: ${p.failed ? '✖' : '✓'} ${p.summary}`, ''];
   if (report.findings.length) {
-    out.push('| | Severity | Finding | Where | Fix |', '|---|---|---|---|---|');
+    const apps = Boolean(report.apps);
+    out.push(`| |${apps ? ' App |' : ''} Severity | Finding | Where | Fix |`, `|---|${apps ? '---|' : ''}---|---|---|---|`);
     for (const f of report.findings) {
       const where = [formatLocation(f), formatSecret(f)].filter(Boolean).join(' ');
-      out.push(`| ${SEVERITY_SYMBOL[f.severity]} | ${f.severity} | ${cell(f.title)} (\`${f.rule}\`) | ${cell(where ? `\`${where}\`` : '')} | ${cell(f.fix)} |`);
+      out.push(`| ${SEVERITY_SYMBOL[f.severity]} |${apps ? ` ${f.app ?? 'repository'} |` : ''} ${f.severity} | ${cell(f.title)} (\`${f.rule}\`) | ${cell(where ? `\`${where}\`` : '')} | ${cell(f.fix)} |`);
     }
     out.push('');
   }

@@ -2,14 +2,18 @@ import type { Category, CheckStatus, Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import type { Severity } from '../core/severity.js';
 
+/** Checks and findings of one category. */
+export interface CategoryGroup {
+  category: Category;
+  title: string;
+  checks: Array<{ id: string; status: CheckStatus; note?: string }>;
+  findings: Finding[];
+}
+
 /** What the text, Markdown and Ink views show, computed once from a report. */
 export interface Presentation {
-  groups: Array<{
-    category: Category;
-    title: string;
-    checks: Array<{ id: string; status: CheckStatus; note?: string }>;
-    findings: Finding[];
-  }>;
+  /** One section for a project; for a monorepo one per app, then the repository-wide checks. */
+  sections: Array<{ heading: string | null; groups: CategoryGroup[] }>;
   keys: Report['keys'];
   summary: string;
   failed: boolean;
@@ -50,18 +54,29 @@ export function summaryLine(report: Report): string {
   return parts.length ? `${parts.join(', ')}${errors}` : `No problems found${errors}`;
 }
 
-/** Groups checks and findings by category, in design.md's order. */
-export function present(report: Report): Presentation {
+/** Checks and findings by category, in design.md's order. */
+function byCategory(checks: Report['checks'], findings: readonly Finding[]): CategoryGroup[] {
   const categoryOf = (checkId: string): Category => CHECK_CATEGORY.find(([re]) => re.test(checkId))?.[1] ?? 'exposure';
-  const groups = (Object.keys(CATEGORY_TITLES) as Category[])
+  return (Object.keys(CATEGORY_TITLES) as Category[])
     .map((category) => ({
       category,
       title: CATEGORY_TITLES[category],
-      checks: report.checks.filter((c) => categoryOf(c.id) === category).map((c) => ({ id: c.id, status: c.status, ...(c.note ? { note: c.note } : {}) })),
-      findings: report.findings.filter((f) => f.category === category),
+      checks: checks.filter((c) => categoryOf(c.id) === category).map((c) => ({ id: c.id, status: c.status, ...(c.note ? { note: c.note } : {}) })),
+      findings: findings.filter((f) => f.category === category),
     }))
     .filter((g) => g.checks.length > 0 || g.findings.length > 0);
-  return { groups, keys: report.keys, summary: summaryLine(report), failed: report.summary.failed };
+}
+
+/** Groups the report for the views: by category, and for a monorepo by app first. */
+export function present(report: Report): Presentation {
+  const base = { keys: report.keys, summary: summaryLine(report), failed: report.summary.failed };
+  if (!report.apps) return { ...base, sections: [{ heading: null, groups: byCategory(report.checks, report.findings) }] };
+  const sections = report.apps.map((a) => ({
+    heading: `${a.path === '.' ? 'the root' : a.path}: ${a.name}${a.framework === 'no known framework' ? '' : ` (${a.framework})`}${a.providers.length ? `, uses ${a.providers.join(', ')}` : ''}`,
+    groups: byCategory(report.checks.filter((c) => c.app === a.path), report.findings.filter((f) => f.app === a.path)),
+  }));
+  sections.push({ heading: 'Whole repository', groups: byCategory(report.checks.filter((c) => !c.app), report.findings.filter((f) => !f.app)) });
+  return { ...base, sections: sections.filter((s) => s.groups.length > 0) };
 }
 
 /** `src/app.ts:3:17 (commit 1a2b3c4)`, or an empty string. */
@@ -81,5 +96,5 @@ export function formatSecret(f: Finding): string {
 export function formatKey(k: Report['keys'][number]): string {
   const from = k.source === 'dotenv' ? k.file : k.source === 'keychain' ? `keychain ${k.account}` : 'environment';
   const shadows = k.shadows.length ? `, shadows ${k.shadows.map((s) => (s.source === 'dotenv' ? s.file : s.source)).join(', ')}` : '';
-  return `${k.provider}: ${k.variable} from ${from}, ${k.redacted} ${k.fingerprint} (${k.kind}${shadows})`;
+  return `${k.app ? `[${k.app}] ` : ''}${k.provider}: ${k.variable} from ${from}, ${k.redacted} ${k.fingerprint} (${k.kind}${shadows})`;
 }

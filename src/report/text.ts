@@ -5,19 +5,24 @@ import { formatKey, formatLocation, formatSecret, present, SEVERITY_SYMBOL, STAT
 export function renderText(report: Report, title = 'keyward doctor'): string {
   const p = present(report);
   const out: string[] = [`${title}: ${report.root}`, ''];
-  for (const g of p.groups) {
-    out.push(g.title);
-    for (const c of g.checks) out.push(`  ${STATUS_SYMBOL[c.status]} ${c.id}${c.note ? ` (${c.note})` : ''}`);
-    for (const f of g.findings) {
-      const where = formatLocation(f);
-      out.push(`  ${SEVERITY_SYMBOL[f.severity]} ${f.severity}: ${f.title}`);
-      if (where) out.push(`      at ${where}`);
-      out.push(`      ${f.detail}`);
-      const secret = formatSecret(f);
-      if (secret) out.push(`      key: ${secret}`);
-      out.push(`      fix: ${f.fix}`);
+  for (const section of p.sections) {
+    // A monorepo's sections indent their categories under the app's heading.
+    const pad = section.heading ? '  ' : '';
+    if (section.heading) out.push(`== ${section.heading}`, '');
+    for (const g of section.groups) {
+      out.push(`${pad}${g.title}`);
+      for (const c of g.checks) out.push(`${pad}  ${STATUS_SYMBOL[c.status]} ${c.id}${c.note ? ` (${c.note})` : ''}`);
+      for (const f of g.findings) {
+        const where = formatLocation(f);
+        out.push(`${pad}  ${SEVERITY_SYMBOL[f.severity]} ${f.severity}: ${f.title}`);
+        if (where) out.push(`${pad}      at ${where}`);
+        out.push(`${pad}      ${f.detail}`);
+        const secret = formatSecret(f);
+        if (secret) out.push(`${pad}      key: ${secret}`);
+        out.push(`${pad}      fix: ${f.fix}`);
+      }
+      out.push('');
     }
-    out.push('');
   }
   if (p.keys.length) {
     out.push('Keys in use');

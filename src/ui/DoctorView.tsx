@@ -37,21 +37,32 @@ export function DoctorView({ root, presentation }: { root: string; presentation:
       <Text>
         <Text bold>keyward doctor</Text> <Text dimColor>{root}</Text>
       </Text>
-      {presentation.groups.map((g) => (
-        <Box key={g.category} flexDirection="column" marginTop={1}>
-          <Text bold underline>
-            {g.title}
-          </Text>
-          {g.checks.map((c) => (
-            <Text key={c.id}>
-              {'  '}
-              <Text color={STATUS_COLOR[c.status]}>{STATUS_SYMBOL[c.status]}</Text> {c.id}
-              {c.note ? <Text dimColor> ({c.note})</Text> : null}
+      {presentation.sections.map((section, s) => (
+        <Box key={section.heading ?? s} flexDirection="column" marginTop={section.heading ? 1 : 0}>
+          {section.heading ? (
+            <Text bold color="magenta">
+              {section.heading}
             </Text>
-          ))}
-          {g.findings.map((f, i) => (
-            <FindingView key={`${f.rule}-${i}`} finding={f} />
-          ))}
+          ) : null}
+          <Box flexDirection="column" marginLeft={section.heading ? 2 : 0}>
+            {section.groups.map((g) => (
+              <Box key={g.category} flexDirection="column" marginTop={1}>
+                <Text bold underline>
+                  {g.title}
+                </Text>
+                {g.checks.map((c) => (
+                  <Text key={c.id}>
+                    {'  '}
+                    <Text color={STATUS_COLOR[c.status]}>{STATUS_SYMBOL[c.status]}</Text> {c.id}
+                    {c.note ? <Text dimColor> ({c.note})</Text> : null}
+                  </Text>
+                ))}
+                {g.findings.map((f, i) => (
+                  <FindingView key={`${f.rule}-${i}`} finding={f} />
+                ))}
+              </Box>
+            ))}
+          </Box>
         </Box>
       ))}
       {presentation.keys.length ? (
@@ -60,7 +71,7 @@ export function DoctorView({ root, presentation }: { root: string; presentation:
             Keys in use
           </Text>
           {presentation.keys.map((k) => (
-            <Text key={k.provider}>
+            <Text key={`${k.app ?? ''}${k.provider}`}>
               {'  '}
               {formatKey(k)}
             </Text>

@@ -63,7 +63,8 @@ describe('keyward setup in a terminal', () => {
     expect(screen).toMatch(/✓ sync +POST \/chat\/completions/);
     expect(screen).toMatch(/✓ async +POST \/chat\/completions stream/);
     expect(screen).toContain("import 'dotenv/config';");
-    expect(screen).toContain('from dotenv import load_dotenv; load_dotenv()');
+    // A Node project gets the Node lines only.
+    expect(screen).not.toContain('load_dotenv');
     expect(s.raw()).not.toContain(key);
     expect(s.raw()).not.toContain(key.slice(8, 40));
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);

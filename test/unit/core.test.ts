@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint, redact } from '../../src/core/fingerprint.js';
 import { Secret } from '../../src/core/secret.js';
 import { classifyDotenvNames } from '../../src/project/detect.js';
+import { UNKNOWN_FRAMEWORK } from '../../src/project/framework.js';
 import { findProvider } from '../../src/providers/index.js';
 import { scrubKeys } from '../../src/providers/scrub.js';
 import { resolveKeys } from '../../src/stores/resolve.js';
@@ -47,7 +48,7 @@ describe('fingerprint and redaction (design.md)', () => {
 
 describe('which .env files load, in which order', () => {
   it('puts .env.<mode>.local first and keeps other modes and examples apart', () => {
-    const { dotenv, examples } = classifyDotenvNames(['.env', '.env.local', '.env.production', '.env.development', '.env.example', '.envrc', 'env', '.env.keys'], 'development');
+    const { dotenv, examples } = classifyDotenvNames(['.env', '.env.local', '.env.production', '.env.development', '.env.example', '.envrc', 'env', '.env.keys'], UNKNOWN_FRAMEWORK.loadOrder('development'));
     expect(dotenv).toEqual([
       { file: '.env.local', order: 1 },
       { file: '.env.development', order: 2 },

@@ -1,0 +1,52 @@
+/**
+ * How a framework loads `.env*` files and which variable names it ships to the browser, so that
+ * "which key wins" is what the app really sees (issue 7). Orders are winner first; a variable set
+ * in the environment always wins over every file.
+ */
+export interface Framework {
+  id: string;
+  name: string;
+  /** The files loaded in `mode` (NODE_ENV), winner first. */
+  loadOrder(mode: string): string[];
+  /** Name prefixes inlined into client code; empty for server-only stacks. */
+  browserPrefixes: string[];
+}
+
+// Next.js, Create React App and Expo skip .env.local in tests so test runs are reproducible.
+const nextLike = (mode: string) => [`.env.${mode}.local`, ...(mode === 'test' ? [] : ['.env.local']), `.env.${mode}`, '.env'];
+// Vite ranks the mode's files over the generic .env.local.
+const viteLike = (mode: string) => [`.env.${mode}.local`, `.env.${mode}`, '.env.local', '.env'];
+const dotenvOnly = () => ['.env'];
+
+const FRAMEWORKS: Array<Framework & { npm: string[]; python: string[] }> = [
+  { id: 'nextjs', name: 'Next.js', npm: ['next'], python: [], loadOrder: nextLike, browserPrefixes: ['NEXT_PUBLIC_'] },
+  { id: 'expo', name: 'Expo', npm: ['expo'], python: [], loadOrder: nextLike, browserPrefixes: ['EXPO_PUBLIC_'] },
+  { id: 'cra', name: 'Create React App', npm: ['react-scripts'], python: [], loadOrder: nextLike, browserPrefixes: ['REACT_APP_'] },
+  { id: 'nuxt', name: 'Nuxt', npm: ['nuxt'], python: [], loadOrder: dotenvOnly, browserPrefixes: ['NUXT_PUBLIC_'] },
+  { id: 'sveltekit', name: 'SvelteKit', npm: ['@sveltejs/kit'], python: [], loadOrder: viteLike, browserPrefixes: ['PUBLIC_', 'VITE_'] },
+  { id: 'astro', name: 'Astro', npm: ['astro'], python: [], loadOrder: viteLike, browserPrefixes: ['PUBLIC_'] },
+  { id: 'remix', name: 'Remix', npm: ['@remix-run/dev', '@remix-run/node'], python: [], loadOrder: dotenvOnly, browserPrefixes: [] },
+  { id: 'gatsby', name: 'Gatsby', npm: ['gatsby'], python: [], loadOrder: (mode) => [`.env.${mode}`], browserPrefixes: ['GATSBY_'] },
+  { id: 'vite', name: 'Vite', npm: ['vite'], python: [], loadOrder: viteLike, browserPrefixes: ['VITE_'] },
+  { id: 'dotenv-flow', name: 'dotenv-flow', npm: ['dotenv-flow'], python: [], loadOrder: nextLike, browserPrefixes: [] },
+  { id: 'django', name: 'Django with python-dotenv', npm: [], python: ['django'], loadOrder: dotenvOnly, browserPrefixes: [] },
+  { id: 'flask', name: 'Flask with python-dotenv', npm: [], python: ['flask'], loadOrder: dotenvOnly, browserPrefixes: [] },
+  { id: 'python-dotenv', name: 'python-dotenv', npm: [], python: ['python-dotenv'], loadOrder: dotenvOnly, browserPrefixes: [] },
+  { id: 'dotenv', name: 'dotenv', npm: ['dotenv'], python: [], loadOrder: dotenvOnly, browserPrefixes: [] },
+];
+
+/** When nothing tells: the widest common order, and every prefix a framework ships. */
+export const UNKNOWN_FRAMEWORK: Framework = {
+  id: 'unknown',
+  name: 'no known framework',
+  loadOrder: nextLike,
+  browserPrefixes: ['NEXT_PUBLIC_', 'VITE_', 'REACT_APP_', 'EXPO_PUBLIC_', 'NUXT_PUBLIC_', 'PUBLIC_', 'GATSBY_'],
+};
+
+/** The first framework (most specific first) that the project's npm or Python dependencies name. */
+export function detectFramework(npm: ReadonlySet<string>, python: ReadonlySet<string>): Framework {
+  const found = FRAMEWORKS.find((f) => f.npm.some((d) => npm.has(d)) || f.python.some((d) => python.has(d)));
+  if (!found) return UNKNOWN_FRAMEWORK;
+  const { id, name, loadOrder, browserPrefixes } = found;
+  return { id, name, loadOrder, browserPrefixes };
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/core/fingerprint.js';
+import type { Report } from '../../src/core/report.js';
+import { runCli } from '../support/cli.js';
+import { fakeKey } from '../support/keys.js';
+import { makeProject } from '../support/repo.js';
+
+async function doctor(cwd: string, env: Record<string, string | undefined> = {}) {
+  const r = await runCli(['doctor', '--offline', '--json'], { cwd, env });
+  return { code: r.code, report: JSON.parse(r.stdout) as Report, stdout: r.stdout };
+}
+const real = (r: Report) => r.findings.filter((f) => f.rule !== 'missing.keychain-unavailable');
+
+describe('Python apps', () => {
+  it('a Poetry app: providers from pyproject.toml and from os.environ reads, its name for the keychain, .env only (python-dotenv)', async () => {
+    const p = makeProject();
+    p.write('pyproject.toml', '[tool.poetry]\nname = "poetry-bot"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nanthropic = "^0.40"\npython-dotenv = "^1.0"\n');
+    p.write('bot/main.py', 'import os\nclient = Groq(api_key=os.environ["GROQ_API_KEY"])\n');
+    p.write('.gitignore', '.env*\n');
+    const anthropic = fakeKey('anthropic', 'poetry');
+    p.write('.env', `ANTHROPIC_API_KEY=${anthropic}\n`, 0o600);
+    // python-dotenv reads .env only: a key in .env.local never reaches this app.
+    p.write('.env.local', `ANTHROPIC_API_KEY=${fakeKey('anthropic', 'poetry-local')}\n`, 0o600);
+    const { report } = await doctor(p.dir);
+    expect(report.keys).toEqual([expect.objectContaining({ provider: 'anthropic', source: 'dotenv', file: '.env', fingerprint: fingerprint(anthropic), shadows: [] })]);
+    expect(real(report).map((f) => [f.rule, f.title])).toEqual([['missing.key', expect.stringContaining('No Groq key')]]);
+    expect(real(report)[0]!.detail).toMatch(/uses Groq/);
+  });
+
+  it('a requirements.txt app: providers from pinned requirements, a key in the environment', async () => {
+    const p = makeProject({ name: undefined });
+    p.write('requirements.txt', '# app\nopenai==1.51.0\nmistralai>=1.0 ; python_version>"3.9"\nflask\n');
+    const key = fakeKey('openai-project', 'req');
+    const { report } = await doctor(p.dir, { OPENAI_API_KEY: key });
+    expect(report.keys).toEqual([expect.objectContaining({ provider: 'openai', source: 'env', fingerprint: fingerprint(key) })]);
+    expect(real(report).map((f) => f.title)).toEqual([expect.stringContaining('No Mistral key')]);
+  });
+});
+
+describe('a pnpm workspace with two Next.js apps and a Python service', () => {
+  function monorepo() {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'mono', private: true }));
+    p.write('pnpm-workspace.yaml', "packages:\n  - 'apps/*'\n  - \"services/*\" # python\n");
+    p.write('.gitignore', 'node_modules\n.env*.local\n');
+    p.write('apps/web/package.json', JSON.stringify({ name: 'web', dependencies: { next: '15', openai: '5' } }));
+    p.write('apps/admin/package.json', JSON.stringify({ name: 'admin', dependencies: { next: '15', '@anthropic-ai/sdk': '1' } }));
+    p.write('services/rag/requirements.txt', 'openai\npython-dotenv\n');
+    p.commit('init');
+    return p;
+  }
+
+  it('checks each app on its own: its providers, its .env files, which key wins there, findings grouped by app', async () => {
+    const p = monorepo();
+    const web = fakeKey('openai-project', 'web-local');
+    const webOld = fakeKey('openai-project', 'web-env');
+    const rag = fakeKey('openai-project', 'rag');
+    p.write('apps/web/.env.local', `OPENAI_API_KEY=${web}\n`, 0o600);
+    p.write('apps/web/.env', `OPENAI_API_KEY=${webOld}\n`, 0o600);
+    p.write('apps/admin/.env.local', `NEXT_PUBLIC_ANTHROPIC_API_KEY=${fakeKey('anthropic', 'admin')}\n`, 0o600);
+    p.write('services/rag/.env', `OPENAI_API_KEY=${rag}\n`, 0o644);
+    const { report, code } = await doctor(p.dir);
+    expect(code).toBe(1);
+    expect(report.apps).toEqual([
+      { path: 'apps/admin', name: 'admin', framework: 'Next.js', providers: ['anthropic'] },
+      { path: 'apps/web', name: 'web', framework: 'Next.js', providers: ['openai'] },
+      { path: 'services/rag', name: 'rag', framework: 'python-dotenv', providers: ['openai'] },
+    ]);
+    expect(report.keys.map((k) => [k.app, k.provider, k.file, k.fingerprint, k.shadows.map((s) => s.file)])).toEqual([
+      ['apps/web', 'openai', 'apps/web/.env.local', fingerprint(web), ['apps/web/.env']],
+      ['services/rag', 'openai', 'services/rag/.env', fingerprint(rag), []],
+    ]);
+    const byApp = real(report).map((f) => [f.app ?? null, f.rule, f.location?.file ?? null]).sort((a, b) => String(a).localeCompare(String(b)));
+    expect(byApp).toEqual([
+      ['apps/admin', 'exposure.browser-env', 'apps/admin/.env.local'],
+      ['apps/admin', 'missing.key', null],
+      ['apps/web', 'missing.shadowed', 'apps/web/.env'],
+      ['apps/web', 'exposure.env-not-ignored', 'apps/web/.env'],
+      ['services/rag', 'exposure.env-not-ignored', 'services/rag/.env'],
+      ['services/rag', 'exposure.file-permissions', 'services/rag/.env'],
+    ].sort((a, b) => String(a).localeCompare(String(b))));
+    expect(real(report).find((f) => f.rule === 'exposure.file-permissions')!.fix).toBe('In services/rag: Run `chmod 600 .env`.');
+  });
+
+  it('--cwd apps/web narrows the doctor to one app, with the app\'s name for the keychain', async () => {
+    const p = monorepo();
+    p.write('apps/web/.env.local', `OPENAI_API_KEY=${fakeKey('openai-project', 'narrow')}\n`, 0o600);
+    const r = await runCli(['doctor', '--offline', '--json', '--cwd', 'apps/web'], { cwd: p.dir });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.apps).toBeUndefined();
+    expect(report.keys).toEqual([expect.objectContaining({ provider: 'openai', file: '.env.local' })]);
+    expect(real(report)).toEqual([]);
+  });
+
+  it('prints one section per app in plain text', async () => {
+    const p = monorepo();
+    p.write('services/rag/.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'txt')}\n`, 0o600);
+    const r = await runCli(['doctor', '--offline'], { cwd: p.dir });
+    expect(r.stdout).toMatch(/^== apps\/web: web \(Next\.js\), uses openai$/m);
+    expect(r.stdout).toMatch(/^== services\/rag: rag \(python-dotenv\), uses openai$/m);
+    expect(r.stdout).toMatch(/^== Whole repository$/m);
+  });
+});
+
+describe('framework conventions', () => {
+  it('a browser prefix counts in full only under the framework that ships it', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'next-app', dependencies: { next: '15', openai: '5' } }));
+    p.write('.gitignore', '.env*\n');
+    p.write('.env.local', `NEXT_PUBLIC_OPENAI_API_KEY=${fakeKey('openai-project', 'np')}\nVITE_OPENAI_API_KEY=${fakeKey('openai-project', 'vp')}\n`, 0o600);
+    const { report } = await doctor(p.dir);
+    const browser = report.findings.filter((f) => f.rule === 'exposure.browser-env').map((f) => [f.title.match(/under (\w+)/)![1], f.severity]);
+    expect(browser.sort()).toEqual([['NEXT_PUBLIC_OPENAI_API_KEY', 'critical'], ['VITE_OPENAI_API_KEY', 'medium']]);
+  });
+
+  it('Vite ranks .env.development over .env.local; Next.js the other way round', async () => {
+    const local = fakeKey('openai-project', 'local');
+    const dev = fakeKey('openai-project', 'dev');
+    for (const [dep, winner] of [['vite', dev], ['next', local]] as const) {
+      const p = makeProject();
+      p.write('package.json', JSON.stringify({ name: `${dep}-order`, dependencies: { [dep]: '1', openai: '5' } }));
+      p.write('.gitignore', '.env*\n');
+      p.write('.env.local', `OPENAI_API_KEY=${local}\n`, 0o600);
+      p.write('.env.development', `OPENAI_API_KEY=${dev}\n`, 0o600);
+      const { report } = await doctor(p.dir, { NODE_ENV: 'development' });
+      expect(report.keys[0]!.fingerprint, dep).toBe(fingerprint(winner));
+    }
+  });
+});
