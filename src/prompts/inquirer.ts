@@ -30,7 +30,9 @@ export function createInquirerPrompter(stdin: InStream, stdout: OutStream): Prom
           context,
         ),
       ),
-    secret: (message, validate) => guard(() => password({ message, mask: '*', validate: toInquirer(validate)! }, context)),
+    // No echo at all, not even one mask character per key character (that would show its length), and
+    // no Ctrl-T reveal: the key must never reach the screen or the scrollback.
+    secret: (message, validate) => guard(() => password({ message, mask: false, toggleMask: false, validate: toInquirer(validate)! }, context)),
     confirm: (message, defaultValue) => guard(() => confirm({ message, default: defaultValue }, context)),
     input: (message, defaultValue, validate) =>
       guard(() => input({ message, default: defaultValue, ...(validate ? { validate: toInquirer(validate)! } : {}) }, context)),

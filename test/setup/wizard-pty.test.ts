@@ -179,3 +179,24 @@ describe('keyward setup in a terminal', () => {
     if (hasKeychain) expect(secretToolLookup('openai/pty-cancel-app')).toBeNull();
   });
 });
+
+describe('the hidden key prompt', () => {
+  it('echoes nothing of the key, not its length, and Ctrl-T does not reveal it', async () => {
+    const p = app('pty-mask-app');
+    const key = fake.key('ok');
+    const s = wizard(p);
+    await s.waitFor('Which provider is this key for?');
+    s.write(KEY.enter);
+    await s.waitFor('Where should the key live?');
+    if (hasKeychain) s.write(KEY.down);
+    s.write(KEY.enter);
+    await s.waitFor('Paste your OpenAI key');
+    s.write(key);
+    s.write('\x14');
+    await s.waitFor('[input is masked]');
+    expect(s.screen()).not.toMatch(/\*{8}/);
+    expect(s.raw()).not.toContain(key.slice(8, 24));
+    s.write(KEY.ctrlC);
+    expect((await s.exit).code).toBe(130);
+  });
+});
