@@ -200,3 +200,23 @@ describe('the hidden key prompt', () => {
     expect((await s.exit).code).toBe(130);
   });
 });
+
+describe('bare keyward in a terminal', () => {
+  it('starts the wizard when no key is configured', async () => {
+    const p = app('bare-app');
+    const s = startPty([], { cwd: p.dir, env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: fake.baseURL } });
+    await s.waitFor('Which provider is this key for?');
+    s.write(KEY.ctrlC);
+    expect((await s.exit).code).toBe(130);
+  });
+
+  it('runs the doctor when a key is configured', async () => {
+    const p = app('bare-doctor-app');
+    const s = startPty([], { cwd: p.dir, env: { OPENAI_API_KEY: fake.key('ok'), OPENAI_BASE_URL: fake.baseURL } });
+    await s.waitFor(/No problems found|problem|warning/);
+    expect(s.screen()).toContain('keyward doctor');
+    expect(s.screen()).not.toContain('Which provider');
+    s.write(KEY.ctrlC);
+    await s.exit;
+  });
+});
