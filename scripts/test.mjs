@@ -2,10 +2,11 @@
 // keychain tests use a real Secret Service and never touch the developer's own keyring. Where the
 // machine has no dbus-run-session or gnome-keyring-daemon (`.ci/run` installs them), the tests run
 // without it: the keychain tests then skip locally and fail in CI.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
@@ -17,10 +18,15 @@ if (!process.env.KEYWARD_TEST_SESSION && has('dbus-run-session') && has('gnome-k
   // An old keyring file with another password stays locked: every run gets a fresh HOME.
   const home = mkdtempSync(join(tmpdir(), 'keyward-keyring-'));
   const script = 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"';
-  status = spawnSync('dbus-run-session', ['--', 'sh', '-c', script, 'sh', process.execPath, vitest, ...args], {
-    stdio: 'inherit',
+  const child = spawn('dbus-run-session', ['--', 'sh', '-c', script, 'sh', process.execPath, vitest, ...args], {
+    stdio: ['inherit', 'inherit', 'pipe'],
     env: { ...process.env, HOME: home, XDG_DATA_HOME: join(home, '.local/share'), XDG_STATE_HOME: join(home, '.local/state'), KEYWARD_TEST_SESSION: '1' },
-  }).status;
+  });
+  // dbus-daemon, not run as its own user, warns that it cannot raise its file limit: noise.
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (!line.includes('Failed to set fd limit')) process.stderr.write(`${line}\n`);
+  });
+  status = await new Promise((resolve) => child.on('close', (code) => resolve(code)));
   rmSync(home, { recursive: true, force: true });
 } else {
   status = spawnSync(process.execPath, [vitest, ...args], { stdio: 'inherit' }).status;
