@@ -1,4 +1,5 @@
-// The import direction of style.md: core <- providers <- {stores, scanner, live} <- checks <- commands -> {ui, prompts}.
+// The import direction of style.md: core <- providers <- {stores, scanner, live} <- checks <- commands -> {ui, prompts};
+// run sits on stores, rotate and setup on checks, hook on git.
 // Each rule forbids a lower layer from reaching up; nothing imports commands but the entry module.
 const layer = (name) => `^src/${name}/`;
 const forbidUp = (from, to) => ({
@@ -10,19 +11,24 @@ const forbidUp = (from, to) => ({
 
 module.exports = {
   forbidden: [
-    forbidUp('core', 'providers|git|project|stores|scanner|live|checks|report|prompts|ui|commands'),
-    forbidUp('providers', 'git|project|stores|scanner|live|checks|report|prompts|ui|commands'),
-    forbidUp('git', 'providers|project|stores|scanner|live|checks|report|prompts|ui|commands'),
-    forbidUp('project', 'stores|scanner|live|checks|report|prompts|ui|commands'),
-    forbidUp('stores', 'scanner|live|checks|setup|report|prompts|ui|commands'),
-    forbidUp('scanner', 'stores|live|checks|report|prompts|ui|commands'),
-    forbidUp('live', 'stores|scanner|checks|report|prompts|ui|commands'),
-    forbidUp('checks', 'setup|report|prompts|ui|commands'),
-    forbidUp('setup', 'report|ui|commands'),
-    forbidUp('fix', 'scanner|live|checks|setup|report|prompts|ui|commands'),
-    forbidUp('report', 'checks|prompts|ui|commands'),
-    forbidUp('ui', 'stores|scanner|live|checks|prompts|commands'),
-    forbidUp('prompts', 'stores|scanner|live|checks|report|ui|commands'),
+    forbidUp('core', 'providers|git|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('providers', 'git|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('git', 'providers|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('project', 'stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('stores', 'scanner|live|checks|setup|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('scanner', 'stores|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('live', 'stores|scanner|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('checks', 'setup|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('setup', 'report|ui|commands|run|rotate|hook'),
+    forbidUp('report', 'checks|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('ui', 'stores|scanner|live|checks|prompts|commands|run|rotate|hook'),
+    forbidUp('prompts', 'stores|scanner|live|checks|report|ui|commands|run|rotate|hook'),
+    // run: keys into a child's environment (core, providers, project, stores only: no network, no git).
+    forbidUp('run', 'git|scanner|live|checks|setup|report|prompts|ui|commands|rotate|hook'),
+    // rotate: a service like setup (it tests, stores, records and scans); views stay in commands.
+    forbidUp('rotate', 'report|ui|commands|run|setup|hook'),
+    // hook: writes git hooks; it needs git and the atomic write of stores, nothing that reads keys.
+    forbidUp('hook', 'providers|project|scanner|live|checks|setup|report|prompts|ui|commands|run|rotate'),
     {
       name: 'only-main-imports-commands',
       severity: 'error',

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Env, InStream, OutStream, Terminal } from './core/io.js';
 import { createGitRunner, type GitRunner } from './git/git.js';
+import type { SignalTrap } from './run/types.js';
 import { createKeychainOpener, type KeychainOpener } from './stores/keychain-backend.js';
+import { stateDirFor } from './stores/key-records.js';
 
 /** Everything keyward takes from the outside world, as one value (tests build their own). */
 export interface Deps {
@@ -18,6 +22,27 @@ export interface Deps {
   keychain: KeychainOpener;
   version: string;
   debug: boolean;
+  /** The user's state folder for keyward (key records); never inside a project. */
+  stateDir: string;
+  /** Takes the process's signals while a child runs, so they reach the child instead of ending keyward. */
+  trapSignals: SignalTrap;
+  /** This keyward, as absolute paths a git hook can run without PATH: the node binary and the bin script. */
+  self: { node: string; bin: string };
+}
+
+/** The real trap: the handler replaces every listener of `signals` (main's exit on Ctrl-C) until released. */
+function trapProcessSignals(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void {
+  const saved = signals.map((s) => [s, process.listeners(s)] as const);
+  for (const s of signals) {
+    process.removeAllListeners(s);
+    process.on(s, handler);
+  }
+  return () => {
+    for (const [s, listeners] of saved) {
+      process.removeListener(s, handler);
+      for (const l of listeners) process.on(s, l);
+    }
+  };
 }
 
 /** keyward's own version, from its package.json. */
@@ -49,5 +74,8 @@ export function createDeps(options: { cwd: string; noColor: boolean; debug: bool
     keychain: createKeychainOpener(process.platform),
     version: readVersion(),
     debug: options.debug,
+    stateDir: stateDirFor(env, process.platform, homedir()),
+    trapSignals: trapProcessSignals,
+    self: { node: process.execPath, bin: fileURLToPath(new URL('../bin/keyward.js', import.meta.url)) },
   };
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isKeywardError, usageError, type KeywardError } from './core/errors.js';
 import { OK, type Outcome } from './core/outcome.js';
 import { parseSeverity, SEVERITIES, type Severity } from './core/severity.js';
@@ -14,6 +14,8 @@ interface State {
   deps?: Deps;
   /** What commander would have printed for a command-line mistake. */
   parseError?: string;
+  /** `keyward run … -- CMD ARG…`: the words after `--`, kept away from commander so CMD's options stay CMD's. */
+  childArgv?: string[];
 }
 
 interface GlobalFlags {
@@ -130,6 +132,42 @@ function buildProgram(state: State): Command {
     });
 
   program
+    .command('run')
+    .description("run a command with the project's keys in its environment (keychain, then .env; a variable already set wins)")
+    .usage('[--provider ID]... [--mask] -- COMMAND [ARG...]')
+    .argument('[command...]', 'the command and its arguments, after `--`')
+    .addOption(new Option('--provider <id>', 'hand over only this provider\'s key, and fail if there is none (repeatable)').argParser(collect))
+    .option('--mask', "replace any configured key in the command's output with its redacted form")
+    .action(async (words: string[], opts, cmd: Command) => {
+      if (words.length > 0) throw usageError(`put the command after \`--\`: keyward run -- ${words.join(' ')}`, "keyward's own options go before `--`, the command's after it.");
+      const deps = depsFor(cmd);
+      const { runCommand } = await import('./commands/run.js');
+      state.outcome = await runCommand(state.childArgv ?? [], opts, deps);
+    });
+
+  program
+    .command('rotate')
+    .description('replace a stored key: test the new one, store it where the old one was, find copies of the old one')
+    .option('--provider <id>', 'the provider whose key to replace (default: the one stored key, or asked)')
+    .option('--key-stdin', 'read the new key from standard input (keys never go on the command line)')
+    .option('--yes', 'store the new key without a question once it passed its test')
+    .action(async (opts, cmd: Command) => {
+      const deps = depsFor(cmd);
+      const { rotateCommand } = await import('./commands/rotate.js');
+      state.outcome = await rotateCommand(opts, deps);
+    });
+
+  program
+    .command('hook')
+    .description('install or remove the git pre-commit hook that blocks a commit adding a key')
+    .addArgument(new Argument('<action>', 'install or uninstall').choices(['install', 'uninstall']))
+    .action(async (action: 'install' | 'uninstall', _opts, cmd: Command) => {
+      const deps = depsFor(cmd);
+      const { hookCommand } = await import('./commands/hook.js');
+      state.outcome = await hookCommand(action, deps);
+    });
+
+  program
     .command('home', { hidden: true })
     .description('bare `keyward`: the wizard in a terminal when no key is configured, else the doctor')
     .action(async (_opts, cmd: Command) => {
@@ -139,6 +177,18 @@ function buildProgram(state: State): Command {
     });
 
   return program;
+}
+
+/**
+ * For `keyward [global flags] run [flags] -- CMD ARG…`, splits off the words after the first `--`:
+ * commander would otherwise take CMD's `--help` or `--debug` for keyward's own.
+ */
+function splitRunArgv(args: readonly string[]): { own: string[]; child?: string[] } {
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith('-') && args[i] !== '--') i += args[i] === '--cwd' ? 2 : 1;
+  const dashes = args.indexOf('--', i);
+  if (args[i] !== 'run' || dashes === -1) return { own: [...args] };
+  return { own: args.slice(0, dashes), child: args.slice(dashes + 1) };
 }
 
 /** Commander says "error: …" plus a "(Did you mean …?)" line; design.md wants one line. */
@@ -168,8 +218,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Bare `keyward` picks the wizard or the doctor; with only flags (`keyward --json`) it is the doctor.
   const onlyFlags = args.every((a) => a.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(a));
   const effective = args.length === 0 ? ['home'] : onlyFlags ? [...args, 'doctor'] : args;
+  const { own, child } = splitRunArgv(effective);
+  if (child) state.childArgv = child;
   try {
-    await program.parseAsync(effective, { from: 'user' });
+    await program.parseAsync(own, { from: 'user' });
   } catch (error) {
     // Error paths may print text that holds a key (a key pasted as an argument, a library's message).
     const { scrubKeys } = await import('./providers/scrub.js');

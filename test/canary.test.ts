@@ -52,3 +52,70 @@ describe('the canary key never leaves its store', () => {
     expect(md + r.stdout + r.stderr).not.toContain(tail);
   });
 });
+
+// Issue 6: `run` prints nothing of its own, `rotate` prints fingerprints only, the hook names places and redacted forms.
+describe('the canary key never leaves run, rotate or the hook', () => {
+  const canary = canaryKey();
+  const tail = canary.slice(-20, -4);
+  const clean = (out: string) => {
+    expect(out).not.toContain(canary);
+    expect(out).not.toContain(tail);
+  };
+
+  function app() {
+    const p = makeProject({ name: 'canary-life-app' });
+    p.write('package.json', JSON.stringify({ name: 'canary-life-app', dependencies: { openai: '1' } }));
+    p.write('.gitignore', '.env\n');
+    p.write('.env', `OPENAI_API_KEY=${canary}\n`, 0o600);
+    return p;
+  }
+
+  it.each([
+    ['run, a child that prints nothing', ['run', '--', process.execPath, '-e', '0'], 0],
+    ['run with a command that does not exist', ['run', '--', 'no-such-command-canary'], 127],
+    ['run --provider with no key for it', ['run', '--provider', 'groq', '--', process.execPath, '-e', '0'], 2],
+    ['run --mask, a child that prints the key', ['run', '--mask', '--', process.execPath, '-e', 'console.log(process.env.OPENAI_API_KEY); console.error(process.env.OPENAI_API_KEY)'], 0],
+    ['run with the key pasted as the command', ['run', '--', canary], 127],
+    ['run --debug', ['--debug', 'run', '--', process.execPath, '-e', '0'], 0],
+  ])('%s', async (_label, args, code) => {
+    const r = await runCli(args as string[], { cwd: app().dir });
+    clean(r.stdout + r.stderr);
+    expect(r.code).toBe(code);
+  });
+
+  it('run without --mask prints only what the child prints', async () => {
+    const r = await runCli(['run', '--', process.execPath, '-e', 'console.log("child output")'], { cwd: app().dir });
+    expect(r.stdout).toBe('child output\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('rotate prints fingerprints only: the new key failing its test, and a key pasted as the new key', async () => {
+    const { startFakeProvider } = await import('./support/fake-provider.js');
+    const fake = await startFakeProvider();
+    try {
+      const bad = await runCli(['rotate', '--provider', 'openai', '--key-stdin', '--yes'], { cwd: app().dir, input: fake.key('echo-full-key'), env: { OPENAI_BASE_URL: fake.baseURL } });
+      clean(bad.stdout + bad.stderr);
+      expect(bad.code).toBe(1);
+      const same = await runCli(['rotate', '--provider', 'openai', '--key-stdin', '--yes'], { cwd: app().dir, input: canary, env: { OPENAI_BASE_URL: fake.baseURL } });
+      clean(same.stdout + same.stderr);
+      expect(same.code).toBe(2);
+      const pasted = await runCli(['rotate', '--provider', canary], { cwd: app().dir });
+      clean(pasted.stdout + pasted.stderr);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('the pre-commit hook names the place and the redacted form only', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { gitEnv } = await import('./support/repo.js');
+    const p = app();
+    expect((await runCli(['hook', 'install'], { cwd: p.dir })).code).toBe(0);
+    p.write('src/key.ts', `export const k = "${canary}";\n`);
+    p.git('add', 'src/key.ts');
+    const r = spawnSync('git', ['commit', '-q', '-m', 'leak'], { cwd: p.dir, env: gitEnv(), encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('src/key.ts:1');
+    clean(r.stdout + r.stderr);
+  });
+});

@@ -4,6 +4,7 @@ import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { runLiveCalls } from '../live/runner.js';
 import { callText, doneText, noteText, surveyText } from '../report/setup-text.js';
 import { runSetup, type SetupFlags } from '../setup/flow.js';
+import { createKeyRecorder } from '../stores/key-records.js';
 import type { KeyTester, SetupView } from '../setup/types.js';
 import type { Deps } from '../deps.js';
 
@@ -58,7 +59,7 @@ export async function setupCommand(flags: SetupFlags, deps: Deps): Promise<Outco
   const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
   const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
   const io = { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version };
-  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readStdin(deps) });
+  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readStdin(deps), recordKey: createKeyRecorder(deps.stateDir, deps.now) });
   if (!result.stored) {
     deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
     return FINDINGS;

@@ -12,6 +12,7 @@ import type { Choice, Prompter } from '../prompts/types.js';
 import { writeFileAtomic } from '../stores/atomic-write.js';
 import { secretFor } from '../stores/collect.js';
 import { appendLine, assignsVariable, setDotenvValue } from '../stores/dotenv-edit.js';
+import type { KeyRecorder } from '../stores/key-records.js';
 import { storeProjectKey } from '../stores/keychain.js';
 import type { KeyTester, LoadAdvice, SetupChange, SetupView, Survey } from './types.js';
 
@@ -30,6 +31,8 @@ export interface SetupPorts {
   view: SetupView;
   test: KeyTester;
   readStdin: () => Promise<string>;
+  /** Records when the key was stored (fingerprint only), for the doctor's key-age check. */
+  recordKey?: KeyRecorder;
 }
 
 export type SetupResult = { stored: true; provider: string; store: 'keychain' | 'dotenv' } | { stored: false; reason: 'test-failed' };
@@ -50,16 +53,18 @@ export function defaultProvider(survey: Survey): string {
   return survey.used.find((u) => !withKey.has(u.provider))?.provider ?? survey.used[0]?.provider ?? 'openai';
 }
 
-/** Step 6: the lines that make the app read the key; nothing is written into the user's code. */
-export function loadAdvice(store: 'keychain' | 'dotenv', variable: string, file: string | null): LoadAdvice {
+/** Step 6: the lines that make the app read the key, for the project's language; nothing is written into the user's code. */
+export function loadAdvice(store: 'keychain' | 'dotenv', variable: string, file: string | null, language: 'node' | 'python' | 'unknown' = 'unknown'): LoadAdvice {
+  const node = language !== 'python';
+  const python = language !== 'node';
   if (store === 'keychain') {
     return {
       store,
       variable,
       file,
       lines: [
-        { label: 'Run any command with the key in its environment', code: 'keyward run -- npm start' },
-        { label: 'Python', code: 'keyward run -- python app.py' },
+        ...(node ? [{ label: 'Run the app with the key in its environment', code: 'keyward run -- npm start' }, { label: 'Or load it in Node', code: "import 'keyward/config';" }] : []),
+        ...(python ? [{ label: node ? 'Python' : 'Run the app with the key in its environment', code: 'keyward run -- python app.py' }] : []),
       ],
     };
   }
@@ -69,9 +74,13 @@ export function loadAdvice(store: 'keychain' | 'dotenv', variable: string, file:
     variable,
     file,
     lines: [
-      { label: 'Node (dotenv)', code: f === '.env' ? "import 'dotenv/config';" : `import { config } from 'dotenv'; config({ path: '${f}' });` },
-      { label: 'Node 22+ without a dependency', code: `node --env-file=${f} app.js` },
-      { label: 'Python (python-dotenv)', code: f === '.env' ? 'from dotenv import load_dotenv; load_dotenv()' : `from dotenv import load_dotenv; load_dotenv("${f}")` },
+      ...(node
+        ? [
+            { label: 'Node (dotenv)', code: f === '.env' ? "import 'dotenv/config';" : `import { config } from 'dotenv'; config({ path: '${f}' });` },
+            { label: 'Node 22+ without a dependency', code: `node --env-file=${f} app.js` },
+          ]
+        : []),
+      ...(python ? [{ label: 'Python (python-dotenv)', code: f === '.env' ? 'from dotenv import load_dotenv; load_dotenv()' : `from dotenv import load_dotenv; load_dotenv("${f}")` }] : []),
     ],
   };
 }
@@ -239,7 +248,11 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
     changes.push({ what: `${before ? 'Updated' : 'Created'} ${envRel}: ${variable}=${key.redacted} (mode 0600; every other line kept).` });
     changes.push(...(await dotenvHygiene(io, ctx.repo.kind === 'repo', envRel, variable, flags, prompter)));
   }
-  view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null));
+  // The key is stored by now; a state folder that cannot be written costs only the key-age check.
+  await ports.recordKey?.({ provider: provider.id, project: survey.project, fingerprint: key.fingerprint, store }).catch((e: unknown) => {
+    view.note('warn', `The date the key was stored was not recorded (${e instanceof Error ? e.message : String(e)}); \`keyward doctor\` cannot tell its age.`);
+  });
+  view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null, info.language));
   return { stored: true, provider: provider.id, store };
 }
 

@@ -169,3 +169,12 @@ describe('the setup flow', () => {
     expect(keychainEntry('openai/cancel-app')).toBeNull();
   });
 });
+
+describe('how the app loads the key', () => {
+  it('gives a Python project the python-dotenv line and a Node project the Node lines', async () => {
+    const { loadAdvice } = await import('../../src/setup/flow.js');
+    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'python').lines.map((l) => l.code)).toEqual(['from dotenv import load_dotenv; load_dotenv()']);
+    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'node').lines.map((l) => l.code)).toEqual(["import 'dotenv/config';", 'node --env-file=.env app.js']);
+    expect(loadAdvice('keychain', 'OPENAI_API_KEY', null, 'python').lines.map((l) => l.code)).toEqual(['keyward run -- python app.py']);
+  });
+});

@@ -1,0 +1,46 @@
+import { createLiveDeps, liveTargetFor } from '../checks/live-calls.js';
+import { usageError } from '../core/errors.js';
+import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
+import { runLiveCalls } from '../live/runner.js';
+import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js';
+import { createKeyRecorder } from '../stores/key-records.js';
+import type { Deps } from '../deps.js';
+
+/** The new key's test: one non-streaming completion through the live-call runner. */
+function syncTest(deps: Deps): RotatePorts['test'] {
+  return (provider, key) => {
+    const target = liveTargetFor(provider, null, deps.env, { timeoutMs: 20_000 });
+    if (!target) return null;
+    return (async () => {
+      const liveDeps = createLiveDeps(deps.env, deps.now);
+      try {
+        const results = await runLiveCalls(['sync'], { ...target, key, origin: { variable: provider.envVars[0]!, source: 'env', file: null, shadows: [] } }, liveDeps);
+        return { ok: results.every((r) => r.call.ok || r.call.skipped), findings: results.flatMap((r) => (r.finding ? [r.finding] : [])) };
+      } finally {
+        await liveDeps.transport.close();
+      }
+    })();
+  };
+}
+
+/** Reads the new key piped to standard input (`--key-stdin`), which never shows in `ps` or shell history. */
+async function readStdin(deps: Deps): Promise<string> {
+  if (deps.stdin.isTTY) throw usageError('--key-stdin reads a piped key, but standard input is a terminal', 'Pipe it in, or leave out --key-stdin to paste it at a hidden prompt.');
+  const chunks: Buffer[] = [];
+  for await (const chunk of deps.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `keyward rotate`: replace a stored key with a tested new one and hunt down copies of the old one. */
+export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Outcome> {
+  const prompter = deps.terminal.interactive && !flags.keyStdin ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
+  const io = { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version };
+  const result = await runRotate(io, flags, {
+    prompter,
+    readStdin: () => readStdin(deps),
+    test: syncTest(deps),
+    recordKey: createKeyRecorder(deps.stateDir, deps.now),
+    say: (line) => deps.stdout.write(`${line}\n`),
+  });
+  return result.replaced ? OK : FINDINGS;
+}
