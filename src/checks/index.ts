@@ -1,9 +1,7 @@
-import { homedir, platform } from 'node:os';
-import { stateDirFor } from '../stores/key-records.js';
 import { envFilesGitCheck } from './env-files-git.js';
 import { exposureScanCheck } from './exposure-scan.js';
 import { filePermissionsCheck } from './file-permissions.js';
-import { createKeyAgeCheck } from './key-age.js';
+import { keyAgeCheck } from './key-age.js';
 import { keyKindCheck } from './key-kind.js';
 import { keyResolutionCheck } from './key-resolution.js';
 import { keychainCheck } from './keychain.js';
@@ -12,10 +10,6 @@ import type { Check } from './types.js';
 
 export type { Check, CheckContext, CheckOutcome, LiveMode } from './types.js';
 export { runDoctor, type DoctorIO, type DoctorOptions } from './run-doctor.js';
-
-// The check context carries the environment but not the state folder, so the key-age check finds it
-// the way Deps does: XDG_STATE_HOME from the environment it is given, else the platform's default.
-const keyAgeCheck = createKeyAgeCheck((env) => stateDirFor(env, platform(), homedir()));
 
 /** The doctor's checks, in report order. A check is added by adding it here. */
 export const DOCTOR_CHECKS: readonly Check[] = [keyResolutionCheck, keychainCheck, envFilesGitCheck, filePermissionsCheck, exposureScanCheck, keyKindCheck, keyAgeCheck, liveCallsCheck];

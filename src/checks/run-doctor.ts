@@ -24,6 +24,8 @@ export interface DoctorIO {
   platform: NodeJS.Platform;
   now: () => Date;
   version: string;
+  /** The user's state folder, where keyward records when it stored each key. */
+  stateDir: string;
 }
 
 export interface DoctorOptions {
@@ -34,6 +36,8 @@ export interface DoctorOptions {
   timeoutMs: number;
   /** Rules reported but never failing the run (`--ci`: the provider unreachable from the CI runner). */
   notFatal?: ReadonlySet<string>;
+  /** Days after which a key is due for rotation; else package.json's `keyward.rotationDays`, else 90. */
+  rotationDays?: number;
 }
 
 /** The report's `keys`: per provider, the winner and the different keys it shadows. */
@@ -71,6 +75,8 @@ export async function buildContext(io: DoctorIO, opts: DoctorOptions): Promise<C
     live: opts.live,
     history: opts.history,
     timeoutMs: opts.timeoutMs,
+    stateDir: io.stateDir,
+    ...(opts.rotationDays ? { rotationDays: opts.rotationDays } : {}),
   };
 }
 

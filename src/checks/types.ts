@@ -36,6 +36,10 @@ export interface CheckContext {
   history: boolean;
   /** Per-call timeout for live calls, in milliseconds. */
   timeoutMs: number;
+  /** The user's state folder (key records). */
+  stateDir: string;
+  /** `--rotation-days`, when given. */
+  rotationDays?: number;
 }
 
 export interface CheckOutcome {

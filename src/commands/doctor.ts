@@ -12,6 +12,7 @@ import type { Report } from '../core/report.js';
 import { renderText } from '../report/text.js';
 import { writeFileAtomic } from '../stores/atomic-write.js';
 import type { Deps } from '../deps.js';
+import { doctorIO } from './doctor-io.js';
 
 /** The doctor's flags as commander parsed them. */
 export interface DoctorFlags {
@@ -26,6 +27,7 @@ export interface DoctorFlags {
   sarif?: string;
   /** With --ci: network failures fail the gate too. */
   failOnNetwork?: boolean;
+  rotationDays?: number;
   fix?: boolean;
   dryRun?: boolean;
   yes?: boolean;
@@ -48,6 +50,7 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
     history: flags.history,
     failOn: flags.failOn,
     timeoutMs: 15_000,
+    ...(flags.rotationDays ? { rotationDays: flags.rotationDays } : {}),
     // A deploy gate must not flap with the provider's uptime or the runner's network: reported, not fatal, unless asked.
     ...(flags.ci && !flags.failOnNetwork ? { notFatal: NETWORK_RULES } : {}),
   };
@@ -63,7 +66,7 @@ async function writeReport(cwd: string, file: string, text: string): Promise<voi
 /** `keyward doctor`: runs every check and shows the report as JSON, plain text or an Ink view. */
 export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Outcome> {
   const options = doctorOptions(flags);
-  const io = { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version };
+  const io = doctorIO(deps);
   const rich = deps.terminal.rich && !flags.json && !flags.ci;
 
   let report;
@@ -112,7 +115,7 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
     const ok = await createInquirerPrompter(deps.stdin, deps.stdout).confirm(`Apply ${fixes.length} safe fix${fixes.length === 1 ? '' : 'es'}?`, !offer);
     if (!ok) return null;
   }
-  const io = { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version };
+  const io = doctorIO(deps);
   const project = (await buildContext(io, rerunOptions)).project.name;
   const results = await applyFixes({ root: deps.cwd, git: deps.git, keychain: deps.keychain, project }, fixes);
   const after = await runDoctor(io, rerunOptions, DOCTOR_CHECKS);

@@ -5,6 +5,7 @@ import { runLiveCalls } from '../live/runner.js';
 import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
 import type { Deps } from '../deps.js';
+import { doctorIO } from './doctor-io.js';
 
 /** The new key's test: one non-streaming completion through the live-call runner. */
 function syncTest(deps: Deps): RotatePorts['test'] {
@@ -34,7 +35,7 @@ async function readStdin(deps: Deps): Promise<string> {
 /** `keyward rotate`: replace a stored key with a tested new one and hunt down copies of the old one. */
 export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Outcome> {
   const prompter = deps.terminal.interactive && !flags.keyStdin ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
-  const io = { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version };
+  const io = doctorIO(deps);
   const result = await runRotate(io, flags, {
     prompter,
     readStdin: () => readStdin(deps),

@@ -5,8 +5,10 @@ import { runLiveCalls } from '../live/runner.js';
 import { callText, doneText, noteText, surveyText } from '../report/setup-text.js';
 import { runSetup, type SetupFlags } from '../setup/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
-import type { KeyTester, SetupView } from '../setup/types.js';
+import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
+import { hookOffered, installHook } from '../hook/hook.js';
 import type { Deps } from '../deps.js';
+import { doctorIO } from './doctor-io.js';
 
 /** The wizard's screens as plain text, for pipes and NO_COLOR. */
 function plainView(deps: Deps): SetupView {
@@ -44,6 +46,19 @@ function liveTester(deps: Deps): KeyTester {
   };
 }
 
+/** The pre-commit hook for the wizard's last question. */
+function hookPort(deps: Deps): HookPort {
+  const io = { cwd: deps.cwd, git: deps.git, self: deps.self };
+  return {
+    offered: () => hookOffered(io),
+    async install() {
+      const r = await installHook(io);
+      if (r.kind === 'managed') return `Not installed: ${r.manager.name} runs this repository's hooks; add to ${r.manager.file}: ${r.manager.add}`;
+      return `Installed the pre-commit hook: \`git commit\` now runs \`keyward scan --staged\`${r.chained ? ' after the hook that was there' : ''}.`;
+    },
+  };
+}
+
 /** Reads a key piped to standard input (`--key-stdin`), which never shows in `ps` or shell history. */
 async function readStdin(deps: Deps): Promise<string> {
   if (deps.stdin.isTTY) throw usageError('--key-stdin reads a piped key, but standard input is a terminal', 'Pipe it in: `pbpaste | keyward setup --key-stdin …`, or leave out --key-stdin to paste it at a hidden prompt.');
@@ -58,8 +73,8 @@ export async function setupCommand(flags: SetupFlags, deps: Deps): Promise<Outco
   const interactive = deps.terminal.interactive;
   const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
   const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
-  const io = { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version };
-  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readStdin(deps), recordKey: createKeyRecorder(deps.stateDir, deps.now) });
+  const io = doctorIO(deps);
+  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readStdin(deps), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
   if (!result.stored) {
     deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
     return FINDINGS;

@@ -13,6 +13,7 @@ import { formatSecret, SEVERITY_SYMBOL, summaryLine } from '../report/present.js
 import type { ResolvedKey } from '../stores/types.js';
 import type { TargetRow } from '../ui/TestCallsView.js';
 import type { Deps } from '../deps.js';
+import { doctorIO } from './doctor-io.js';
 
 /** `keyward test`'s flags as commander parsed them. */
 export interface TestFlags {
@@ -100,7 +101,7 @@ export async function testCommand(flags: TestFlags, deps: Deps): Promise<Outcome
   const options = testOptions(flags);
   const start = deps.now().getTime();
   const ctx = await buildContext(
-    { root: deps.cwd, env: deps.env, git: deps.git, keychain: deps.keychain, platform: deps.platform, now: deps.now, version: deps.version },
+    doctorIO(deps),
     { providerIds: options.provider ? [options.provider.id] : [], live: 'full', history: false, failOn: 'high', timeoutMs: options.timeoutMs },
   );
   const providers = selectProviders(options, ctx.providers, ctx.resolved);

@@ -170,3 +170,11 @@ export async function uninstallHook(io: HookIO): Promise<UninstallResult> {
   await rm(hook);
   return { kind: 'removed', hook, restored: null };
 }
+
+/** True when keyward could install its hook here and has not: a repository, no hook manager, no keyward hook yet. */
+export async function hookOffered(io: HookIO): Promise<boolean> {
+  const where = await locate(io).catch(() => null);
+  if (!where || (await detectHookManager(io, where.root))) return false;
+  const current = await readFile(join(where.hooks, 'pre-commit'), 'utf8').catch(() => null);
+  return current === null || !isKeywardHook(current);
+}

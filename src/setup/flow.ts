@@ -14,7 +14,7 @@ import { secretFor } from '../stores/collect.js';
 import { appendLine, assignsVariable, setDotenvValue } from '../stores/dotenv-edit.js';
 import type { KeyRecorder } from '../stores/key-records.js';
 import { storeProjectKey } from '../stores/keychain.js';
-import type { KeyTester, LoadAdvice, SetupChange, SetupView, Survey } from './types.js';
+import type { HookPort, KeyTester, LoadAdvice, SetupChange, SetupView, Survey } from './types.js';
 
 export interface SetupFlags {
   provider?: string;
@@ -33,6 +33,8 @@ export interface SetupPorts {
   readStdin: () => Promise<string>;
   /** Records when the key was stored (fingerprint only), for the doctor's key-age check. */
   recordKey?: KeyRecorder;
+  /** The pre-commit hook that keeps the key out of commits from now on. */
+  hook?: HookPort;
 }
 
 export type SetupResult = { stored: true; provider: string; store: 'keychain' | 'dotenv' } | { stored: false; reason: 'test-failed' };
@@ -252,6 +254,11 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   await ports.recordKey?.({ provider: provider.id, project: survey.project, fingerprint: key.fingerprint, store }).catch((e: unknown) => {
     view.note('warn', `The date the key was stored was not recorded (${e instanceof Error ? e.message : String(e)}); \`keyward doctor\` cannot tell its age.`);
   });
+  if (ports.hook && prompter && !flags.yes && (await ports.hook.offered())) {
+    if (await prompter.confirm('Install a git pre-commit hook that stops any commit that adds a key (keyward hook install)?', true)) {
+      changes.push({ what: await ports.hook.install() });
+    }
+  }
   view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null, info.language));
   return { stored: true, provider: provider.id, store };
 }

@@ -45,3 +45,11 @@ export interface KeyTester {
   endpoint(provider: Provider): string | null;
   run(provider: Provider, key: Secret, onCall: (call: CallReport) => void): Promise<Array<{ call: CallReport; finding: Finding | null }>>;
 }
+
+/** The pre-commit hook, offered at the end of the wizard. */
+export interface HookPort {
+  /** True when the hook can be installed here and is not yet. */
+  offered(): Promise<boolean>;
+  /** Installs it and says what was done. */
+  install(): Promise<string>;
+}

@@ -78,6 +78,9 @@ describe('key age', () => {
     const strict = appWithKey('age-young-app', key, { keyward: { rotationDays: 30 } });
     const fail = JSON.parse((await runCli(['doctor', '--offline', '--no-history', '--json'], { cwd: strict.dir, env: { XDG_STATE_HOME: state } })).stdout) as Report;
     expect(fail.findings.find((f) => f.rule === 'hygiene.key-age')?.detail).toMatch(/the rotation period is 30 days/);
+    const flag = JSON.parse((await runCli(['doctor', '--offline', '--no-history', '--json', '--rotation-days', '7'], { cwd: young.dir, env: { XDG_STATE_HOME: state } })).stdout) as Report;
+    expect(flag.findings.find((f) => f.rule === 'hygiene.key-age')?.detail).toMatch(/the rotation period is 7 days/);
+    expect((await runCli(['doctor', '--rotation-days', 'soon'], { cwd: young.dir })).code).toBe(2);
 
     const unknown = appWithKey('age-unknown-app', fakeKey('openai-project', 'age-unknown'));
     const skip = JSON.parse((await runCli(['doctor', '--offline', '--no-history', '--json'], { cwd: unknown.dir, env: { XDG_STATE_HOME: state } })).stdout) as Report;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveCallsCheck, liveCallsCheck } from '../../src/checks/live-calls.js';
 import { runDoctor, type DoctorIO, type DoctorOptions } from '../../src/checks/run-doctor.js';
@@ -27,6 +28,7 @@ function io(root: string, env: Record<string, string>): DoctorIO {
     platform: process.platform,
     now: () => new Date(),
     version: '0.0.0-test',
+    stateDir: join(root, '.state'),
   };
 }
 

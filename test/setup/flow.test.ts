@@ -58,7 +58,7 @@ async function setup(dir: string, steps: Step[] | null, flags: SetupFlags = {}, 
   const prompter = steps ? scriptedPrompter(steps) : null;
   const view = recordingView();
   const test = tester(outcomes);
-  const io = { root: dir, env: {}, git: createGitRunner(gitEnv()), keychain: createKeychainOpener(process.platform), platform: 'linux' as const, now: () => new Date(), version: '0' };
+  const io = { root: dir, env: {}, git: createGitRunner(gitEnv()), keychain: createKeychainOpener(process.platform), platform: 'linux' as const, now: () => new Date(), version: '0', stateDir: join(dir, '.state') };
   const run = runSetup(io, flags, { prompter, view, test, readStdin: async () => stdin });
   return { run, view, test, prompter };
 }

@@ -56,6 +56,8 @@ describe('keyward setup in a terminal', () => {
     s.write(KEY.enter);
     await s.waitFor('Add "/.env" to .gitignore?');
     s.write(KEY.enter);
+    await s.waitFor('Install a git pre-commit hook that stops any commit that adds a key');
+    s.write(KEY.enter);
     await s.waitFor('How your app gets OPENAI_API_KEY');
     const { code } = await s.exit;
     expect(code).toBe(0);
@@ -72,6 +74,8 @@ describe('keyward setup in a terminal', () => {
     expect(readFileSync(join(p.dir, '.gitignore'), 'utf8')).toBe('/.env\n');
     expect(readFileSync(join(p.dir, '.env.example'), 'utf8')).toBe('OPENAI_API_KEY=\n');
     expect(p.git('check-ignore', '.env').trim()).toBe('.env');
+    expect(screen).toContain('Installed the pre-commit hook');
+    expect(readFileSync(join(p.dir, '.git/hooks/pre-commit'), 'utf8')).toContain('scan --staged');
   });
 
   it.skipIf(!hasKeychain)('stores the key in the OS keychain, readable with secret-tool, and says how to run the app', async () => {
@@ -86,6 +90,8 @@ describe('keyward setup in a terminal', () => {
     s.write(`${key}${KEY.enter}`);
     await s.waitFor(/Store sk-proj-….{4} in the OS keychain/);
     s.write(KEY.enter);
+    await s.waitFor('Install a git pre-commit hook');
+    s.write(`n${KEY.enter}`);
     await s.waitFor('keyward run -- npm start');
     expect((await s.exit).code).toBe(0);
     expect(secretToolLookup('openai/pty-keychain-app')).toBe(key);
@@ -116,7 +122,10 @@ describe('keyward setup in a terminal', () => {
     s.write(KEY.enter);
     await s.waitFor('Add "/.env" to .gitignore?');
     s.write(KEY.enter);
+    await s.waitFor('Install a git pre-commit hook');
+    s.write(`n${KEY.enter}`);
     expect((await s.exit).code).toBe(0);
+    expect(existsSync(join(p.dir, '.git/hooks/pre-commit'))).toBe(false);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${good}\n`);
     expect(s.raw()).not.toContain(bad.slice(8, 40));
   });
