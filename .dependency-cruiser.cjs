@@ -11,13 +11,13 @@ const forbidUp = (from, to) => ({
 
 module.exports = {
   forbidden: [
-    forbidUp('core', 'providers|git|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
-    forbidUp('providers', 'git|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
-    forbidUp('git', 'providers|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
-    forbidUp('project', 'stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
-    forbidUp('stores', 'scanner|live|checks|setup|report|prompts|ui|commands|run|rotate|hook'),
-    forbidUp('scanner', 'stores|live|checks|report|prompts|ui|commands|run|rotate|hook'),
-    forbidUp('live', 'stores|scanner|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('core', 'fix|providers|git|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('providers', 'fix|git|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('git', 'fix|providers|project|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('project', 'fix|stores|scanner|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('stores', 'fix|scanner|live|checks|setup|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('scanner', 'fix|stores|live|checks|report|prompts|ui|commands|run|rotate|hook'),
+    forbidUp('live', 'fix|stores|scanner|checks|report|prompts|ui|commands|run|rotate|hook'),
     forbidUp('checks', 'setup|report|prompts|ui|commands|run|rotate|hook'),
     forbidUp('setup', 'report|ui|commands|run|rotate|hook'),
     forbidUp('report', 'checks|prompts|ui|commands|run|rotate|hook'),
@@ -27,6 +27,8 @@ module.exports = {
     forbidUp('run', 'git|scanner|live|checks|setup|report|prompts|ui|commands|rotate|hook'),
     // rotate: a service like setup (it tests, stores, records and scans); views stay in commands.
     forbidUp('rotate', 'report|ui|commands|run|setup|hook'),
+    // fix: applies the doctor's safe fixes (files, the index, the keychain); it decides nothing about keys.
+    forbidUp('fix', 'scanner|live|checks|setup|report|prompts|ui|commands|run|rotate|hook'),
     // hook: writes git hooks; it needs git and the atomic write of stores, nothing that reads keys.
     forbidUp('hook', 'providers|project|scanner|live|checks|setup|report|prompts|ui|commands|run|rotate'),
     {

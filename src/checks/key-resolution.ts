@@ -8,7 +8,7 @@ import type { Check, CheckContext } from './types.js';
 /** Setting a key by hand, in a sentence: where to create it and where to put it. */
 function setKeyStep(ctx: CheckContext, providerId: string): string {
   const p = ctx.providers.find((x) => x.id === providerId)!;
-  return `Create a key at ${p.dashboard.keys}, then add ${p.envVars[0]}=<key> to .env (kept out of git) or export it in your shell.`;
+  return `Run \`keyward setup --provider ${p.id}\` (it tests the key and keeps it in the keychain or a .env file out of git), or create one at ${p.dashboard.keys} and set ${p.envVars[0]}.`;
 }
 
 /** `missing.*`: is there a key for every provider the project uses, and is it one an API will take? */
