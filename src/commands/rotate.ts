@@ -6,6 +6,7 @@ import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js
 import { createKeyRecorder } from '../stores/key-records.js';
 import type { Deps } from '../deps.js';
 import { doctorIO } from './doctor-io.js';
+import { readKeyFromStdin } from './key-stdin.js';
 
 /** The new key's test: one non-streaming completion through the live-call runner. */
 function syncTest(deps: Deps): RotatePorts['test'] {
@@ -24,21 +25,13 @@ function syncTest(deps: Deps): RotatePorts['test'] {
   };
 }
 
-/** Reads the new key piped to standard input (`--key-stdin`), which never shows in `ps` or shell history. */
-async function readStdin(deps: Deps): Promise<string> {
-  if (deps.stdin.isTTY) throw usageError('--key-stdin reads a piped key, but standard input is a terminal', 'Pipe it in, or leave out --key-stdin to paste it at a hidden prompt.');
-  const chunks: Buffer[] = [];
-  for await (const chunk of deps.stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** `keyward rotate`: replace a stored key with a tested new one and hunt down copies of the old one. */
 export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Outcome> {
   const prompter = deps.terminal.interactive && !flags.keyStdin ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
   const io = doctorIO(deps);
   const result = await runRotate(io, flags, {
     prompter,
-    readStdin: () => readStdin(deps),
+    readStdin: () => readKeyFromStdin(deps, 'rotate'),
     test: syncTest(deps),
     recordKey: createKeyRecorder(deps.stateDir, deps.now),
     say: (line) => deps.stdout.write(`${line}\n`),

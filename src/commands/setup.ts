@@ -9,6 +9,7 @@ import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
 import { hookOffered, installHook } from '../hook/hook.js';
 import type { Deps } from '../deps.js';
 import { doctorIO } from './doctor-io.js';
+import { readKeyFromStdin } from './key-stdin.js';
 
 /** The wizard's screens as plain text, for pipes and NO_COLOR. */
 function plainView(deps: Deps): SetupView {
@@ -59,14 +60,6 @@ function hookPort(deps: Deps): HookPort {
   };
 }
 
-/** Reads a key piped to standard input (`--key-stdin`), which never shows in `ps` or shell history. */
-async function readStdin(deps: Deps): Promise<string> {
-  if (deps.stdin.isTTY) throw usageError('--key-stdin reads a piped key, but standard input is a terminal', 'Pipe it in: `pbpaste | keyward setup --key-stdin …`, or leave out --key-stdin to paste it at a hidden prompt.');
-  const chunks: Buffer[] = [];
-  for await (const chunk of deps.stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** `keyward setup`: the wizard, or its non-interactive form with --provider, --store, --key-stdin and --yes. */
 export async function setupCommand(flags: SetupFlags, deps: Deps): Promise<Outcome> {
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError(`--store ${String(flags.store)}: expected keychain or dotenv`);
@@ -74,7 +67,7 @@ export async function setupCommand(flags: SetupFlags, deps: Deps): Promise<Outco
   const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
   const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
   const io = doctorIO(deps);
-  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readStdin(deps), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
+  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readKeyFromStdin(deps, 'setup'), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
   if (!result.stored) {
     deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
     return FINDINGS;

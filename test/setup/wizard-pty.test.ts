@@ -29,6 +29,17 @@ function wizard(p: TestProject, extra: Record<string, string | undefined> = {}):
   return startPty(['setup'], { cwd: p.dir, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined, ...extra } });
 }
 
+/** Answers the first two questions (OpenAI, a .env file) and waits at the hidden key prompt. */
+async function toKeyPrompt(s: PtySession): Promise<void> {
+  await s.waitFor('Which provider is this key for?');
+  s.write(KEY.enter);
+  await s.waitFor('Where should the key live?');
+  // The keychain is the default where there is one: one step down to the .env file.
+  if (hasKeychain) s.write(KEY.down);
+  s.write(KEY.enter);
+  await s.waitFor('Paste your OpenAI key');
+}
+
 function secretToolLookup(account: string): string | null {
   try {
     return execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', account], { encoding: 'utf8' });
@@ -105,12 +116,7 @@ describe('keyward setup in a terminal', () => {
     const bad = fake.key('invalid-key');
     const good = fake.key('ok');
     const s = wizard(p);
-    await s.waitFor('Which provider is this key for?');
-    s.write(KEY.enter);
-    await s.waitFor('Where should the key live?');
-    if (hasKeychain) s.write(KEY.down);
-    s.write(KEY.enter);
-    await s.waitFor('Paste your OpenAI key');
+    await toKeyPrompt(s);
     s.write(`${bad}${KEY.enter}`);
     await s.waitFor('The key did not pass its test. What now?');
     expect(s.screen()).toMatch(/permission\.invalid-key/);
@@ -194,12 +200,7 @@ describe('the hidden key prompt', () => {
     const p = app('pty-mask-app');
     const key = fake.key('ok');
     const s = wizard(p);
-    await s.waitFor('Which provider is this key for?');
-    s.write(KEY.enter);
-    await s.waitFor('Where should the key live?');
-    if (hasKeychain) s.write(KEY.down);
-    s.write(KEY.enter);
-    await s.waitFor('Paste your OpenAI key');
+    await toKeyPrompt(s);
     s.write(key);
     s.write('\x14');
     await s.waitFor('[input is masked]');
