@@ -1,5 +1,4 @@
 import { createLiveDeps, liveTargetFor } from '../checks/live-calls.js';
-import { usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { runLiveCalls } from '../live/runner.js';
 import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js';
