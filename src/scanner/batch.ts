@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { detect, type Detector, type Hit } from './detect.js';
+import { detectBytes, type Detector, type Hit } from './detect.js';
 import { looksBinary, readForScan, type SkipReason } from './read.js';
 
 /** The hits of one file or blob; only files with hits are sent back. */
@@ -39,7 +39,7 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
         continue;
       }
       out.scanned += 1;
-      const hits = detect(detector, r.text);
+      const hits = detectBytes(detector, r.bytes);
       if (hits.length > 0) out.files.push({ path, hits });
     }
     return out;
@@ -50,8 +50,7 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
       continue;
     }
     out.scanned += 1;
-    const data = Buffer.from(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength);
-    const hits = detect(detector, data.toString('latin1'));
+    const hits = detectBytes(detector, blob.data);
     if (hits.length > 0) out.files.push({ path: blob.path, oid: blob.oid, hits });
   }
   return out;

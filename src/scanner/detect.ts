@@ -1,5 +1,6 @@
 import { fingerprint, redact } from '../core/fingerprint.js';
 import { isPlaceholder, PROVIDERS, type KeyFormat, type KeyKind, type Provider } from '../providers/index.js';
+import { createLiteralScanner, type LiteralScanner } from './literals.js';
 
 /** A key seen in a text: where, whose, and how to name it. The key itself never leaves `detect`. */
 export interface KeyHit {
@@ -48,9 +49,10 @@ interface FormatRule {
   grouped: boolean;
 }
 
-/** A compiled detector: the prefilter and the rules each prefilter literal turns on. */
+/** A compiled detector: the prefilter and the rules each prefilter literal turns on. Not shared between threads. */
 export interface Detector {
-  prefilter: RegExp;
+  /** Finds the literals (lower case, ASCII case ignored) in raw bytes. */
+  prefilter: LiteralScanner;
   rulesByLiteral: Map<string, FormatRule[]>;
 }
 
@@ -110,9 +112,7 @@ export function createDetector(providers: readonly Provider[] = PROVIDERS): Dete
     }
   }
   rulesByLiteral.set(CLIENT_LITERAL, []);
-  // Longest first, so a literal that starts another (`sk-ant-api` / `sk-ant-admin`) is not shadowed.
-  const literals = [...rulesByLiteral.keys()].sort((a, b) => b.length - a.length);
-  return { prefilter: new RegExp(literals.map(escapeRe).join('|'), 'gi'), rulesByLiteral };
+  return { prefilter: createLiteralScanner([...rulesByLiteral.keys()]), rulesByLiteral };
 }
 
 /** Moves `i` left (dir -1) or right (dir 1) off a run of key characters; -1 when the run is too long to be a key. */
@@ -174,19 +174,27 @@ function variableBefore(text: string, lineStart: number, start: number): string 
 
 /**
  * Finds keys and browser clients in `text` (a file's bytes read as latin1, so offsets are byte
- * offsets and no byte sequence can fail to decode). One prefilter pass picks the rules; each
- * rule runs only on a window around a hit, widened to token boundaries so no key is cut.
+ * offsets and no byte sequence can fail to decode). Prefer `detectBytes` when the bytes are at hand.
  */
 export function detect(detector: Detector, text: string): Hit[] {
+  return detectBytes(detector, Buffer.from(text, 'latin1'), text);
+}
+
+/**
+ * Finds keys and browser clients in a file's or blob's bytes. One prefilter pass over the raw
+ * bytes picks the rules; bytes without a literal are never decoded. Each rule runs only on a
+ * window around a hit, widened to token boundaries so no key is cut. `text`, when given, is
+ * `bytes` read as latin1 (offsets are byte offsets).
+ */
+export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string): Hit[] {
+  const literalHits = detector.prefilter.scan(bytes);
+  if (literalHits.length === 0) return [];
+  text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const found = new Map<number, Hit>();
   const pending: Array<{ start: number; value: string; rule: FormatRule }> = [];
   const clientStarts: number[] = [];
   const doneUntil = new Map<string, number>();
-  const pre = detector.prefilter;
-  pre.lastIndex = 0;
-  for (let m = pre.exec(text); m !== null; m = pre.exec(text)) {
-    const literal = m[0].toLowerCase();
-    const p = m.index;
+  for (const { index: p, literal } of literalHits) {
     if (literal === CLIENT_LITERAL) {
       // A property of an object literal, not a mention in a comment or a sentence.
       if (CLIENT_RE.test(text.slice(p, p + 128)) && PROPERTY_POSITION.test(text.slice(Math.max(0, p - 200), p))) clientStarts.push(p);

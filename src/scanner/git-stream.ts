@@ -46,6 +46,8 @@ export class CatFileParser {
   #current: PendingObject | null = null;
   /** The newline that ends each object's content is still to come. */
   #trailer = false;
+  /** Where blobs that arrive in several chunks are joined; grows to the largest such blob (at most `maxBytes`). */
+  #scratch = Buffer.allocUnsafe(0);
 
   constructor(maxBytes: number, onObject: (o: CatFileObject) => void) {
     this.#maxBytes = maxBytes;
@@ -81,6 +83,13 @@ export class CatFileParser {
     }
   }
 
+  #join(parts: readonly Buffer[], size: number): Buffer {
+    if (this.#scratch.length < size) this.#scratch = Buffer.allocUnsafe(Math.max(size, 2 * this.#scratch.length, 1 << 16));
+    let at = 0;
+    for (const p of parts) at += p.copy(this.#scratch, at);
+    return this.#scratch.subarray(0, size);
+  }
+
   #startObject(line: string): void {
     const [oid = '', type = '', sizeText = '', ...rest] = line.split(' ');
     // `<input> missing` or `ambiguous`: nothing follows the header.
@@ -94,8 +103,9 @@ export class CatFileParser {
   #finish(cur: PendingObject): void {
     this.#current = null;
     this.#trailer = true;
-    // A blob inside one chunk is handed over as a view, not a copy; the consumer copies if it keeps it.
-    const data = cur.parts ? (cur.parts.length === 1 ? cur.parts[0]! : Buffer.concat(cur.parts, cur.size)) : undefined;
+    // A blob inside one chunk is handed over as a view of it; one spread over chunks is joined in
+    // a buffer reused from blob to blob (no allocation, no garbage). Either way the consumer copies if it keeps it.
+    const data = cur.parts ? (cur.parts.length === 1 ? cur.parts[0]! : this.#join(cur.parts, cur.size)) : undefined;
     this.#onObject({ oid: cur.oid, type: cur.type, rest: cur.rest, size: cur.size, ...(data ? { data } : {}) });
   }
 }

@@ -41,9 +41,9 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** `count` workers; each takes the next batch as soon as it is free, so a big file does not hold the others up. */
+/** `count` workers; each takes the next batch as soon as it is free, so a big file does not hold the others up. Without workers (none asked for, or no compiled worker), this thread. */
 export function createBatchRunner(count: number): BatchRunner {
-  if (count <= 1 || !workersAvailable()) return inlineRunner();
+  if (count < 1 || !workersAvailable()) return inlineRunner();
   const queue: Pending[] = [];
   const idle: Worker[] = [];
   const busy = new Map<Worker, Pending>();

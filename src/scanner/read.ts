@@ -4,7 +4,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 export type SkipReason = 'binary' | 'too-large' | 'lockfile' | 'unreadable' | 'symlink-loop' | 'submodule' | 'ignored-by-keywardignore';
 
 export type ReadResult =
-  | { kind: 'text'; text: string }
+  /** The file's bytes; a view of the caller's scratch buffer, valid until the next read. */
+  | { kind: 'text'; bytes: Buffer }
   | { kind: 'skip'; reason: SkipReason; detail?: string }
   /** Gone between listing and reading (a deleted tracked file), or a symlink whose target is scanned on its own: nothing to scan. */
   | { kind: 'none' };
@@ -45,7 +46,7 @@ export function readForScan(abs: string, maxBytes: number, scratch: { buf: Buffe
     }
     const bytes = scratch.buf.subarray(0, n);
     if (looksBinary(bytes)) return { kind: 'skip', reason: 'binary' };
-    return { kind: 'text', text: bytes.toString('latin1') };
+    return { kind: 'text', bytes };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return err.code === 'EISDIR' ? { kind: 'skip', reason: 'submodule' } : { kind: 'skip', reason: 'unreadable', detail: err.code ?? err.message };

@@ -13,7 +13,7 @@ export interface ScanOptions {
   active?: ReadonlySet<string>;
   /** Files larger than this are skipped and counted. @default 8 MiB */
   maxFileBytes?: number;
-  /** Worker threads for big scans; 1 scans in this thread. @default the machine's cores, at most 4 */
+  /** Threads for big scans (this one plus workers, at most the machine's cores); 1 scans in this thread. @default 1 (measured faster; see common.ts) */
   workers?: number;
   /** Drop findings whose key is in the root's `.keyward-baseline`. @default true */
   useBaseline?: boolean;

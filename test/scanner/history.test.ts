@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import { mergeScans, scanHistory, scanWorktree } from '../../src/scanner/index.js';
 import { fakeKey } from '../support/keys.js';
-import { makeProject } from '../support/repo.js';
+import { gitEnv, makeProject } from '../support/repo.js';
 import { optionsFor } from './helpers.js';
 
 describe('scanHistory: every blob reachable from any ref, once', () => {
@@ -99,6 +100,19 @@ describe('scanHistory: every blob reachable from any ref, once', () => {
     expect(rules.filter((x) => x.startsWith('exposure.history'))).toHaveLength(5);
     const app = r.findings.find((f) => f.location?.file === 'src/app.ts')!;
     expect(app.detail).toContain(`also in git history since commit ${stillAt.slice(0, 12)}`);
+  });
+
+  it('reads blobs that only a tag of a tree reaches (no commit holds them), with no commit to name', async () => {
+    const q = makeProject();
+    q.write('README.md', '# q\n');
+    q.commit('base');
+    const key = fakeKey('groq', 'tree-tag');
+    const withInput = (input: string, ...args: string[]): string => execFileSync('git', args, { cwd: q.dir, env: gitEnv(), input, encoding: 'utf8' }).trim();
+    const blob = withInput(`GROQ_API_KEY=${key}\n`, 'hash-object', '-w', '--stdin');
+    const tree = withInput(`100644 blob ${blob}\tloose.env\n`, 'mktree');
+    q.git('tag', 'tree-only', tree);
+    const r = await scanHistory(optionsFor(q.dir));
+    expect(r.findings.map((f) => [f.secret?.fingerprint, f.location?.file, f.location?.commit])).toEqual([[fingerprint(key), 'loose.env', null]]);
   });
 
   it('skips a folder that is no repository', async () => {

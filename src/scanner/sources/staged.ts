@@ -84,7 +84,8 @@ function readBlobs(env: Env, cwd: string, items: ReadonlyArray<{ oid: string; pa
     const p = spawnGit(env, ['cat-file', '--batch'], cwd);
     const parser = new CatFileParser(maxBytes, (o) => {
       for (const path of pathsOf.get(o.oid) ?? []) {
-        if (o.data) blobs.push({ oid: o.oid, path, data: o.data });
+        // The parser's view is valid only during this call: keep a copy.
+        if (o.data) blobs.push({ oid: o.oid, path, data: Buffer.from(o.data) });
         else if (o.type === 'blob') skipped.push({ path, reason: 'too-large', detail: `${o.size} bytes` });
       }
     });

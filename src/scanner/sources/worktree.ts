@@ -1,6 +1,6 @@
 import { inspectRepo } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
-import { check, fileFindings, keysInHead, now, runnerFor, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
+import { check, fileFindings, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
 import { isLockfile } from '../paths.js';
 import { readKeywardIgnore } from '../suppress.js';
 import { describeScan } from '../tally.js';
@@ -17,11 +17,18 @@ export const WORKTREE_CHECK = 'exposure.worktree';
  */
 export async function scanWorktree(opts: ScanOptions & { only?: readonly string[] }): Promise<ScanResult> {
   const started = now();
+  // The listing starts beside the repository check (they are independent git calls); outside a repository its answer is dropped.
+  const listing = listGitFiles(opts.git, opts.root).then(
+    (l) => ({ list: l }),
+    (e: unknown) => ({ error: e }),
+  );
   const repo = await inspectRepo(opts.git, opts.root);
   let list: FileList;
   const notes: string[] = [];
   if (repo.kind === 'repo') {
-    list = await listGitFiles(opts.git, opts.root);
+    const listed = await listing;
+    if ('error' in listed) throw listed.error instanceof Error ? listed.error : new Error(String(listed.error));
+    list = listed.list;
   } else {
     if (repo.kind === 'broken') {
       const bare = await opts.git(['rev-parse', '--is-bare-repository'], { cwd: opts.root });
@@ -42,13 +49,7 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     else if (isLockfile(p)) skipped.push({ path: p, reason: 'lockfile' });
     else paths.push(p);
   }
-  const runner = runnerFor(opts, paths.length);
-  let result;
-  try {
-    result = await scanPaths(runner, opts.root, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-  } finally {
-    await runner.close();
-  }
+  const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   skipped.push(...result.skipped);
   const withKeys = result.files.filter((f) => f.hits.some((h) => h.type === 'key')).map((f) => f.path);
   const head = repo.kind === 'repo' && repo.hasCommits ? await keysInHead(opts.git, opts.root, withKeys) : null;

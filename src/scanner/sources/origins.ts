@@ -1,0 +1,101 @@
+/** The commit whose diff against a parent added a blob, and the path it was added at. */
+export interface Origin {
+  /** Empty for a blob reachable only from a ref that is no commit (a tag of a tree or blob). */
+  commit: string;
+  path: string;
+  /** Commit time: the earliest origin wins. */
+  order: number;
+  /** Position of the commit in the walk, which lists newer commits first: at equal times the higher wins. */
+  seq: number;
+}
+
+/**
+ * One walk of every commit reachable from any ref, each diffed against each of its parents
+ * (`-m`, so a blob that only a merge resolution created is listed at the merge) and root commits
+ * against nothing (`--root`). Every blob of every reachable commit is added by at least one of
+ * these diffs, so the walk lists all of them, and the first time it lists one is where to read it.
+ */
+export const WALK_ARGS = ['log', '--all', '-m', '--root', '--format=%x01%H %ct', '--raw', '-z', '--no-abbrev', '--no-renames'];
+
+/** One blob a diff of the walk adds: its id, mode and path, in the commit being read. */
+export interface Added {
+  oid: string;
+  mode: string;
+  path: string;
+  commit: string;
+  order: number;
+  seq: number;
+}
+
+/**
+ * Parses the walk's output (`--format=%x01%H %ct --raw -z`) as it streams: a commit header,
+ * then for each changed path a `:old-mode new-mode old-oid new-oid status` token and the path.
+ * Calls `onAdded` for each path whose new side is an object (not a deletion).
+ */
+export class WalkParser {
+  readonly #onAdded: (a: Added) => void;
+  #partial: Buffer | null = null;
+  #commit = '';
+  #order = 0;
+  #seq = 0;
+  #pending: { oid: string; mode: string } | null = null;
+
+  constructor(onAdded: (a: Added) => void) {
+    this.#onAdded = onAdded;
+  }
+
+  push(chunk: Buffer): void {
+    let from = 0;
+    for (let z = chunk.indexOf(0, from); z !== -1; z = chunk.indexOf(0, from)) {
+      const piece = chunk.subarray(from, z);
+      this.#token(this.#partial ? Buffer.concat([this.#partial, piece]) : piece);
+      this.#partial = null;
+      from = z + 1;
+    }
+    if (from < chunk.length) this.#partial = this.#partial ? Buffer.concat([this.#partial, chunk.subarray(from)]) : Buffer.from(chunk.subarray(from));
+  }
+
+  #token(tok: Buffer): void {
+    const pending = this.#pending;
+    if (pending) {
+      this.#pending = null;
+      if (pending.oid) this.#onAdded({ oid: pending.oid, mode: pending.mode, path: tok.toString('utf8'), commit: this.#commit, order: this.#order, seq: this.#seq });
+      return;
+    }
+    let i = 0;
+    while (i < tok.length && tok[i] === 0x0a) i += 1;
+    if (tok[i] === 0x01) {
+      const [sha = '', time = '0'] = tok.toString('latin1', i + 1).trim().split(' ');
+      this.#commit = sha;
+      this.#order = Number(time);
+      this.#seq += 1;
+    } else if (tok[i] === 0x3a) {
+      const [, mode = '', , oid = ''] = tok.toString('latin1', i + 1).split(' ');
+      this.#pending = { oid: /^0+$/.test(oid) ? '' : oid, mode };
+    }
+  }
+}
+
+/** True when origin `a` is earlier than `b`: older commit time, and at equal times the commit the walk lists later. */
+export function isEarlier(a: { order: number; seq: number }, b: { order: number; seq: number }): boolean {
+  return a.order < b.order || (a.order === b.order && a.seq > b.seq);
+}
+
+/**
+ * Keeps the earliest origin of `a.oid` in `origins` (within one commit, its first path).
+ * Returns true when the blob was not known before.
+ */
+export function recordOrigin(origins: Map<string, Origin>, a: Added): boolean {
+  const prior = origins.get(a.oid);
+  if (!prior) {
+    origins.set(a.oid, { commit: a.commit, path: a.path, order: a.order, seq: a.seq });
+    return true;
+  }
+  if (isEarlier(a, prior)) {
+    prior.commit = a.commit;
+    prior.path = a.path;
+    prior.order = a.order;
+    prior.seq = a.seq;
+  }
+  return false;
+}
