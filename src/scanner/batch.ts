@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { detectBytes, type Detector, type Hit } from './detect.js';
+import { withNotebookCells } from './notebook.js';
 import { looksBinary, readForScan, type SkipReason } from './read.js';
 
 /** The hits of one file or blob; only files with hits are sent back. */
@@ -40,7 +41,7 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
       }
       out.scanned += 1;
       const hits = detectBytes(detector, r.bytes);
-      if (hits.length > 0) out.files.push({ path, hits });
+      if (hits.length > 0) out.files.push({ path, hits: path.endsWith('.ipynb') ? withNotebookCells(hits, r.bytes) : hits });
     }
     return out;
   }
@@ -51,7 +52,7 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
     }
     out.scanned += 1;
     const hits = detectBytes(detector, blob.data);
-    if (hits.length > 0) out.files.push({ path: blob.path, oid: blob.oid, hits });
+    if (hits.length > 0) out.files.push({ path: blob.path, oid: blob.oid, hits: blob.path.endsWith('.ipynb') ? withNotebookCells(hits, blob.data) : hits });
   }
   return out;
 }

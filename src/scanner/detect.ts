@@ -16,6 +16,8 @@ export interface KeyHit {
   variable: string | null;
   /** The line carries a `keyward:allow` comment. */
   allowed: boolean;
+  /** In a Jupyter notebook: the cell, and whether the key is in its code or its saved output. */
+  cell?: { cell: number; part: 'source' | 'output' };
 }
 
 /** `dangerouslyAllowBrowser: true`: an LLM client built to run in the browser. */

@@ -71,6 +71,13 @@ export function keyFinding(rule: RuleId, hit: KeyHit, location: Location, active
       fix = `Rotate the key at ${d.revoke} now; that is what makes the leak harmless. Rewrite history only if you must (git filter-repo --replace-text, or BFG Repo-Cleaner), then force-push and have everyone re-clone.`;
       break;
     default:
+      if (hit.cell) {
+        const { cell, part } = hit.cell;
+        title = `${who} in ${location.file}, cell ${cell} (${part === 'output' ? 'a saved output' : 'its code'})`;
+        detail = `${said} is in ${part === 'output' ? 'the saved output of' : 'the code of'} cell ${cell} of ${location.file} (${where}); a notebook keeps outputs in the file, so anyone with it has the key.`;
+        fix = `Rotate the key at ${d.revoke}. ${part === 'output' ? `Clear the outputs (\`jupyter nbconvert --clear-output --inplace ${location.file}\`) and stop printing the key` : `Read it with os.environ["${d.envVar}"] instead of the literal`}, then store the new key with \`keyward setup\`.`;
+        break;
+      }
       title = `${who} hardcoded in ${location.file}`;
       detail = `${said} is written in ${where}, a file git does not ignore: anyone with the code has the key.`;
       fix = `Rotate the key at ${d.revoke}, replace the literal with process.env.${d.envVar}, and store the new key with \`keyward setup\`.`;

@@ -127,3 +127,47 @@ describe('framework conventions', () => {
     }
   });
 });
+
+describe('notebooks', () => {
+  /** A notebook as Jupyter saves it: nbformat 4, one key per line, keys sorted. */
+  function notebook(cells: Array<{ source: string[]; outputs?: string[] }>): string {
+    return JSON.stringify(
+      {
+        cells: cells.map((c, i) => ({
+          cell_type: 'code',
+          execution_count: i + 1,
+          id: `cell-${i}`,
+          metadata: {},
+          outputs: (c.outputs ?? []).map((text) => ({ name: 'stdout', output_type: 'stream', text: [text] })),
+          source: c.source,
+        })),
+        metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      },
+      null,
+      1,
+    );
+  }
+
+  it('reports a key in a saved output and one in a cell\'s code with the cell number, and how to clear outputs', async () => {
+    const printed = fakeKey('openai-project', 'nb-output');
+    const literal = fakeKey('groq', 'nb-source');
+    const p = makeProject();
+    p.write('requirements.txt', 'openai\n');
+    p.write('analysis.ipynb', notebook([
+      { source: ['import os\n', 'from openai import OpenAI\n'] },
+      { source: ['print(os.environ["OPENAI_API_KEY"])\n'], outputs: [`${printed}\n`] },
+      { source: [`client = Groq(api_key="${literal}")\n`] },
+    ]));
+    const r = await runCli(['scan', '--json'], { cwd: p.dir });
+    const report = JSON.parse(r.stdout) as Report;
+    const byKey = (fp: string) => report.findings.find((f) => f.secret?.fingerprint === fp)!;
+    expect(byKey(fingerprint(printed)).title).toMatch(/in analysis\.ipynb, cell 2 \(a saved output\)$/);
+    expect(byKey(fingerprint(printed)).fix).toMatch(/jupyter nbconvert --clear-output --inplace analysis\.ipynb/);
+    expect(byKey(fingerprint(printed)).fix).toMatch(/^Rotate the key/);
+    expect(byKey(fingerprint(literal)).title).toMatch(/in analysis\.ipynb, cell 3 \(its code\)$/);
+    expect(byKey(fingerprint(literal)).location).toMatchObject({ file: 'analysis.ipynb' });
+    expect(r.code).toBe(1);
+  });
+});
