@@ -119,3 +119,44 @@ describe('the canary key never leaves run, rotate or the hook', () => {
     clean(r.stdout + r.stderr);
   });
 });
+
+describe('the canary key never leaves its store: setup, scan, test, --fix', () => {
+  const canary = canaryKey();
+  const tail = canary.slice(-20, -4);
+  const clean = (out: string) => {
+    expect(out).not.toContain(canary);
+    expect(out).not.toContain(tail);
+  };
+
+  it('setup --key-stdin: stored, refused as malformed, failing its test, --debug', async () => {
+    const { startFakeProvider } = await import('./support/fake-provider.js');
+    const fake = await startFakeProvider();
+    try {
+      const env = { OPENAI_BASE_URL: fake.baseURL };
+      const runs = [
+        await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes'], { cwd: makeProject({ name: 'c1' }).dir, input: canary, env }),
+        await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes'], { cwd: makeProject({ name: 'c2' }).dir, input: `Bearer ${canary}`, env }),
+        await runCli(['setup', '--provider', 'anthropic', '--store', 'dotenv', '--key-stdin', '--yes'], { cwd: makeProject({ name: 'c3' }).dir, input: canary, env }),
+        await runCli(['--debug', 'setup', '--provider', 'openai', '--store', 'keychain', '--key-stdin', '--yes'], { cwd: makeProject({ name: 'c4' }).dir, input: canary, env: { ...env, DBUS_SESSION_BUS_ADDRESS: undefined } }),
+      ];
+      for (const r of runs) clean(r.stdout + r.stderr);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('scan --json and --sarif, test --json --debug, doctor --fix', async () => {
+    const p = makeProject({ name: 'canary-scan-app' });
+    p.write('src/app.ts', `export const key = "${canary}";\n`);
+    p.write('.env', `OPENAI_API_KEY=${canary}\n`, 0o644);
+    p.commit('leak');
+    const scan = await runCli(['scan', '--history', '--json', '--sarif', 'out.sarif'], { cwd: p.dir });
+    clean(scan.stdout + scan.stderr + readFileSync(join(p.dir, 'out.sarif'), 'utf8'));
+    expect(scan.code).toBe(1);
+    const test = await runCli(['test', '--json', '--debug', '--base-url', 'http://127.0.0.1:9/v1', '--timeout', '2'], { cwd: p.dir });
+    clean(test.stdout + test.stderr);
+    const fix = await runCli(['doctor', '--offline', '--fix', '--yes'], { cwd: p.dir });
+    clean(fix.stdout + fix.stderr);
+    expect(fix.stdout).toMatch(/Safe fixes/);
+  });
+});
