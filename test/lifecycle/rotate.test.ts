@@ -1,22 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprint, redact } from '../../src/core/fingerprint.js';
 import { runCli } from '../support/cli.js';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { useFakeProvider } from '../support/fake-provider.js';
 import { startPty } from '../support/pty.js';
 import { KEY } from '../support/pty.js';
 import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 
 const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeProvider();
 
 /** A project whose old key is in .env and was also committed, logged and bundled. */
 function leakyApp(name: string, old: string): TestProject {

@@ -1,23 +1,17 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLiveCallsCheck, liveCallsCheck } from '../../src/checks/live-calls.js';
 import { runDoctor, type DoctorIO, type DoctorOptions } from '../../src/checks/run-doctor.js';
 import type { LiveMode } from '../../src/checks/types.js';
 import { createGitRunner } from '../../src/git/git.js';
 import { findProvider } from '../../src/providers/index.js';
 import { createTransport } from '../../src/live/transport.js';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { useFakeProvider } from '../support/fake-provider.js';
 import { runCli } from '../support/cli.js';
 import { makeProject } from '../support/repo.js';
 import { expectNoKey, KIND, outcome, parse, rows, S, VARIABLE } from './scenarios.js';
 
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeProvider();
 
 function io(root: string, env: Record<string, string>): DoctorIO {
   return {

@@ -1,20 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { useFakeProvider } from '../support/fake-provider.js';
 import { makeProject } from '../support/repo.js';
 
 // `keyward setup` without a terminal, as a script or CI runs it: every answer from a flag.
 const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeProvider();
 
 describe('keyward setup without a terminal', () => {
   it('exits 2 and names the missing flag, changing nothing', async () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeProvider } from '../support/fake-provider.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
 import { makeProject, type TestProject } from '../support/repo.js';
 
@@ -10,13 +10,7 @@ import { makeProject, type TestProject } from '../support/repo.js';
 // repository, the fake provider server for the test calls and, where the session has one, the
 // real keychain read back with secret-tool.
 const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
-let fake: FakeProvider;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const fake = useFakeProvider();
 
 function app(name: string): TestProject {
   const p = makeProject({ name });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEX, pseudoRandom } from '../../src/providers/sample.js';
@@ -347,4 +348,31 @@ export async function startCountingProxy(): Promise<CountingProxy> {
       server.close(() => resolve());
     });
   return proxy;
+}
+
+/** Starts one fake provider for a test file (closed after it); the returned view reads the running server. */
+export function useFakeProvider(): Pick<FakeProvider, 'key'> & { readonly baseURL: string; readonly port: number; readonly requests: SeenRequest[] } {
+  let fake: FakeProvider | undefined;
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  const running = (): FakeProvider => {
+    if (!fake) throw new Error('the fake provider is used outside a test');
+    return fake;
+  };
+  return {
+    key: (scenario, kind) => running().key(scenario, kind),
+    get baseURL() {
+      return running().baseURL;
+    },
+    get port() {
+      return running().port;
+    },
+    get requests() {
+      return running().requests;
+    },
+  };
 }
