@@ -154,21 +154,11 @@ describe('keyward setup in a terminal', () => {
       await s.waitFor('Where should the key live?');
     }],
     ['halfway through pasting the key', async (s) => {
-      await s.waitFor('Which provider is this key for?');
-      s.write(KEY.enter);
-      await s.waitFor('Where should the key live?');
-      if (hasKeychain) s.write(KEY.down);
-      s.write(KEY.enter);
-      await s.waitFor('Paste your OpenAI key');
+      await toKeyPrompt(s);
       s.write(fake.key('ok').slice(0, 60));
     }],
     ['at the confirmation, after the test calls', async (s) => {
-      await s.waitFor('Which provider is this key for?');
-      s.write(KEY.enter);
-      await s.waitFor('Where should the key live?');
-      if (hasKeychain) s.write(KEY.down);
-      s.write(KEY.enter);
-      await s.waitFor('Paste your OpenAI key');
+      await toKeyPrompt(s);
       s.write(`${fake.key('ok')}${KEY.enter}`);
       await s.waitFor(/Store sk-proj-/);
     }],
