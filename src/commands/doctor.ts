@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DOCTOR_CHECKS, runDoctor, type DoctorOptions } from '../checks/index.js';
-import { buildContext } from '../checks/run-doctor.js';
+import { detectProject } from '../project/detect.js';
 import { failure, needsAnswer, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import type { Severity } from '../core/severity.js';
@@ -105,7 +105,8 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
   const { fixPlanText, fixResultsText } = await import('../report/fix-text.js');
   // With --json, stdout is the report alone; what the fixes do goes to stderr.
   const out = flags.json ? deps.stderr : deps.stdout;
-  const { fixes, manual } = await planFixes(deps.cwd, report, { toKeychain: Boolean(flags.toKeychain) });
+  const project = (await detectProject(deps.cwd, { mode: deps.env.NODE_ENV || 'development', providerIds: [] })).name;
+  const { fixes, manual } = await planFixes(deps.cwd, report, { toKeychain: Boolean(flags.toKeychain), project });
   if (offer && fixes.length === 0) return null;
   out.write(fixPlanText(fixes, manual, Boolean(flags.dryRun)));
   if (flags.dryRun || fixes.length === 0) return null;
@@ -116,8 +117,7 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
     if (!ok) return null;
   }
   const io = doctorIO(deps);
-  const project = (await buildContext(io, rerunOptions)).project.name;
-  const results = await applyFixes({ root: deps.cwd, git: deps.git, keychain: deps.keychain, project }, fixes);
+  const results = await applyFixes({ root: deps.cwd, git: deps.git, keychain: deps.keychain }, fixes);
   const after = await runDoctor(io, rerunOptions, DOCTOR_CHECKS);
   out.write(fixResultsText(results, summaryLine(after)));
   return after.summary.failed ? FINDINGS : OK;

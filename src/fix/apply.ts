@@ -15,8 +15,6 @@ export interface FixIO {
   root: string;
   git: GitRunner;
   keychain: KeychainOpener;
-  /** The keychain account suffix (`keyward.project`, package name or folder). */
-  project: string;
 }
 
 /** Thrown inside a fix when its precondition no longer holds; becomes a skip with the reason. */
@@ -64,9 +62,9 @@ async function applyOne(io: FixIO, fix: PlannedFix): Promise<string | undefined>
       return undefined;
     }
     case 'example': {
-      const path = join(io.root, '.env.example');
+      const path = join(io.root, a.file);
       const st = await lstat(path).catch(() => null);
-      if (st?.isSymbolicLink()) throw new Skip('.env.example is a link; add the names there yourself');
+      if (st?.isSymbolicLink()) throw new Skip(`${a.file} is a link; add the names there yourself`);
       let text = st ? await readFile(path, 'utf8') : '';
       for (const v of a.variables) if (!assignsVariable(text, v)) text = appendLine(text, `${v}=`);
       await writeFileAtomic(path, text, st ? st.mode & 0o777 : 0o644);
@@ -79,11 +77,11 @@ async function applyOne(io: FixIO, fix: PlannedFix): Promise<string | undefined>
       const probe = await io.keychain();
       if (!probe.ok) throw new Skip(`the OS keychain cannot be used here: ${probe.problem.reason}`);
       const provider = findProvider(a.provider)!;
-      const account = keychainAccount(provider.id, io.project);
+      const account = keychainAccount(provider.id, a.project);
       const existing = await probe.backend.getPassword(KEYCHAIN_SERVICE, account);
-      if (existing !== null && existing !== value) throw new Skip(`the keychain already holds a different ${provider.name} key for ${io.project}; keyward will not overwrite it`);
+      if (existing !== null && existing !== value) throw new Skip(`the keychain already holds a different ${provider.name} key for ${a.project}; keyward will not overwrite it`);
       // The line leaves the file only once the keychain has the key and gives it back unchanged.
-      await storeProjectKey(probe.backend, provider.id, io.project, value);
+      await storeProjectKey(probe.backend, provider.id, a.project, value);
       const path = join(io.root, a.file);
       const text = await readFile(path, 'utf8');
       const st = await lstat(path);
@@ -96,7 +94,7 @@ async function applyOne(io: FixIO, fix: PlannedFix): Promise<string | undefined>
 /** The files whose bytes a fix rewrites (the index and file modes are not bytes). */
 function rewrites(fix: PlannedFix): string[] {
   const a = fix.action;
-  return a.kind === 'gitignore' ? ['.gitignore'] : a.kind === 'example' ? ['.env.example'] : a.kind === 'to-keychain' ? [a.file] : [];
+  return a.kind === 'gitignore' ? ['.gitignore'] : a.kind === 'example' || a.kind === 'to-keychain' ? [a.file] : [];
 }
 
 /** Untracking first (so the .gitignore line then takes effect), moving keys out of files last. */

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Report } from '../core/report.js';
 import { providerForVariable } from '../providers/index.js';
 import { assignsVariable } from '../stores/dotenv-edit.js';
 import { readDotenvFile } from '../stores/dotenv-file.js';
 import type { ManualStep, PlannedFix } from './types.js';
+
+/** The monorepo app whose folder holds `file`, if any. */
+function appOf(report: Report, file: string): { name: string } | undefined {
+  return (report.apps ?? []).filter((a) => a.path !== '.' && file.startsWith(`${a.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+}
 
 /** sha256 of a file's bytes, or null when it does not exist: the "as seen" mark of a plan. */
 export async function fileDigest(path: string): Promise<string | null> {
@@ -23,7 +28,7 @@ const MANUAL_RULES = new Set(['exposure.source-literal', 'exposure.history', 'ex
  * keys from .env files into the OS keychain, which changes where the app reads them and so is
  * only done on request.
  */
-export async function planFixes(root: string, report: Report, opts: { toKeychain: boolean }): Promise<{ fixes: PlannedFix[]; manual: ManualStep[] }> {
+export async function planFixes(root: string, report: Report, opts: { toKeychain: boolean; project: string }): Promise<{ fixes: PlannedFix[]; manual: ManualStep[] }> {
   const fixes: PlannedFix[] = [];
   const digest = async (file: string) => fileDigest(join(root, file));
   const planned = new Set<string>();
@@ -56,23 +61,26 @@ export async function planFixes(root: string, report: Report, opts: { toKeychain
     for (const s of k.shadows) if (s.source === 'dotenv' && s.file) keyFiles.add(s.file);
   }
 
-  // .env.example: every provider variable of the key files, without values.
-  const exampleText = await readFile(join(root, '.env.example'), 'utf8').catch(() => null);
-  const variables = new Set<string>();
+  // .env.example beside the key files (each app of a monorepo has its own): the variable names, without values.
+  const missing = new Map<string, Set<string>>();
   for (const file of keyFiles) {
     const read = await readDotenvFile(root, file);
     if (!read.ok) continue;
+    const example = join(dirname(file), '.env.example');
+    const exampleText = await readFile(join(root, example), 'utf8').catch(() => null);
     for (const [variable, { value }] of read.values) {
       if (value.trim() === '' || !providerForVariable(variable)) continue;
-      if (exampleText === null || !assignsVariable(exampleText, variable)) variables.add(variable);
+      if (exampleText === null || !assignsVariable(exampleText, variable)) missing.set(example, (missing.get(example) ?? new Set()).add(variable));
       if (opts.toKeychain) {
-        await add(`to-keychain:${file}:${variable}`, { action: { kind: 'to-keychain', file, variable, provider: providerForVariable(variable)!.id }, describe: `Move ${variable} from ${file} into the OS keychain` }, [file]);
+        const project = appOf(report, file)?.name ?? opts.project;
+        await add(`to-keychain:${file}:${variable}`, { action: { kind: 'to-keychain', file, variable, provider: providerForVariable(variable)!.id, project }, describe: `Move ${variable} from ${file} into the OS keychain` }, [file]);
       }
     }
   }
-  if (variables.size) {
+  for (const [example, variables] of missing) {
     const names = [...variables].sort();
-    await add('example', { action: { kind: 'example', variables: names }, describe: `${exampleText === null ? 'Create' : 'Update'} .env.example with ${names.join(', ')} (names only, no values)` }, ['.env.example']);
+    const exists = (await fileDigest(join(root, example))) !== null;
+    await add(`example:${example}`, { action: { kind: 'example', file: example, variables: names }, describe: `${exists ? 'Update' : 'Create'} ${example} with ${names.join(', ')} (names only, no values)` }, [example]);
   }
 
   const manual: ManualStep[] = [];

@@ -3,8 +3,8 @@ export type FixAction =
   | { kind: 'gitignore'; file: string; line: string }
   | { kind: 'untrack'; file: string }
   | { kind: 'chmod'; file: string }
-  | { kind: 'example'; variables: string[] }
-  | { kind: 'to-keychain'; file: string; variable: string; provider: string };
+  | { kind: 'example'; file: string; variables: string[] }
+  | { kind: 'to-keychain'; file: string; variable: string; provider: string; project: string };
 
 /** A planned fix with what it needs to still be true when it is applied. */
 export interface PlannedFix {

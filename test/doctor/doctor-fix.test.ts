@@ -121,9 +121,9 @@ describe('a file changed between the report and the fix', () => {
     const p = makeProject({ name: 'race-app' });
     p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'race')}\n`, 0o644);
     const report = JSON.parse((await runCli(['doctor', '--offline', '--json'], { cwd: p.dir })).stdout) as Report;
-    const { fixes } = await planFixes(p.dir, report, { toKeychain: false });
+    const { fixes } = await planFixes(p.dir, report, { toKeychain: false, project: 'race-app' });
     writeFileSync(join(p.dir, '.env'), 'OPENAI_API_KEY=\n');
-    const results = await applyFixes({ root: p.dir, git: createGitRunner(gitEnv()), keychain: async () => ({ ok: false, problem: { reason: 'x', fix: 'y' } }), project: 'race-app' }, fixes);
+    const results = await applyFixes({ root: p.dir, git: createGitRunner(gitEnv()), keychain: async () => ({ ok: false, problem: { reason: 'x', fix: 'y' } })}, fixes);
     expect(results.find((r) => r.fix.action.kind === 'chmod')).toMatchObject({ applied: false, reason: '.env changed since the report' });
     expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o644);
   });
@@ -142,5 +142,28 @@ describe('in a terminal', () => {
     expect((await s.exit).code).toBe(0);
     expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o600);
     expect(s.raw()).not.toContain(fakeKey('openai-project', 'offer').slice(8, 40));
+  });
+});
+
+describe('--fix in a monorepo', () => {
+  it('writes each app\'s .env.example beside its .env, and moves keys into the app\'s keychain account', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'mono-fix', private: true, workspaces: ['apps/*'] }));
+    p.write('.gitignore', '.env*\n!.env.example\n');
+    p.write('apps/web/package.json', JSON.stringify({ name: 'web-fix', dependencies: { openai: '5' } }));
+    p.write('apps/api/package.json', JSON.stringify({ name: 'api-fix', dependencies: { groq: '1' } }));
+    const web = fakeKey('openai-project', 'mono-web');
+    p.write('apps/web/.env', `OPENAI_API_KEY=${web}\n`, 0o600);
+    p.write('apps/api/.env', `GROQ_API_KEY=${fakeKey('groq', 'mono-api')}\n`, 0o600);
+    const r = await runCli(['doctor', '--offline', '--no-history', '--fix', '--yes', ...(hasKeychain ? ['--to-keychain'] : [])], { cwd: p.dir });
+    expect(readFileSync(join(p.dir, 'apps/web/.env.example'), 'utf8')).toBe('OPENAI_API_KEY=\n');
+    expect(readFileSync(join(p.dir, 'apps/api/.env.example'), 'utf8')).toBe('GROQ_API_KEY=\n');
+    expect(() => readFileSync(join(p.dir, '.env.example'))).toThrow();
+    if (hasKeychain) {
+      expect(r.stdout).toMatch(/✓ Move OPENAI_API_KEY from apps\/web\/\.env into the OS keychain/);
+      expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', 'openai/web-fix'], { encoding: 'utf8' })).toBe(web);
+      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/web-fix']);
+      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'groq/api-fix']);
+    }
   });
 });
