@@ -3,14 +3,16 @@
 // machine has no dbus-run-session or gnome-keyring-daemon (`.ci/run` installs them), the tests run
 // without it: the keychain tests then skip locally and fail in CI.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-const args = ['run', ...process.argv.slice(2)];
+// The JSON report gives the plain closing line below, which CI logs are read for.
+const results = join(mkdtempSync(join(tmpdir(), 'keyward-results-')), 'results.json');
+const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)];
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
 let status;
@@ -31,4 +33,11 @@ if (!process.env.KEYWARD_TEST_SESSION && has('dbus-run-session') && has('gnome-k
 } else {
   status = spawnSync(process.execPath, [vitest, ...args], { stdio: 'inherit' }).status;
 }
+try {
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+} catch {
+  console.log('tests: no results were written (vitest did not finish)');
+}
+rmSync(dirname(results), { recursive: true, force: true });
 process.exit(status ?? 1);
