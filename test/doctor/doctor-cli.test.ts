@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
@@ -179,6 +179,17 @@ describe('bad input: a clear finding or a one-line error, and no file changed', 
     expect(report.checks.find((c) => c.id === 'keys.resolution')!.note).toMatch(note);
     expect([0, 1]).toContain(code);
     expect(snapshot(p.dir)).toEqual(before);
+  });
+
+  // Root reads any file; as another user a mode-000 .env is really unreadable.
+  it.skipIf(process.getuid?.() !== 0)('reports a .env it may not read, as a user without permission', async () => {
+    const p = makeProject({ name: 'locked-app' });
+    p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'locked')}\n`, 0o000);
+    chmodSync(p.dir, 0o755);
+    const r = await runCli(['doctor', '--offline', '--json'], { cwd: p.dir, uid: 65534, env: { HOME: '/tmp' } });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.checks.find((c) => c.id === 'keys.resolution')).toMatchObject({ status: 'error', note: 'could not read: .env cannot be read (permission denied)' });
+    expect(r.code).not.toBe(3);
   });
 
   it('reads a .env with a BOM, CRLF line ends and an unterminated quote', async () => {

@@ -16,10 +16,12 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   timeoutMs?: number;
+  /** Run as this user (root only): file permissions then apply, as they do for a person. */
+  uid?: number;
 }
 
 /** Runs the built bin as a user would (no terminal: stdin/stdout are pipes). */
-export function runCli(args: string[], { cwd, env = {}, input, timeoutMs = 60_000 }: CliOptions): Promise<CliResult> {
+export function runCli(args: string[], { cwd, env = {}, input, timeoutMs = 60_000, uid }: CliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const base: Record<string, string | undefined> = {
       PATH: process.env.PATH,
@@ -36,6 +38,7 @@ export function runCli(args: string[], { cwd, env = {}, input, timeoutMs = 60_00
       env: Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: timeoutMs,
+      ...(uid === undefined ? {} : { uid, gid: uid }),
     });
     let stdout = '';
     let stderr = '';
