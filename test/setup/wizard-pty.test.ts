@@ -23,13 +23,13 @@ function wizard(p: TestProject, extra: Record<string, string | undefined> = {}):
   return startPty(['setup'], { cwd: p.dir, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined, ...extra } });
 }
 
-/** Answers the first two questions (OpenAI, a .env file) and waits at the hidden key prompt. */
-async function toKeyPrompt(s: PtySession): Promise<void> {
+/** Answers the first two questions (OpenAI, then the store) and waits at the hidden key prompt. */
+async function toKeyPrompt(s: PtySession, store: 'dotenv' | 'keychain' = 'dotenv'): Promise<void> {
   await s.waitFor('Which provider is this key for?');
   s.write(KEY.enter);
   await s.waitFor('Where should the key live?');
   // The keychain is the default where there is one: one step down to the .env file.
-  if (hasKeychain) s.write(KEY.down);
+  if (hasKeychain && store === 'dotenv') s.write(KEY.down);
   s.write(KEY.enter);
   await s.waitFor('Paste your OpenAI key');
 }
@@ -87,11 +87,7 @@ describe('keyward setup in a terminal', () => {
     const p = app('pty-keychain-app');
     const key = fake.key('ok');
     const s = wizard(p);
-    await s.waitFor('Which provider is this key for?');
-    s.write(KEY.enter);
-    await s.waitFor('Where should the key live?');
-    s.write(KEY.enter);
-    await s.waitFor('Paste your OpenAI key');
+    await toKeyPrompt(s, 'keychain');
     s.write(`${key}${KEY.enter}`);
     await s.waitFor(/Store sk-proj-….{4} in the OS keychain/);
     s.write(KEY.enter);
@@ -133,11 +129,7 @@ describe('keyward setup in a terminal', () => {
   it('checks the key as it is entered: another provider\'s key is refused under the prompt', async () => {
     const p = app('pty-check-app');
     const s = wizard(p);
-    await s.waitFor('Which provider is this key for?');
-    s.write(KEY.enter);
-    await s.waitFor('Where should the key live?');
-    s.write(KEY.enter);
-    await s.waitFor('Paste your OpenAI key');
+    await toKeyPrompt(s);
     const anthropic = fake.key('ok', 'anthropic');
     s.write(`${anthropic}${KEY.enter}`);
     await s.waitFor('That is an Anthropic key, not an OpenAI key');
