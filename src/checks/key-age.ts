@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Finding } from '../core/finding.js';
 import { makeFinding } from '../core/rules.js';
 import { readKeyRecords, storedAtOf } from '../stores/key-records.js';
@@ -11,17 +9,6 @@ export const DEFAULT_ROTATION_DAYS = 90;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The rotation period: package.json `"keyward": {"rotationDays": N}` (a positive number), else 90 days. */
-export async function rotationDaysOf(root: string): Promise<number> {
-  try {
-    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { keyward?: { rotationDays?: unknown } };
-    const days = pkg.keyward?.rotationDays;
-    return typeof days === 'number' && Number.isFinite(days) && days > 0 ? days : DEFAULT_ROTATION_DAYS;
-  } catch {
-    return DEFAULT_ROTATION_DAYS;
-  }
-}
-
 /**
  * `hygiene.key-age`: each key in use that keyward recorded when it was stored (setup, rotate) and
  * that is older than the rotation period. Keys keyward never stored have no known age and are
@@ -31,7 +18,7 @@ export const keyAgeCheck: Check = {
   id: 'hygiene.key-age',
   async run(ctx) {
     const records = await readKeyRecords(ctx.stateDir);
-    const days = ctx.rotationDays ?? (await rotationDaysOf(ctx.root));
+    const days = ctx.rotationDays ?? ctx.project.rotationDays ?? DEFAULT_ROTATION_DAYS;
     const now = ctx.now().getTime();
     const findings: Finding[] = [];
     let unknown = 0;

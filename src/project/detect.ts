@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse } from 'dotenv';
 import { PROVIDERS, findProvider, providerForVariable, type Provider } from '../providers/index.js';
 import { variablesReadByCode } from './code-reads.js';
+import { readJson, readText } from './read.js';
 import { detectFramework, type Framework } from './framework.js';
 
 /** A `.env*` file in the project root and whether the app loads it in the current mode. */
@@ -31,6 +32,8 @@ export interface ProjectInfo {
   framework: Framework;
   /** The app's language, from its manifests: the wizard shows the matching "load the key" line first. */
   language: 'node' | 'python' | 'unknown';
+  /** package.json `"keyward": {"rotationDays": N}`, when set to a positive number. */
+  rotationDays: number | undefined;
 }
 
 const EXAMPLE = /^\.env\.(example|sample|template|defaults|dist)$/;
@@ -47,22 +50,6 @@ export function classifyDotenvNames(names: readonly string[], order: readonly st
   }
   dotenv.sort((a, b) => (a.order ?? 99) - (b.order ?? 99) || a.file.localeCompare(b.file));
   return { dotenv, examples };
-}
-
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Python manifests' dependency names (requirements*.txt, pyproject.toml, Pipfile), lowercased. */
@@ -97,7 +84,8 @@ async function readManifests(root: string, names: readonly string[]): Promise<Ma
 export async function detectProject(root: string, opts: { mode: string; providerIds: readonly string[] }): Promise<ProjectInfo> {
   const names = await readdir(root).catch((): string[] => []);
   const m = await readManifests(root, names);
-  const own = m.pkg?.keyward as { project?: unknown; providers?: unknown } | undefined;
+  const own = m.pkg?.keyward as { project?: unknown; providers?: unknown; rotationDays?: unknown } | undefined;
+  const rotationDays = typeof own?.rotationDays === 'number' && Number.isFinite(own.rotationDays) && own.rotationDays > 0 ? own.rotationDays : undefined;
   const name =
     (typeof own?.project === 'string' && own.project) || (typeof m.pkg?.name === 'string' && m.pkg.name) || m.pythonName || basename(root);
   const framework = detectFramework(m.npm, m.python);
@@ -131,5 +119,5 @@ export async function detectProject(root: string, opts: { mode: string; provider
   }
 
   const used = PROVIDERS.filter((p) => reasons.has(p.id)).map((provider) => ({ provider, reasons: reasons.get(provider.id)! }));
-  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language };
+  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language, rotationDays };
 }

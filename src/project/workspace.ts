@@ -1,5 +1,6 @@
 import { glob, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJson } from './read.js';
 
 const MANIFESTS = ['package.json', 'pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile'];
 /** Where monorepos keep apps when no workspace file says so. */
@@ -9,14 +10,6 @@ const CONVENTIONAL = ['apps/*', 'packages/*', 'services/*'];
 export function pnpmPackages(yaml: string): string[] {
   const block = /^packages:\s*\n((?:[ \t]+-.*\n?|[ \t]*#.*\n?|\s*\n)*)/m.exec(yaml)?.[1] ?? '';
   return [...block.matchAll(/^[ \t]+-[ \t]*["']?([^"'#\n]+?)["']?[ \t]*(?:#.*)?$/gm)].map((m) => m[1]!.trim());
-}
-
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
 }
 
 async function hasManifest(dir: string): Promise<boolean> {
