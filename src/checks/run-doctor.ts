@@ -1,6 +1,6 @@
 import type { CheckResult, Finding } from '../core/finding.js';
 import type { Env } from '../core/io.js';
-import { summarize, sortFindings, type CallReport, type Report, type ResolvedKeyReport } from '../core/report.js';
+import { summarize, sortFindings, type AppReport, type CallReport, type Report, type ResolvedKeyReport } from '../core/report.js';
 import type { Severity } from '../core/severity.js';
 import type { GitRunner } from '../git/git.js';
 import { inspectRepo } from '../git/repo.js';
@@ -140,7 +140,22 @@ async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly C
     findings: [...parts.flatMap((p) => p.findings), ...repo.findings.map((f) => attribute(f, units.map((u) => u.app)))],
     calls: parts.flatMap((p) => p.calls),
     keys: parts.flatMap((p) => p.keys),
-    apps: units.map(({ app, ctx }) => ({ path: app, name: ctx.project.name, framework: ctx.project.framework.name, providers: ctx.providers.map((p) => p.id) })),
+    apps: units.map(({ app, ctx }) => describeApp(app, ctx)),
+  };
+}
+
+/** What keyward thinks the app at `app` (relative to the root) is: the report's `project` and `apps[]` entries. */
+export function describeApp(app: string, ctx: CheckContext): AppReport {
+  const prefix = (file: string) => (app === '.' ? file : `${app}/${file}`);
+  const { project } = ctx;
+  return {
+    path: app,
+    name: project.name,
+    language: project.language,
+    framework: project.framework.name,
+    providers: project.used.map((u) => ({ id: u.provider.id, evidence: u.reasons, variables: u.variables, optional: u.optional })),
+    envFiles: project.dotenvFiles.filter((d) => d.order !== null).map((d) => prefix(d.file)),
+    templates: project.exampleFiles.map(prefix),
   };
 }
 
@@ -165,6 +180,7 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
     tool: { name: 'keyward', version: io.version },
     root: io.root,
     durationMs: io.now().getTime() - start,
+    project: describeApp('.', ctx),
     summary: summarize(sorted, opts.failOn, opts.notFatal),
     checks: r.results,
     keys: r.keys,

@@ -25,12 +25,30 @@ export interface ResolvedKeyReport {
   app?: string;
 }
 
-/** One app of a monorepo, checked on its own (issue 7); `path` is relative to the root, `.` for the root itself. */
+/** One provider an app uses and the evidence for it (`dependency @ai-sdk/google`, `src/chat.ts reads GOOGLE_GEMINI_API_KEY`). */
+export interface ProviderUse {
+  id: string;
+  evidence: string[];
+  /** The variables this app reads for the provider, the one its code or SDK reads first first. */
+  variables: string[];
+  /** Marked optional by a template or by configuration: a missing key is a note, not a problem. */
+  optional: boolean;
+}
+
+/**
+ * What keyward thinks an app is (design.md turn 2: `project` and `apps[]`): every report carries the
+ * project; a monorepo also lists each app. `path` is relative to the root, `.` for the root itself.
+ */
 export interface AppReport {
   path: string;
   name: string;
+  language: 'node' | 'python' | 'unknown';
   framework: string;
-  providers: string[];
+  providers: ProviderUse[];
+  /** `.env*` files the app loads in the current mode, winner first, relative to the root. */
+  envFiles: string[];
+  /** Template files (`.env.example`, `.env.local.example`, …), relative to the root. */
+  templates: string[];
 }
 
 /** One entry of the report's `calls` array (live test calls). */
@@ -67,6 +85,8 @@ export interface Report {
   keys: ResolvedKeyReport[];
   findings: Finding[];
   calls?: CallReport[];
+  /** What keyward thinks the project at the root is, for every report (a monorepo's root too). */
+  project?: AppReport;
   /** Present for a monorepo: its apps; `keys`, `findings` and `checks` then carry `app`. */
   apps?: AppReport[];
 }

@@ -18,6 +18,10 @@ export interface UsedProvider {
   provider: Provider;
   /** Why keyward thinks the project uses it, for the report ("dependency openai", ".env.example"). */
   reasons: string[];
+  /** The variables this project reads for the provider, first the one its code or SDK reads first: fixes name `variables[0]`. */
+  variables: string[];
+  /** Marked optional by a template or by configuration: a missing key is a note. */
+  optional: boolean;
 }
 
 export interface ProjectInfo {
@@ -118,6 +122,6 @@ export async function detectProject(root: string, opts: { mode: string; provider
     for (const variable of Object.keys(parse(text))) add(providerForVariable(variable), f);
   }
 
-  const used = PROVIDERS.filter((p) => reasons.has(p.id)).map((provider) => ({ provider, reasons: reasons.get(provider.id)! }));
+  const used = PROVIDERS.filter((p) => reasons.has(p.id)).map((provider) => ({ provider, reasons: reasons.get(provider.id)!, variables: [...provider.envVars], optional: false }));
   return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language, rotationDays };
 }

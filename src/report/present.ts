@@ -72,7 +72,7 @@ export function present(report: Report): Presentation {
   const base = { keys: report.keys, summary: summaryLine(report), failed: report.summary.failed };
   if (!report.apps) return { ...base, sections: [{ heading: null, groups: byCategory(report.checks, report.findings) }] };
   const sections = report.apps.map((a) => ({
-    heading: `${a.path === '.' ? 'the root' : a.path}: ${a.name}${a.framework === 'no known framework' ? '' : ` (${a.framework})`}${a.providers.length ? `, uses ${a.providers.join(', ')}` : ''}`,
+    heading: `${a.path === '.' ? 'the root' : a.path}: ${a.name}${a.framework === 'no known framework' ? '' : ` (${a.framework})`}${a.providers.length ? `, uses ${a.providers.map((p) => p.id).join(', ')}` : ''}`,
     groups: byCategory(report.checks.filter((c) => c.app === a.path), report.findings.filter((f) => f.app === a.path)),
   }));
   sections.push({ heading: 'Whole repository', groups: byCategory(report.checks.filter((c) => !c.app), report.findings.filter((f) => !f.app)) });
