@@ -6,7 +6,6 @@ import { fingerprint, redact } from '../../src/core/fingerprint.js';
 import { runCli } from '../support/cli.js';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { startPty } from '../support/pty.js';
-import { KEY } from '../support/pty.js';
 import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 
 const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
@@ -111,9 +110,8 @@ describe('keyward rotate', () => {
     p.write('.gitignore', '.env\n');
     p.write('.env', `OPENAI_API_KEY=${old}\n`, 0o600);
     const s = startPty(['rotate', '--provider', 'openai'], { cwd: p.dir, env: { OPENAI_BASE_URL: fake.baseURL, XDG_STATE_HOME: tempDir() } });
-    await s.waitFor('Paste the new OpenAI key');
-    s.write('sk-proj-partial');
-    s.write(KEY.ctrlC);
+    await s.answer('Paste the new OpenAI key', 'sk-proj-partial');
+    s.interrupt();
     expect((await s.exit).code).toBe(130);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
     expect(s.raw()).not.toContain(old);

@@ -43,7 +43,7 @@ describe('keyward run in a terminal (real pseudo-terminal)', () => {
     p.write('child.cjs', "let n = 0; process.on('SIGINT', () => { n += 1; console.log('child got SIGINT ' + n); setTimeout(() => process.exit(7), 300); }); console.log('child ready'); setInterval(() => {}, 1000);");
     const s = startPty(['run', ...flags, '--', NODE, 'child.cjs'], { cwd: p.dir });
     await s.waitFor('child ready');
-    s.write(KEY.ctrlC);
+    s.interrupt();
     expect(await s.exit).toMatchObject({ code: 7 });
     await s.waitFor('child got SIGINT 1');
     expect(s.screen()).not.toContain('child got SIGINT 2');
@@ -52,8 +52,7 @@ describe('keyward run in a terminal (real pseudo-terminal)', () => {
   it('--mask passes typed input to the child', async () => {
     const p = app('pty-input-app', fakeKey('openai-project', 'pty-input'));
     const s = startPty(['run', '--mask', '--', 'sh', '-c', 'printf "name? "; read name; echo "hello $name"'], { cwd: p.dir });
-    await s.waitFor('name?');
-    s.write(`ada${KEY.enter}`);
+    await s.answer('name?', `ada${KEY.enter}`);
     expect(await s.exit).toMatchObject({ code: 0 });
     await s.waitFor('hello ada');
   });

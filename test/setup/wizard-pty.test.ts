@@ -23,15 +23,13 @@ function wizard(p: TestProject, extra: Record<string, string | undefined> = {}):
   return startPty(['setup'], { cwd: p.dir, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined, ...extra } });
 }
 
-/** Answers the first two questions (OpenAI, then the store) and waits at the hidden key prompt. */
+const PASTE = 'Paste your OpenAI key';
+
+/** Answers the first two questions (OpenAI, then the store); the hidden key prompt (PASTE) comes next. */
 async function toKeyPrompt(s: PtySession, store: 'dotenv' | 'keychain' = 'dotenv'): Promise<void> {
-  await s.waitFor('Which provider is this key for?');
-  s.write(KEY.enter);
-  await s.waitFor('Where should the key live?');
+  await s.answer('Which provider is this key for?', KEY.enter);
   // The keychain is the default where there is one: one step down to the .env file.
-  if (hasKeychain && store === 'dotenv') s.write(KEY.down);
-  s.write(KEY.enter);
-  await s.waitFor('Paste your OpenAI key');
+  await s.answer('Where should the key live?', (hasKeychain && store === 'dotenv' ? KEY.down : '') + KEY.enter);
 }
 
 function secretToolLookup(account: string): string | null {
@@ -49,20 +47,12 @@ describe('keyward setup in a terminal', () => {
     const s = wizard(p);
     await s.waitFor('Which provider is this key for?');
     expect(s.screen()).toContain('pty-dotenv-app');
-    s.write(KEY.enter);
-    await s.waitFor('Where should the key live?');
-    if (hasKeychain) s.write(KEY.down);
-    s.write(KEY.enter);
-    await s.waitFor('Paste your OpenAI key');
-    s.write(key);
-    s.write(KEY.enter);
-    await s.waitFor(/The key works/);
-    await s.waitFor(/Store sk-proj-….{4} in \.env \(mode 0600\)\?/);
-    s.write(KEY.enter);
-    await s.waitFor('Add "/.env" to .gitignore?');
-    s.write(KEY.enter);
-    await s.waitFor('Install a git pre-commit hook that stops any commit that adds a key');
-    s.write(KEY.enter);
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${key}${KEY.enter}`);
+    await s.answer(/Store sk-proj-….{4} in \.env \(mode 0600\)\?/, KEY.enter);
+    expect(s.screen()).toMatch(/The key works/);
+    await s.answer('Add "/.env" to .gitignore?', KEY.enter);
+    await s.answer('Install a git pre-commit hook that stops any commit that adds a key', KEY.enter);
     await s.waitFor('How your app gets OPENAI_API_KEY');
     const { code } = await s.exit;
     expect(code).toBe(0);
@@ -88,11 +78,9 @@ describe('keyward setup in a terminal', () => {
     const key = fake.key('ok');
     const s = wizard(p);
     await toKeyPrompt(s, 'keychain');
-    s.write(`${key}${KEY.enter}`);
-    await s.waitFor(/Store sk-proj-….{4} in the OS keychain/);
-    s.write(KEY.enter);
-    await s.waitFor('Install a git pre-commit hook');
-    s.write(`n${KEY.enter}`);
+    await s.answer(PASTE, `${key}${KEY.enter}`);
+    await s.answer(/Store sk-proj-….{4} in the OS keychain/, KEY.enter);
+    await s.answer('Install a git pre-commit hook', `n${KEY.enter}`);
     await s.waitFor('keyward run -- npm start');
     expect((await s.exit).code).toBe(0);
     expect(secretToolLookup('openai/pty-keychain-app')).toBe(key);
@@ -107,19 +95,16 @@ describe('keyward setup in a terminal', () => {
     const good = fake.key('ok');
     const s = wizard(p);
     await toKeyPrompt(s);
-    s.write(`${bad}${KEY.enter}`);
-    await s.waitFor('The key did not pass its test. What now?');
+    await s.answer(PASTE, `${bad}${KEY.enter}`);
+    await s.answer('The key did not pass its test. What now?', KEY.enter);
     expect(s.screen()).toMatch(/permission\.invalid-key/);
-    s.write(KEY.enter);
     // The prompt again, below the first one and the question.
-    await s.waitFor(/Paste your OpenAI key[\s\S]*What now\?[\s\S]*Paste your OpenAI key/);
-    s.write(`${good}${KEY.enter}`);
-    await s.waitFor('The key works');
-    s.write(KEY.enter);
-    await s.waitFor('Add "/.env" to .gitignore?');
-    s.write(KEY.enter);
-    await s.waitFor('Install a git pre-commit hook');
-    s.write(`n${KEY.enter}`);
+    await s.answer(PASTE, `${good}${KEY.enter}`);
+    expect(s.screen()).toMatch(/Paste your OpenAI key[\s\S]*What now\?[\s\S]*Paste your OpenAI key/);
+    await s.answer(/Store sk-proj-….{4} in \.env/, KEY.enter);
+    expect(s.screen()).toContain('The key works');
+    await s.answer('Add "/.env" to .gitignore?', KEY.enter);
+    await s.answer('Install a git pre-commit hook', `n${KEY.enter}`);
     expect((await s.exit).code).toBe(0);
     expect(existsSync(join(p.dir, '.git/hooks/pre-commit'))).toBe(false);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${good}\n`);
@@ -131,9 +116,9 @@ describe('keyward setup in a terminal', () => {
     const s = wizard(p);
     await toKeyPrompt(s);
     const anthropic = fake.key('ok', 'anthropic');
-    s.write(`${anthropic}${KEY.enter}`);
+    await s.answer(PASTE, `${anthropic}${KEY.enter}`);
     await s.waitFor('That is an Anthropic key, not an OpenAI key');
-    s.write(KEY.ctrlC);
+    s.interrupt();
     expect((await s.exit).code).toBe(130);
     expect(s.raw()).not.toContain(anthropic.slice(14, 40));
   });
@@ -141,17 +126,16 @@ describe('keyward setup in a terminal', () => {
   const steps: Array<[string, (s: PtySession) => Promise<void>]> = [
     ['at the provider question', async (s) => s.waitFor('Which provider is this key for?')],
     ['at the store question', async (s) => {
-      await s.waitFor('Which provider is this key for?');
-      s.write(KEY.enter);
+      await s.answer('Which provider is this key for?', KEY.enter);
       await s.waitFor('Where should the key live?');
     }],
     ['halfway through pasting the key', async (s) => {
       await toKeyPrompt(s);
-      s.write(fake.key('ok').slice(0, 60));
+      await s.answer(PASTE, fake.key('ok').slice(0, 60));
     }],
     ['at the confirmation, after the test calls', async (s) => {
       await toKeyPrompt(s);
-      s.write(`${fake.key('ok')}${KEY.enter}`);
+      await s.answer(PASTE, `${fake.key('ok')}${KEY.enter}`);
       await s.waitFor(/Store sk-proj-/);
     }],
   ];
@@ -161,7 +145,7 @@ describe('keyward setup in a terminal', () => {
     p.write('.env', 'OTHER=1\n', 0o644);
     const s = wizard(p);
     await reach(s);
-    s.write(KEY.ctrlC);
+    s.interrupt();
     expect((await s.exit).code).toBe(130);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe('OTHER=1\n');
     expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o644);
@@ -177,12 +161,11 @@ describe('the hidden key prompt', () => {
     const key = fake.key('ok');
     const s = wizard(p);
     await toKeyPrompt(s);
-    s.write(key);
-    s.write('\x14');
+    await s.answer(PASTE, `${key}\x14`);
     await s.waitFor('[input is masked]');
     expect(s.screen()).not.toMatch(/\*{8}/);
     expect(s.raw()).not.toContain(key.slice(8, 24));
-    s.write(KEY.ctrlC);
+    s.interrupt();
     expect((await s.exit).code).toBe(130);
   });
 });
@@ -192,7 +175,7 @@ describe('bare keyward in a terminal', () => {
     const p = app('bare-app');
     const s = startPty([], { cwd: p.dir, env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: fake.baseURL } });
     await s.waitFor('Which provider is this key for?');
-    s.write(KEY.ctrlC);
+    s.interrupt();
     expect((await s.exit).code).toBe(130);
   });
 
@@ -202,7 +185,7 @@ describe('bare keyward in a terminal', () => {
     await s.waitFor(/No problems found|problem|warning/);
     expect(s.screen()).toContain('keyward doctor');
     expect(s.screen()).not.toContain('Which provider');
-    s.write(KEY.ctrlC);
+    s.interrupt();
     await s.exit;
   });
 });

@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import xterm from '@xterm/headless';
 import { BIN } from './cli.js';
 
 const { Terminal } = xterm;
 
 export interface PtySession {
-  /** Types text as a person would (keystrokes and escape sequences). */
-  write(data: string): void;
+  /**
+   * Types `keys` as a person would, once `prompt` has appeared in what the program wrote since the
+   * last keystrokes: a prompt that is on screen has its key handler in place, while input that
+   * arrives before it is dropped by the prompt library (it discards its first tick's input). This
+   * is the only way to type, so no test can type ahead of the prompt that reads the input.
+   */
+  answer(prompt: string | RegExp, keys: string): Promise<void>;
+  /** Ctrl-C, at any moment: interrupting needs no prompt to listen. */
+  interrupt(): void;
   /** Resolves once the screen shows `pattern`; rejects with the screen after `timeoutMs`. */
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
   /** The visible screen as plain text, trailing blanks trimmed. */
@@ -16,7 +24,7 @@ export interface PtySession {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03' } as const;
+export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A' } as const;
 
 /**
  * Runs the built bin in a real pseudo-terminal (util-linux `script`), with its output fed to a
@@ -32,6 +40,8 @@ export function startPty(args: string[], opts: { cwd: string; env?: Record<strin
   ) as NodeJS.ProcessEnv;
   const child = spawn('script', ['-qfec', `stty cols ${cols} rows ${rows}; exec ${quoted}`, '/dev/null'], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let raw = '';
+  // Where the output stood at the last keystrokes: an answer waits for its prompt after this mark.
+  let mark = 0;
   const onData = (d: Buffer) => {
     const s = d.toString('utf8');
     raw += s;
@@ -48,21 +58,33 @@ export function startPty(args: string[], opts: { cwd: string; env?: Record<strin
     return lines.join('\n').replace(/\n+$/, '');
   };
 
+  const type = (keys: string) => {
+    mark = raw.length;
+    child.stdin.write(keys);
+  };
+  const poll = async (matches: () => boolean, what: string, timeoutMs: number) => {
+    const started = Date.now();
+    // xterm parses asynchronously: give it a flush before each look.
+    for (;;) {
+      await new Promise<void>((r) => term.write('', r));
+      if (matches()) return;
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const test = (pattern: string | RegExp, text: string) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+
   return {
-    write: (data) => child.stdin.write(data),
     screen,
     raw: () => raw,
     exit,
+    async answer(prompt, keys, timeoutMs = 15_000) {
+      await poll(() => test(prompt, stripVTControlCharacters(raw.slice(mark))), `the prompt ${String(prompt)}`, timeoutMs);
+      type(keys);
+    },
+    interrupt: () => type('\x03'),
     async waitFor(pattern, timeoutMs = 15_000) {
-      const started = Date.now();
-      const matches = () => (typeof pattern === 'string' ? screen().includes(pattern) : pattern.test(screen()));
-      // xterm parses asynchronously: give it a flush before each look.
-      for (;;) {
-        await new Promise<void>((r) => term.write('', r));
-        if (matches()) return;
-        if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${String(pattern)}; screen:\n${screen()}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await poll(() => test(pattern, screen()), String(pattern), timeoutMs);
     },
   };
 }
