@@ -4,6 +4,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { isKeywardError, usageError, type KeywardError } from './core/errors.js';
 import { OK, type Outcome } from './core/outcome.js';
 import { parseSeverity, SEVERITIES, type Severity } from './core/severity.js';
+import type { DoctorFlags } from './commands/doctor.js';
 import { createDeps, readVersion, type Deps } from './deps.js';
 
 /** design.md's exit codes, in one table. */
@@ -14,8 +15,6 @@ interface State {
   deps?: Deps;
   /** What commander would have printed for a command-line mistake. */
   parseError?: string;
-  /** `keyward run … -- CMD ARG…`: the words after `--`, kept away from commander so CMD's options stay CMD's. */
-  childArgv?: string[];
 }
 
 interface GlobalFlags {
@@ -40,8 +39,31 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Builds the program; every action loads its command module on demand so `--version` stays fast. */
-function buildProgram(state: State): Command {
+/** The doctor's flags, for `keyward doctor` and for bare `keyward`, which runs the doctor when given any of them. */
+function addDoctorOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--provider <id>', 'check this provider (repeatable)').argParser(collect))
+    .option('--offline', 'make no network calls')
+    .addOption(new Option('--live <mode>', 'live calls: auth (default) or full').choices(['auth', 'full']))
+    .option('--no-history', 'do not scan git history')
+    .addOption(new Option('--fail-on <level>', 'exit 1 for findings at or above this severity').argParser(severityArg).default('high'))
+    .option('--ci', 'deploy gate: plain output, never prompt; network failures reported but not fatal')
+    .option('--fail-on-network', 'with --ci: an unreachable provider fails the gate too')
+    .option('--json', 'print the keyward.report/v1 JSON document')
+    .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
+    .option('--markdown <file>', 'also write a Markdown report to this file')
+    .addOption(new Option('--rotation-days <days>', 'report keys stored longer ago than this (default: package.json keyward.rotationDays, else 90)').argParser(positiveInt))
+    .option('--fix', 'apply the safe fixes (.gitignore line, git rm --cached, chmod 600, .env.example)')
+    .option('--dry-run', 'with --fix: list the fixes, change nothing')
+    .option('--yes', 'with --fix: apply without asking')
+    .option('--to-keychain', 'with --fix: also move keys from .env files into the OS keychain');
+}
+
+/**
+ * Builds the program for `args`; every action loads its command module on demand so `--version`
+ * stays fast. `withHome` adds bare `keyward` as the default command.
+ */
+function buildProgram(state: State, args: readonly string[], withHome = true): Command {
   const program = new Command('keyward');
   const depsFor = (cmd: Command): Deps => {
     const g = cmd.optsWithGlobals<GlobalFlags>();
@@ -69,29 +91,13 @@ function buildProgram(state: State): Command {
       },
     });
 
-  program
-    .command('doctor')
-    .description('one report of missing, exposed and misconfigured keys, with the fix for each')
-    .addOption(new Option('--provider <id>', 'check this provider (repeatable)').argParser(collect))
-    .option('--offline', 'make no network calls')
-    .addOption(new Option('--live <mode>', 'live calls: auth (default) or full').choices(['auth', 'full']))
-    .option('--no-history', 'do not scan git history')
-    .addOption(new Option('--fail-on <level>', 'exit 1 for findings at or above this severity').argParser(severityArg).default('high'))
-    .option('--ci', 'deploy gate: plain output, never prompt; network failures reported but not fatal')
-    .option('--fail-on-network', 'with --ci: an unreachable provider fails the gate too')
-    .option('--json', 'print the keyward.report/v1 JSON document')
-    .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
-    .option('--markdown <file>', 'also write a Markdown report to this file')
-    .addOption(new Option('--rotation-days <days>', 'report keys stored longer ago than this (default: package.json keyward.rotationDays, else 90)').argParser(positiveInt))
-    .option('--fix', 'apply the safe fixes (.gitignore line, git rm --cached, chmod 600, .env.example)')
-    .option('--dry-run', 'with --fix: list the fixes, change nothing')
-    .option('--yes', 'with --fix: apply without asking')
-    .option('--to-keychain', 'with --fix: also move keys from .env files into the OS keychain')
-    .action(async (opts, cmd: Command) => {
+  addDoctorOptions(program.command('doctor').description('one report of missing, exposed and misconfigured keys, with the fix for each')).action(
+    async (opts, cmd: Command) => {
       const deps = depsFor(cmd);
       const { doctorCommand } = await import('./commands/doctor.js');
       state.outcome = await doctorCommand(opts, deps);
-    });
+    },
+  );
 
   program
     .command('test')
@@ -146,10 +152,14 @@ function buildProgram(state: State): Command {
     .addOption(new Option('--provider <id>', 'hand over only this provider\'s key, and fail if there is none (repeatable)').argParser(collect))
     .option('--mask', "replace any configured key in the command's output with its redacted form")
     .action(async (words: string[], opts, cmd: Command) => {
-      if (words.length > 0) throw usageError(`put the command after \`--\`: keyward run -- ${words.join(' ')}`, "keyward's own options go before `--`, the command's after it.");
+      // Commander stops parsing options at `--` and keeps the rest as operands. Without `--`, the
+      // command's own options would have been taken for keyward's, so that form is refused.
+      if (words.length > 0 && !args.includes('--')) {
+        throw usageError('put the command after `--`', "keyward's own options go before `--`, the command's after it: keyward run -- COMMAND [ARG...].");
+      }
       const deps = depsFor(cmd);
       const { runCommand } = await import('./commands/run.js');
-      state.outcome = await runCommand(state.childArgv ?? [], opts, deps);
+      state.outcome = await runCommand(words, opts, deps);
     });
 
   program
@@ -174,28 +184,24 @@ function buildProgram(state: State): Command {
       state.outcome = await hookCommand(action, deps);
     });
 
-  program
-    .command('home', { hidden: true })
-    .description('bare `keyward`: the wizard in a terminal when no key is configured, else the doctor')
-    .action(async (_opts, cmd: Command) => {
-      const deps = depsFor(cmd);
-      const { homeCommand } = await import('./commands/home.js');
-      state.outcome = await homeCommand(deps);
-    });
+  if (!withHome) return program;
+  addDoctorOptions(
+    program
+      .command('home', { hidden: true, isDefault: true })
+      .description('bare `keyward`: the wizard in a terminal when no key is configured, else the doctor')
+      .argument('[word]'),
+  ).action(async (word: string | undefined, opts: DoctorFlags, cmd: Command) => {
+    // A word that names no command lands here, as the default command's argument: the program
+    // without a default command gives commander's own "unknown command (did you mean …)".
+    if (word !== undefined) return void (await buildProgram(state, args, false).parseAsync(args, { from: 'user' }));
+    const deps = depsFor(cmd);
+    const { homeCommand } = await import('./commands/home.js');
+    // Any doctor flag (`keyward --offline`, `keyward --json`) asks for the doctor.
+    const doctorAsked = cmd.options.some((o) => cmd.getOptionValueSource(o.attributeName()) === 'cli');
+    state.outcome = await homeCommand(opts, doctorAsked, deps);
+  });
 
   return program;
-}
-
-/**
- * For `keyward [global flags] run [flags] -- CMD ARG…`, splits off the words after the first `--`:
- * commander would otherwise take CMD's `--help` or `--debug` for keyward's own.
- */
-function splitRunArgv(args: readonly string[]): { own: string[]; child?: string[] } {
-  let i = 0;
-  while (i < args.length && args[i]!.startsWith('-') && args[i] !== '--') i += args[i] === '--cwd' ? 2 : 1;
-  const dashes = args.indexOf('--', i);
-  if (args[i] !== 'run' || dashes === -1) return { own: [...args] };
-  return { own: args.slice(0, dashes), child: args.slice(dashes + 1) };
 }
 
 /** Commander says "error: …" plus a "(Did you mean …?)" line; design.md wants one line. */
@@ -220,15 +226,10 @@ function reportError(error: unknown, debug: boolean, scrubKeys: (s: string) => s
 /** Runs keyward with `argv` (process.argv shape) and returns the exit code of design.md. */
 export async function main(argv: readonly string[]): Promise<number> {
   const state: State = { outcome: OK };
-  const program = buildProgram(state);
   const args = argv.slice(2);
-  // Bare `keyward` picks the wizard or the doctor; with only flags (`keyward --json`) it is the doctor.
-  const onlyFlags = args.every((a) => a.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(a));
-  const effective = args.length === 0 ? ['home'] : onlyFlags ? [...args, 'doctor'] : args;
-  const { own, child } = splitRunArgv(effective);
-  if (child) state.childArgv = child;
+  const program = buildProgram(state, args);
   try {
-    await program.parseAsync(own, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     // Error paths may print text that holds a key (a key pasted as an argument, a library's message).
     const { scrubKeys } = await import('./providers/scrub.js');

@@ -166,6 +166,35 @@ describe('keyward doctor on real repositories', () => {
   });
 });
 
+describe('bare keyward takes the doctor\'s flags', () => {
+  const tracked = () => {
+    const p = makeProject({ name: 'bare-flags-app' });
+    p.write('package.json', JSON.stringify({ name: 'bare-flags-app', dependencies: { openai: '^7.0.0' } }));
+    p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'bare')}\n`, 0o600);
+    p.commit('init', 'package.json', '.env');
+    return p;
+  };
+
+  it('`keyward --offline --json` prints the doctor\'s report and its exit code', async () => {
+    const p = tracked();
+    const r = await runCli(['--offline', '--no-history', '--json'], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as Report).findings.map((f) => f.rule)).toContain('exposure.env-tracked');
+  });
+
+  it('`keyward --cwd DIR --offline` runs the doctor on DIR', async () => {
+    const p = tracked();
+    const r = await runCli(['--cwd', p.dir, '--offline', '--no-history'], { cwd: tempDir() });
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe(`keyward doctor: ${p.dir}`);
+  });
+
+  it('a word that is no command is named with the closest command, exit 2', async () => {
+    const r = await runCli(['doctr'], { cwd: tempDir() });
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: "keyward: unknown command 'doctr' (did you mean doctor?)\n" });
+  });
+});
+
 describe('bad input: a clear finding or a one-line error, and no file changed', () => {
   it.each([
     ['.env is a folder', (d: string) => mkdirSync(join(d, '.env')), /\.env is a folder/],
