@@ -1,26 +1,55 @@
 /**
- * `import 'keyward/config'`: fills `process.env` with the project's keys before the app's own
- * code runs, so `new OpenAI()` finds its key. keyward's order (design.md): a variable already set
- * is never overridden, then the OS keychain, then the `.env*` files of the project in
- * `process.cwd()`. A missing or locked keychain never stops the app: the `.env` files still count,
- * and with KEYWARD_DEBUG set one line on stderr says why the keychain was skipped. No key is
- * ever printed.
+ * `keyward/config`: fills `process.env` with the app's keys before the app's own code runs, so
+ * `new OpenAI()` finds its key. keyward's order (design.md): a variable already set is never
+ * overridden (unless a framework set it from a `.env` file that the keychain outranks), then the
+ * OS keychain, then the `.env*` files of the app (found from the entry file, else the working
+ * folder).
+ *
+ * It works the same from `import 'keyward/config'` on an entry's first line, `require`, `node -r`,
+ * `node --import` and NODE_OPTIONS, because it is synchronous: the reading happens in a
+ * short-lived child process that this module waits for (`spawnSync`), so no sibling import runs
+ * before the keys are in place (a top-level await would let them), and a keychain that crashes
+ * or hangs takes only the child with it. The app always starts; a key it will miss is named on
+ * stderr with the reason and the fix (KEYWARD_QUIET=1 silences that; KEYWARD_DEBUG=1 says more).
+ * No key is ever printed.
  */
-import { loadKeys } from './run/keys.js';
-import { createKeychainOpener } from './stores/keychain-backend.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ConfigReply } from './config-child.js';
 
-try {
-  const keys = await loadKeys({ root: process.cwd(), env: process.env, keychain: createKeychainOpener(process.platform), platform: process.platform });
-  for (const [variable, secret] of Object.entries(keys.inject)) {
-    if (process.env[variable] === undefined) process.env[variable] = secret.reveal();
+/** The keychain's own budget (3 s) plus reading the project; past it the child is killed. */
+const BUDGET_MS = 5_000;
+const GUARD = 'KEYWARD_CONFIG_CHILD';
+
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+// The child runs node with this process's environment: without the guard, a NODE_OPTIONS that
+// imports keyward/config would start a child in the child.
+if (!process.env[GUARD]) {
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./config-child.js', import.meta.url))], {
+    input: JSON.stringify({ entry: process.argv[1], cwd: process.cwd() }),
+    env: { ...process.env, [GUARD]: '1', NODE_OPTIONS: undefined },
+    encoding: 'utf8',
+    timeout: BUDGET_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  let reply: ConfigReply | undefined;
+  try {
+    reply = child.status === 0 ? (JSON.parse(child.stdout) as ConfigReply) : undefined;
+  } catch {
+    reply = undefined;
   }
-  if (!keys.keychain.usable && process.env.KEYWARD_DEBUG) {
-    process.stderr.write(`keyward/config: the keychain was not read (${keys.keychain.problem.reason}); keys come from the environment and .env files.\n`);
-  }
-} catch (error) {
-  // An app must start even when keyward cannot read the project; it then sees only its own environment.
-  if (process.env.KEYWARD_DEBUG) {
-    const { scrubKeys } = await import('./providers/scrub.js');
-    process.stderr.write(`keyward/config: no keys loaded: ${scrubKeys(error instanceof Error ? error.message : String(error))}\n`);
+  if (reply) {
+    for (const [variable, value] of Object.entries(reply.inject)) process.env[variable] = value;
+    if (!process.env.KEYWARD_QUIET) reply.warnings.forEach(say);
+    if (process.env.KEYWARD_DEBUG) reply.debug.forEach(say);
+  } else if (!process.env.KEYWARD_QUIET) {
+    // The child's stderr is not shown: a native library's message there could quote anything.
+    const why = child.error ? `it did not finish within ${BUDGET_MS / 1000} s` : child.signal ? `it was killed by ${child.signal}` : `it failed (exit ${child.status})`;
+    say(`keyward/config: no keys were loaded from the keychain or .env files: ${why}. The app starts with its own environment only. Fix: run \`keyward doctor\` in the app's folder to see why.`);
   }
 }
