@@ -14,6 +14,7 @@
  * No key is ever printed.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ConfigReply } from './config-child.js';
 
@@ -25,10 +26,17 @@ function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-// The child runs node with this process's environment: without the guard, a NODE_OPTIONS that
-// imports keyward/config would start a child in the child.
-if (!process.env[GUARD]) {
-  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./config-child.js', import.meta.url))], {
+/** Reads the keys in the worker and puts them into `process.env`; says on stderr what the app will miss. */
+function deliverKeys(): void {
+  const worker = fileURLToPath(new URL('./config-child.js', import.meta.url));
+  if (!existsSync(worker)) {
+    // A bundler (Next.js bundles server code by default) copied this module away from keyward's files.
+    if (!process.env.KEYWARD_QUIET) {
+      say("keyward/config: no keys were loaded: keyward was bundled into the app, away from its own files. Fix: keep it external (Next.js: serverExternalPackages: ['keyward'] in next.config), or start the app with `keyward run -- …`.");
+    }
+    return;
+  }
+  const child = spawnSync(process.execPath, [worker], {
     input: JSON.stringify({ entry: process.argv[1], cwd: process.cwd() }),
     env: { ...process.env, [GUARD]: '1', NODE_OPTIONS: undefined },
     encoding: 'utf8',
@@ -53,3 +61,7 @@ if (!process.env[GUARD]) {
     say(`keyward/config: no keys were loaded from the keychain or .env files: ${why}. The app starts with its own environment only. Fix: run \`keyward doctor\` in the app's folder to see why.`);
   }
 }
+
+// The worker runs node with this process's environment: without the guard, a NODE_OPTIONS that
+// imports keyward/config would start a worker in the worker.
+if (!process.env[GUARD]) deliverKeys();
