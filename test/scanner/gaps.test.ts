@@ -173,6 +173,25 @@ describe('scan --history fails closed on what it could not read', () => {
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(gaps(report).map((g) => g.title)).toEqual(['Git history not scanned: git does not accept the repository']);
   });
+
+  it('doctor: a history gap does not make the working tree fail when its only finding is the env-files check own', async () => {
+    const src = makeProject();
+    src.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'tracked')}\n`);
+    src.commit('tracked env');
+    const dir = join(tempDir(), 'clone');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${src.dir}`, dir], { env: gitEnv() });
+    chmodSync(join(dir, '.env'), 0o600);
+    const r = await runCli(['doctor', '--offline', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(report.findings.map((f) => f.rule).sort()).toEqual(['exposure.env-tracked', 'exposure.scan-incomplete']);
+    expect(report.checks.filter((c) => c.id.startsWith('exposure.')).map((c) => [c.id, c.status])).toEqual([
+      ['exposure.env-files', 'fail'],
+      ['exposure.file-permissions', 'pass'],
+      ['exposure.worktree', 'pass'],
+      ['exposure.history', 'error'],
+    ]);
+  });
 });
 
 describe.skipIf(process.getuid?.() !== 0)('scan fails closed on what it may not read, as a user without permission', () => {
