@@ -194,6 +194,21 @@ describe('scan --history fails closed on what it could not read', () => {
   });
 });
 
+describe('scan --staged fails closed', () => {
+  it('a staged blob git cannot read fails the hook with exit 3 and says why', async () => {
+    const p = makeProject();
+    p.write('README.md', '# app\n');
+    p.commit('init');
+    p.write('config.json', `{"k": "${fakeKey('groq', 'staged-missing')}"}\n`);
+    p.git('add', 'config.json');
+    const oid = blobOf(p, ':config.json');
+    rmSync(join(p.dir, '.git/objects', oid.slice(0, 2), oid.slice(2)));
+    const r = await runCli(['scan', '--staged'], { cwd: p.dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('keyward: git could not read 1 blob(s) of the staged change (missing objects), so the commit was not scanned. Fix: Run `git fsck` to see what is damaged, stage the files again (`git add`), then commit.\n');
+  });
+});
+
 describe.skipIf(process.getuid?.() !== 0)('scan fails closed on what it may not read, as a user without permission', () => {
   it('an unreadable --cwd: the working tree and the history are gaps, exit 1', async () => {
     const { p } = leakedHistory('cwd');
