@@ -25,6 +25,7 @@ export const RULES = {
   'exposure.browser-client': { category: 'exposure', severity: 'high', summary: 'An LLM client constructed with dangerouslyAllowBrowser: true.' },
   'exposure.bundle': { category: 'exposure', severity: 'critical', summary: 'A key inside built client assets.' },
   'exposure.log': { category: 'exposure', severity: 'high', summary: 'A key in a log file.' },
+  'exposure.scan-incomplete': { category: 'exposure', severity: 'high', summary: 'Part of the working tree or git history could not be read, so a key there would go unseen.' },
   'permission.invalid-key': { category: 'permission', severity: 'critical', summary: 'The provider rejected the key as invalid or revoked.' },
   'permission.no-key-sent': { category: 'permission', severity: 'high', summary: 'The provider received no key although one was configured.' },
   'permission.org-mismatch': { category: 'permission', severity: 'high', summary: 'The organization header does not match the key.' },

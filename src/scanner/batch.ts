@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { searchableBytes } from './decode.js';
 import { detectBytes, type Detector, type Hit } from './detect.js';
 import { withNotebookCells } from './notebook.js';
-import { looksBinary, readForScan, type SkipReason } from './read.js';
+import { readForScan, type SkipReason } from './read.js';
 
 /** The hits of one file or blob; only files with hits are sent back. */
 export interface FileHits {
@@ -40,19 +41,17 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
         continue;
       }
       out.scanned += 1;
-      const hits = detectBytes(detector, r.bytes);
-      if (hits.length > 0) out.files.push({ path, hits: path.endsWith('.ipynb') ? withNotebookCells(hits, r.bytes) : hits });
+      const bytes = searchableBytes(r.bytes);
+      const hits = detectBytes(detector, bytes);
+      if (hits.length > 0) out.files.push({ path, hits: path.endsWith('.ipynb') ? withNotebookCells(hits, bytes) : hits });
     }
     return out;
   }
   for (const blob of batch.blobs) {
-    if (looksBinary(blob.data)) {
-      out.skipped.push({ path: blob.path, reason: 'binary' });
-      continue;
-    }
     out.scanned += 1;
-    const hits = detectBytes(detector, blob.data);
-    if (hits.length > 0) out.files.push({ path: blob.path, oid: blob.oid, hits: blob.path.endsWith('.ipynb') ? withNotebookCells(hits, blob.data) : hits });
+    const bytes = searchableBytes(blob.data);
+    const hits = detectBytes(detector, bytes);
+    if (hits.length > 0) out.files.push({ path: blob.path, oid: blob.oid, hits: blob.path.endsWith('.ipynb') ? withNotebookCells(hits, bytes) : hits });
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { CheckResult, CheckStatus, Finding } from '../core/finding.js';
 import type { GitRunner } from '../git/git.js';
 import type { Batch, BatchResult, FileHits } from './batch.js';
+import { searchableBytes } from './decode.js';
 import { createDetector, detectBytes, type KeyHit } from './detect.js';
 import { clientFinding, keyFinding, ruleForKey } from './findings.js';
 import { isClientCode } from './paths.js';
@@ -168,7 +169,7 @@ export async function keysInHead(git: GitRunner, root: string, paths: readonly s
     const bytes = buf.subarray(i, i + n);
     i += n + 1;
     if (m[1] !== 'blob') continue;
-    for (const hit of detectBytes(detector, bytes)) if (hit.type === 'key') out.add(`${path}\0${hit.fingerprint}`);
+    for (const hit of detectBytes(detector, searchableBytes(bytes))) if (hit.type === 'key') out.add(`${path}\0${hit.fingerprint}`);
   }
   return out;
 }

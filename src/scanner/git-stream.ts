@@ -1,16 +1,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Env } from '../core/io.js';
+import { gitInvocation } from '../git/git.js';
 
 /**
  * git with its output as a stream, for the reads too big to buffer (every blob of a history).
- * Same settings as the buffered runner of src/git: no prompts, no pager, C locale.
+ * Invoked exactly as the buffered runner of src/git invokes it (`gitInvocation`): hardened, no prompts, no pager.
  */
 export function spawnGit(env: Env, args: readonly string[], cwd: string): ChildProcessWithoutNullStreams {
-  return spawn('git', ['-c', 'core.quotepath=off', ...args], {
-    cwd,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
-  });
+  const inv = gitInvocation(env, args);
+  return spawn('git', inv.args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: inv.env });
 }
 
 /** One object of `git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)'`. */
@@ -48,10 +46,22 @@ export class CatFileParser {
   #trailer = false;
   /** Where blobs that arrive in several chunks are joined; grows to the largest such blob (at most `maxBytes`). */
   #scratch = Buffer.allocUnsafe(0);
+  #answered = 0;
+  #missing = 0;
 
   constructor(maxBytes: number, onObject: (o: CatFileObject) => void) {
     this.#maxBytes = maxBytes;
     this.#onObject = onObject;
+  }
+
+  /** Requests cat-file has answered so far, objects and `missing` alike. */
+  get answered(): number {
+    return this.#answered;
+  }
+
+  /** Requests cat-file answered with `missing`: objects the repository does not hold (a partial clone, a damaged one). */
+  get missing(): number {
+    return this.#missing;
   }
 
   push(chunk: Buffer): void {
@@ -92,8 +102,12 @@ export class CatFileParser {
 
   #startObject(line: string): void {
     const [oid = '', type = '', sizeText = '', ...rest] = line.split(' ');
+    this.#answered += 1;
     // `<input> missing` or `ambiguous`: nothing follows the header.
-    if (type === 'missing' || type === 'ambiguous' || !/^\d+$/.test(sizeText)) return;
+    if (type === 'missing' || type === 'ambiguous' || !/^\d+$/.test(sizeText)) {
+      this.#missing += 1;
+      return;
+    }
     const size = Number(sizeText);
     const cur: PendingObject = { oid, type, rest: rest.join(' '), size, parts: type === 'blob' && size <= this.#maxBytes ? [] : null, got: 0 };
     if (size === 0) this.#finish(cur);

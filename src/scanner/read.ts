@@ -1,22 +1,14 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /** Why a file or blob was not scanned; each reason is counted in the report's `checks`. */
-export type SkipReason = 'binary' | 'too-large' | 'lockfile' | 'unreadable' | 'symlink-loop' | 'submodule' | 'ignored-by-keywardignore';
+export type SkipReason = 'too-large' | 'lockfile' | 'unreadable' | 'symlink-loop' | 'submodule' | 'ignored-by-keywardignore';
 
 export type ReadResult =
-  /** The file's bytes; a view of the caller's scratch buffer, valid until the next read. */
-  | { kind: 'text'; bytes: Buffer }
+  /** The file's bytes, text or binary; a view of the caller's scratch buffer, valid until the next read. */
+  | { kind: 'bytes'; bytes: Buffer }
   | { kind: 'skip'; reason: SkipReason; detail?: string }
   /** Gone between listing and reading (a deleted tracked file), or a symlink whose target is scanned on its own: nothing to scan. */
   | { kind: 'none' };
-
-/** git's own test: a NUL in the first 8000 bytes makes a file binary. */
-const BINARY_PROBE = 8000;
-
-/** True when the bytes look binary to git. */
-export function looksBinary(bytes: Uint8Array): boolean {
-  return bytes.subarray(0, BINARY_PROBE).includes(0);
-}
 
 /**
  * Reads one file for scanning without following symlinks (a loop or a link out of the project
@@ -44,9 +36,7 @@ export function readForScan(abs: string, maxBytes: number, scratch: { buf: Buffe
       if (r === 0) break;
       n += r;
     }
-    const bytes = scratch.buf.subarray(0, n);
-    if (looksBinary(bytes)) return { kind: 'skip', reason: 'binary' };
-    return { kind: 'text', bytes };
+    return { kind: 'bytes', bytes: scratch.buf.subarray(0, n) };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return err.code === 'EISDIR' ? { kind: 'skip', reason: 'submodule' } : { kind: 'skip', reason: 'unreadable', detail: err.code ?? err.message };

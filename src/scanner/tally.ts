@@ -2,7 +2,6 @@ import type { Skipped } from './batch.js';
 import type { SkipReason } from './read.js';
 
 const LABEL: Record<SkipReason, (n: number) => string> = {
-  binary: (n) => `${n} binary`,
   'too-large': (n) => `${n} over the size limit`,
   lockfile: (n) => `${n} lockfile${n === 1 ? '' : 's'}`,
   unreadable: (n) => `${n} unreadable`,

@@ -17,14 +17,15 @@ describe('bad input: skipped or reported with a reason, never a crash or a hang'
     expect(r.findings.map((f) => [f.location?.file, f.location?.line, f.location?.column, f.secret?.fingerprint])).toEqual([['weird.txt', 2, 3, fingerprint(key)]]);
   });
 
-  it('skips binaries (NUL bytes) and a 2 GB sparse file by size, counting both', async () => {
+  it('searches binaries (NUL bytes) for keys and skips a 2 GB sparse file by size', async () => {
     const p = makeProject();
-    p.write('image.bin', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(fakeKey('xai', 'bin'))]));
+    const key = fakeKey('xai', 'bin');
+    p.write('image.bin', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(key)]));
     p.write('huge.txt', '');
     execFileSync('truncate', ['-s', '2G', join(p.dir, 'huge.txt')]);
     const r = await scanWorktree(optionsFor(p.dir));
-    expect(r.findings).toEqual([]);
-    expect(r.checks[0]!.note).toMatch(/Skipped 2: (1 binary, 1 over the size limit|1 over the size limit, 1 binary)\./);
+    expect(r.findings.map((f) => [f.location?.file, f.secret?.fingerprint])).toEqual([['image.bin', fingerprint(key)]]);
+    expect(r.checks[0]!.note).toBe('Scanned 1 file. Skipped 1: 1 over the size limit.');
   });
 
   it('names a symlink loop and does not follow links', async () => {
@@ -69,7 +70,7 @@ describe('bad input: skipped or reported with a reason, never a crash or a hang'
     expect(h.findings.map((f) => f.location?.file).sort()).toEqual(['clé/ключ.ts', 'odd\nname.txt']);
   });
 
-  it('notes a shallow clone', async () => {
+  it('reports a shallow clone as a gap of the history', async () => {
     const src = makeProject();
     const key = fakeKey('xai', 'shallow');
     src.write('a.txt', `${key}\n`);
@@ -79,7 +80,7 @@ describe('bad input: skipped or reported with a reason, never a crash or a hang'
     const dir = join(tempDir(), 'clone');
     execFileSync('git', ['clone', '-q', '--depth', '1', `file://${src.dir}`, dir], { env: gitEnv() });
     const r = await scanHistory(optionsFor(dir));
-    expect(r.findings).toEqual([]);
+    expect(r.findings.map((f) => [f.rule, f.title])).toEqual([['exposure.scan-incomplete', 'Git history not fully scanned: this is a shallow clone']]);
     expect(r.checks[0]!.note).toMatch(/shallow clone/);
   });
 
@@ -124,6 +125,7 @@ describe('bad input: skipped or reported with a reason, never a crash or a hang'
     writeFileSync(path, bytes);
     const r = await scanHistory(optionsFor(p.dir));
     expect(r.checks[0]).toMatchObject({ id: 'exposure.history', status: 'error' });
-    expect(r.checks[0]!.note).toMatch(/git could not read all of the history/);
+    expect(r.checks[0]!.note).toMatch(/Git history not fully scanned/);
+    expect(r.findings.map((f) => f.rule)).toContain('exposure.scan-incomplete');
   });
 });

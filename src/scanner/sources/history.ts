@@ -5,6 +5,7 @@ import type { BatchResult, Skipped } from '../batch.js';
 import { check, now, runnerFor, suppressionNote, withBaseline } from '../common.js';
 import type { KeyHit } from '../detect.js';
 import { keyFinding } from '../findings.js';
+import { gapFinding, type Gap } from '../gaps.js';
 import { CatFileParser, spawnGit } from '../git-stream.js';
 import { isLockfile } from '../paths.js';
 import type { BatchRunner } from '../pool.js';
@@ -12,6 +13,7 @@ import { readKeywardIgnore } from '../suppress.js';
 import { describeScan } from '../tally.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
 import { isEarlier, recordOrigin, WALK_ARGS, WalkParser, type Added, type Origin } from './origins.js';
+import { absentObjects, partialCloneOf, probeHistory } from './repository.js';
 
 /** The check id of the history scan in the report's `checks`. */
 export const HISTORY_CHECK = 'exposure.history';
@@ -36,15 +38,20 @@ interface Seen {
  * included, so a key that only a merge resolution added is found too), with `inHead`.
  * Paths are relative to the repository's top folder. Combine with the working-tree scan through
  * `mergeScans`, which keeps history findings only for keys the working tree no longer holds.
+ * What could not be read (git missing, a rejected repository, a shallow or partial clone,
+ * missing objects) is an `exposure.scan-incomplete` finding, never a silent pass.
  */
 export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   const started = now();
   const { git, root } = opts;
-  // One call answers both: is this a repository, and a shallow one?
-  const probe = await git(['rev-parse', '--git-dir', '--is-shallow-repository'], { cwd: root, timeoutMs: 10_000 });
-  if (probe.code !== 0) return { findings: [], checks: [check(HISTORY_CHECK, 'skip', started, 'Not a git repository: there is no history to scan.')] };
-  const notes: string[] = [];
-  if (probe.stdout.toString('utf8').trim().split('\n').pop() === 'true') notes.push('This is a shallow clone: commits before its depth are not here and were not scanned (git fetch --unshallow, then scan again).');
+  const access = await probeHistory(git, root);
+  if (access.kind === 'none') return { findings: [], checks: [check(HISTORY_CHECK, 'skip', started, 'Not a git repository: there is no history to scan.')] };
+  if (access.kind === 'gap') {
+    const gap = gapFinding(access.gap);
+    return { findings: [gap], checks: [check(HISTORY_CHECK, 'error', started, `${gap.title}.`)] };
+  }
+  const partialClone = await partialCloneOf(git, root, access.gitDir);
+  const absent = partialClone ? await absentObjects(git, root) : new Set<string>();
   // Needed only at the end, so asked while the blobs stream.
   const odd = oddRefs(git, root);
   const head = headBlobs(git, root);
@@ -54,7 +61,7 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   const runner = runnerFor(opts, Number.MAX_SAFE_INTEGER);
   let streamed: StreamOutcome;
   try {
-    streamed = await streamBlobs(opts, runner, odd);
+    streamed = await streamBlobs(opts, runner, odd, absent);
   } finally {
     await runner.close();
   }
@@ -86,13 +93,25 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     );
   }
   const { findings: kept, suppressed } = withBaseline(opts, findings);
-  const failed = streamed.errors.length > 0;
+  const gaps = historyGaps(access, partialClone, streamed);
+  const failed = gaps.length > 0 || streamed.errors.length > 0;
   const note = describeScan(streamed.scanned, 'blob', streamed.skipped, [
     ...suppressionNote({ allowed: streamed.allowed, baseline: suppressed }),
-    ...notes,
-    ...(failed ? [`git could not read all of the history: ${streamed.errors.join('; ')}. Findings above come from what could be read.`] : []),
+    ...gaps.map((g) => `${g.title}.`),
+    ...(streamed.errors.length > 0 ? [`Scanning failed for part of the history: ${streamed.errors.join('; ')}.`] : []),
   ]);
-  return { findings: kept, checks: [check(HISTORY_CHECK, failed ? 'error' : kept.length > 0 ? 'fail' : 'pass', started, note)] };
+  return { findings: [...kept, ...gaps], checks: [check(HISTORY_CHECK, failed ? 'error' : kept.length > 0 ? 'fail' : 'pass', started, note)] };
+}
+
+/** What the walk and cat-file could not read, as findings: a shallow boundary, a stopped walk, blobs missing or never answered for. */
+function historyGaps(access: { shallow: number }, partialClone: { remote: string | null } | null, s: StreamOutcome): Finding[] {
+  const gaps: Gap[] = [];
+  if (access.shallow > 0) gaps.push({ kind: 'shallow', boundaries: access.shallow });
+  if (s.walkError !== null) gaps.push({ kind: 'walk-stopped', reason: s.walkError, blobsRead: s.scanned });
+  if (s.missing > 0) gaps.push({ kind: 'missing-blobs', count: s.missing, partialClone });
+  const unanswered = s.requested - s.answered;
+  if (unanswered > 0) gaps.push({ kind: 'read-stopped', reason: s.readError ?? 'no answer', unread: unanswered });
+  return gaps.map(gapFinding);
 }
 
 interface StreamOutcome {
@@ -102,6 +121,15 @@ interface StreamOutcome {
   skipped: Skipped[];
   scanned: number;
   allowed: number;
+  /** Why git log stopped early, if it did. */
+  walkError: string | null;
+  /** Blobs asked of cat-file, answered, and answered `missing`. */
+  requested: number;
+  answered: number;
+  missing: number;
+  /** Why cat-file stopped early, if it did. */
+  readError: string | null;
+  /** Scanning failures of keyward's own (a worker that died). */
   errors: string[];
 }
 
@@ -123,10 +151,10 @@ async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
-function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<string[]>): Promise<StreamOutcome> {
+function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<string[]>, absent: ReadonlySet<string>): Promise<StreamOutcome> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const ig = readKeywardIgnore(opts.root);
-  const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, errors: [] };
+  const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
   const walk = spawnGit(opts.env, WALK_ARGS, opts.root);
   walk.stdin.end();
   // --buffer: cat-file writes in full buffers instead of flushing after every object (fewer, larger reads here).
@@ -135,19 +163,25 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
   let catErr = '';
   walk.stderr.on('data', (d: Buffer) => (walkErr += d.toString('utf8')));
   catFile.stderr.on('data', (d: Buffer) => (catErr += d.toString('utf8')));
-  walk.on('error', (e) => out.errors.push(e.message));
-  catFile.on('error', (e) => out.errors.push(e.message));
+  walk.on('error', (e) => (out.walkError ??= e.message));
+  catFile.on('error', (e) => (out.readError ??= e.message));
   catFile.stdin.on('error', () => undefined);
 
   let request: string[] = [];
+  let absentListed = 0;
+  const ask = (oid: string): void => {
+    if (absent.has(oid)) absentListed += 1;
+    else request.push(oid);
+  };
   const walkParser = new WalkParser((a) => {
     // A submodule's entry names a commit of another repository: nothing to read here.
     if (a.mode === '160000') return;
-    if (recordOrigin(out.origins, a)) request.push(a.oid);
+    if (recordOrigin(out.origins, a)) ask(a.oid);
   });
   let throttled = false;
   const send = (): void => {
     if (request.length === 0) return;
+    out.requested += request.length;
     catFile.stdin.write(`${request.join('\n')}\n`);
     request = [];
     // The walk runs ahead of cat-file, and letting it (ids queue here, 41 bytes each) measured
@@ -167,18 +201,19 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
   });
   const walked = new Promise<void>((resolve) => {
     walk.on('close', (code, signal) => {
-      if (code !== 0) out.errors.push(`git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`);
+      if (code !== 0) out.walkError ??= `git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`;
       resolve();
     });
   }).then(async () => {
     const odd = await oddRefsOf;
     if (odd.length > 0) {
       const r = await opts.git(['rev-list', '--objects', '--filter=object:type=blob', ...odd, '--'], { cwd: opts.root, timeoutMs: 600_000 });
+      if (r.code !== 0) out.walkError ??= `git rev-list exited with ${r.code}: ${firstLine(r.stderr)}`;
       for (const line of r.stdout.toString('utf8').split('\n')) {
         const sp = line.indexOf(' ');
         if (sp === -1) continue;
         const a: Added = { oid: line.slice(0, sp), mode: '100644', path: line.slice(sp + 1), commit: '', order: Number.MAX_SAFE_INTEGER, seq: 0 };
-        if (recordOrigin(out.origins, a)) request.push(a.oid);
+        if (recordOrigin(out.origins, a)) ask(a.oid);
       }
       send();
     }
@@ -253,7 +288,9 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
     catFile.on('close', (code, signal) => {
       // A cat-file that died early (a corrupted pack) must not leave the walk waiting for 'drain'.
       walk.stdout.resume();
-      if (code !== 0) out.errors.push(`git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`);
+      out.answered = parser.answered;
+      out.missing = parser.missing + absentListed;
+      if (code !== 0) out.readError ??= `git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`;
       resolve();
     });
   });

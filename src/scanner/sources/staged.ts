@@ -73,15 +73,19 @@ export async function scanStaged(opts: ScanOptions): Promise<ScanResult> {
   return { findings, checks: [check(STAGED_CHECK, statusOf(findings), started, note)] };
 }
 
-/** Reads a few blobs through one streaming cat-file, skipping (and counting) those over the limit. */
+/**
+ * Reads a few blobs through one streaming cat-file, skipping (and counting) those over the limit.
+ * A blob git could not hand over fails the scan: a hook must not pass a commit it could not read.
+ */
 function readBlobs(env: Env, cwd: string, items: ReadonlyArray<{ oid: string; path: string }>, maxBytes: number): Promise<{ blobs: Array<{ oid: string; path: string; data: Uint8Array }>; skipped: Skipped[] }> {
   const blobs: Array<{ oid: string; path: string; data: Uint8Array }> = [];
   const skipped: Skipped[] = [];
   if (items.length === 0) return Promise.resolve({ blobs, skipped });
   const pathsOf = new Map<string, string[]>();
   for (const i of items) pathsOf.set(i.oid, [...(pathsOf.get(i.oid) ?? []), i.path]);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const p = spawnGit(env, ['cat-file', '--batch'], cwd);
+    let stderr = '';
     const parser = new CatFileParser(maxBytes, (o) => {
       for (const path of pathsOf.get(o.oid) ?? []) {
         // The parser's view is valid only during this call: keep a copy.
@@ -89,10 +93,16 @@ function readBlobs(env: Env, cwd: string, items: ReadonlyArray<{ oid: string; pa
         else if (o.type === 'blob') skipped.push({ path, reason: 'too-large', detail: `${o.size} bytes` });
       }
     });
+    const unread = (reason: string): Error =>
+      failure(`git could not read ${pathsOf.size - parser.answered + parser.missing} blob(s) of the staged change (${reason}), so the commit was not scanned.`, 'Run `git fsck` to see what is damaged, stage the files again (`git add`), then commit.');
     p.stdout.on('data', (c: Buffer) => parser.push(c));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     p.stdin.on('error', () => undefined);
-    p.on('error', () => resolve({ blobs, skipped }));
-    p.on('close', () => resolve({ blobs, skipped }));
+    p.on('error', (e) => reject(unread(e.message)));
+    p.on('close', (code) => {
+      if (parser.answered === pathsOf.size && parser.missing === 0) resolve({ blobs, skipped });
+      else reject(unread(firstLine(stderr) || (parser.missing > 0 ? 'missing objects' : `git cat-file exited with ${code}`)));
+    });
     p.stdin.end([...pathsOf.keys()].join('\n') + '\n');
   });
 }

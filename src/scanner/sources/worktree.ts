@@ -1,6 +1,7 @@
 import { inspectRepo } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
 import { check, fileFindings, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
+import { gapFinding } from '../gaps.js';
 import { isLockfile } from '../paths.js';
 import { readKeywardIgnore } from '../suppress.js';
 import { describeScan } from '../tally.js';
@@ -13,7 +14,8 @@ export const WORKTREE_CHECK = 'exposure.worktree';
 /**
  * Scans the working tree: every file git does not ignore (or, outside git, every file the
  * .gitignore files allow), plus ignored bundles, logs and .env files, which leak anyway.
- * `only` limits the scan to these paths (relative to the root).
+ * `only` limits the scan to these paths (relative to the root). Files and folders that could not
+ * be read are an `exposure.scan-incomplete` finding.
  */
 export async function scanWorktree(opts: ScanOptions & { only?: readonly string[] }): Promise<ScanResult> {
   const started = now();
@@ -57,5 +59,7 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
   const { findings: all, allowed } = fileFindings(result.files, list.ignored, opts.active ?? new Set(), inHead);
   const { findings, suppressed } = withBaseline(opts, all);
   const note = describeScan(result.scanned, 'file', skipped, [...suppressionNote({ allowed, baseline: suppressed }), ...notes]);
-  return { findings, checks: [check(WORKTREE_CHECK, statusOf(findings), started, note)] };
+  const unreadable = skipped.filter((s) => s.reason === 'unreadable').map((s) => s.path);
+  if (unreadable.length === 0) return { findings, checks: [check(WORKTREE_CHECK, statusOf(findings), started, note)] };
+  return { findings: [...findings, gapFinding({ kind: 'unreadable-files', paths: unreadable })], checks: [check(WORKTREE_CHECK, 'error', started, note)] };
 }

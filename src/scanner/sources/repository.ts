@@ -1,0 +1,79 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { GIT_NOT_STARTED, type GitRunner } from '../../git/git.js';
+import { firstLine } from '../../git/repo.js';
+import type { Gap } from '../gaps.js';
+
+/** What the history scan can read: no repository at all, a gap that stops it, or the repository. */
+export type HistoryAccess =
+  | { kind: 'none' }
+  | { kind: 'gap'; gap: Gap }
+  /** `shallow`: the shallow clone's boundary commits (0 for a full clone). */
+  | { kind: 'repo'; gitDir: string; shallow: number };
+
+/**
+ * Asks git for the repository around `root`. "Not a git repository" is believed only when no
+ * `.git` sits in `root` or above it: git says the same of a repository whose HEAD is garbage,
+ * and a gate must not pass that as "no history".
+ */
+export async function probeHistory(git: GitRunner, root: string): Promise<HistoryAccess> {
+  const r = await git(['rev-parse', '--absolute-git-dir', '--is-shallow-repository'], { cwd: root, timeoutMs: 10_000 });
+  if (r.code === GIT_NOT_STARTED) return { kind: 'gap', gap: { kind: 'git-not-started', reason: r.stderr.trim(), denied: /EACCES|EPERM/.test(r.stderr) } };
+  if (r.code !== 0) {
+    const reason = firstLine(r.stderr) || `git exited with ${r.code}`;
+    if (!/not a git repository/i.test(r.stderr)) return { kind: 'gap', gap: { kind: 'repository-error', reason } };
+    const gitPath = nearestGitEntry(root);
+    return gitPath ? { kind: 'gap', gap: { kind: 'repository-rejected', gitPath, reason } } : { kind: 'none' };
+  }
+  const [gitDir = '', shallow = ''] = r.stdout.toString('utf8').trim().split('\n');
+  return { kind: 'repo', gitDir, shallow: shallow === 'true' ? countLines(join(gitDir, 'shallow')) : 0 };
+}
+
+/** The first `.git` (folder or file) in `dir` or a folder above it. */
+function nearestGitEntry(dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    const candidate = join(d, '.git');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(d) === d) return null;
+  }
+}
+
+function countLines(file: string): number {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Whether the repository is a partial clone (its packs came with a `.promisor` marker), and the
+ * remote it may fetch the rest from (null when that remote is gone). Asked only when objects are missing.
+ */
+export async function partialCloneOf(git: GitRunner, root: string, gitDir: string): Promise<{ remote: string | null } | null> {
+  let packs: string[];
+  try {
+    packs = readdirSync(join(gitDir, 'objects', 'pack'));
+  } catch {
+    return null;
+  }
+  if (!packs.some((n) => n.endsWith('.promisor'))) return null;
+  const r = await git(['config', '--get-regexp', '^remote\\..+\\.promisor$'], { cwd: root, timeoutMs: 10_000 });
+  for (const line of r.stdout.toString('utf8').split('\n')) {
+    const m = /^remote\.(.+)\.promisor (.*)$/.exec(line);
+    if (m && m[2] === 'true') return { remote: m[1]! };
+  }
+  return { remote: null };
+}
+
+/**
+ * Objects a partial clone lacks, listed without fetching them (`--missing=print`). cat-file cannot
+ * be told not to fetch a missing object from the promisor remote, and dies when it may not; so
+ * the history scan leaves these out of its requests and counts them.
+ */
+export async function absentObjects(git: GitRunner, root: string): Promise<Set<string>> {
+  const r = await git(['rev-list', '--objects', '--all', '--missing=print'], { cwd: root, timeoutMs: 600_000 });
+  const out = new Set<string>();
+  for (const line of r.stdout.toString('utf8').split('\n')) if (line.startsWith('?')) out.add(line.slice(1).trim());
+  return out;
+}
