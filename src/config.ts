@@ -10,7 +10,7 @@ import { loadKeys } from './run/keys.js';
 import { createKeychainOpener } from './stores/keychain-backend.js';
 
 try {
-  const keys = await loadKeys({ root: process.cwd(), env: process.env, keychain: createKeychainOpener(process.platform), platform: process.platform });
+  const keys = await loadKeys({ root: process.cwd(), env: process.env, keychain: createKeychainOpener({ platform: process.platform, env: process.env, node: process.execPath }), platform: process.platform });
   for (const [variable, secret] of Object.entries(keys.inject)) {
     if (process.env[variable] === undefined) process.env[variable] = secret.reveal();
   }
