@@ -25,6 +25,9 @@ export type KeychainOpener = () => Promise<KeychainProbe>;
 /** design.md: "keychain calls time out (a few seconds)": the whole probe, and each call after it. */
 export const KEYCHAIN_BUDGET_MS = 3000;
 
+/** The helper's start (a Node process, keytar's native module): no keychain is asked yet, so nothing can hang; seconds only on a loaded machine. */
+const HELPER_START_MS = 15_000;
+
 /** An account no keyward entry uses: looking it up proves the Secret Service answers without decrypting any secret. */
 const PROBE = { service: 'keyward', account: 'keyward-probe/no-such-entry' };
 const LINUX_FIX =
@@ -118,15 +121,15 @@ function startHelper(node: string, env: Env) {
   });
 
   let serial = 0;
-  /** Sends `request` (id 0 waits for the ready line) and waits until `deadline` (ms since the epoch). */
-  const call = (request: object | null, deadline: number): Promise<unknown> =>
+  /** Sends `request` (null waits for the ready line) and waits at most `ms`. */
+  const call = (request: object | null, ms: number): Promise<unknown> =>
     new Promise((resolve, reject) => {
       if (dead) return reject(dead);
       const id = request ? ++serial : 0;
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        fail(new Error(`keychain call timed out after ${KEYCHAIN_BUDGET_MS} ms`));
-      }, Math.max(0, deadline - Date.now()));
+        fail(new Error(`keychain call timed out after ${ms} ms`));
+      }, ms);
       waiting.set(id, (a) => {
         clearTimeout(timer);
         if (a.ready === false) {
@@ -166,23 +169,22 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
   let probe: Promise<KeychainProbe> | undefined;
   return () => {
     probe ??= (async (): Promise<KeychainProbe> => {
-      const deadline = Date.now() + budget;
-      const locked = platform === 'linux' ? keywardEntryLocked(env, deadline) : Promise.resolve(null);
+      const locked = platform === 'linux' ? keywardEntryLocked(env, Date.now() + budget) : Promise.resolve(null);
       const helper = startHelper(node, env);
       try {
-        await helper.call(null, deadline);
-        await helper.call({ op: 'get', ...PROBE }, deadline);
+        // Starting Node and loading keytar is keyward's own work, slow only on a loaded machine: the keychain's budget starts when it is asked.
+        await helper.call(null, HELPER_START_MS);
+        await helper.call({ op: 'get', ...PROBE }, budget);
         if (await locked) return { ok: false, problem: LOCKED };
       } catch (error) {
         return { ok: false, problem: explainKeychainError(error, platform) };
       }
-      const within = () => Date.now() + budget;
       const backend: KeychainBackend = {
-        getPassword: async (service, account) => (await helper.call({ op: 'get', service, account }, within())) as string | null,
+        getPassword: async (service, account) => (await helper.call({ op: 'get', service, account }, budget)) as string | null,
         setPassword: async (service, account, password) => {
-          await helper.call({ op: 'set', service, account, password }, within());
+          await helper.call({ op: 'set', service, account, password }, budget);
         },
-        deletePassword: async (service, account) => (await helper.call({ op: 'delete', service, account }, within())) === true,
+        deletePassword: async (service, account) => (await helper.call({ op: 'delete', service, account }, budget)) === true,
       };
       return { ok: true, backend };
     })();

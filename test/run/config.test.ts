@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, type TestProject } from '../support/repo.js';
+import { accountFor, clearEntry, storeAsKeytar } from '../support/keychain.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
@@ -80,13 +81,13 @@ describe.skipIf(!hasSession)("import 'keyward/config' with the OS keychain (real
     const kc = fakeKey('openai-project', 'config-keychain');
     const p = appUsingConfig('config-keychain-app');
     p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'config-keychain-file')}\n`, 0o600);
-    execFileSync('secret-tool', ['store', '--label=keyward/openai/config-keychain-app', 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', 'openai/config-keychain-app'], { input: kc });
+    storeAsKeytar(accountFor('openai', 'config-keychain-app', p.dir), kc);
     try {
       const r = runApp(p);
       expect(r.stdout).toBe(`OPENAI_API_KEY ${fingerprint(kc)}\n`);
       expect(r.code).toBe(0);
     } finally {
-      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/config-keychain-app']);
+      clearEntry(accountFor('openai', 'config-keychain-app', p.dir));
     }
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +27,9 @@ export function lookupEntry(account: string, env: Env = {}): string | null {
   }
 }
 
+/** Removes the entry, if there is one (secret-tool fails when nothing matched). */
 export function clearEntry(account: string, env: Env = {}): void {
-  execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', account], { env: withEnv(env) });
+  spawnSync('secret-tool', ['clear', 'service', 'keyward', 'account', account], { stdio: 'ignore', env: withEnv(env) });
 }
 
 /**
