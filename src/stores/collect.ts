@@ -33,6 +33,8 @@ export async function collectKeys(input: {
 }): Promise<CollectedKeys> {
   const { project, env } = input;
   const providers = new Map(project.used.map((u) => [u.provider.id, u.provider]));
+  // The keychain helper starts while the .env files are read.
+  const probing = input.keychain();
 
   const files: CollectedKeys['files'] = [];
   const dotenvEntries: KeyEntry[] = [];
@@ -49,7 +51,7 @@ export async function collectKeys(input: {
 
   const keychainEntries: KeyEntry[] = [];
   let keychain: KeychainStatus = { usable: true };
-  const probe = await input.keychain();
+  const probe = await probing;
   if (probe.ok) {
     try {
       for (const [id, { account, value }] of await readProjectKeychain(probe.backend, await keychainProject(project.name, project.root), PROVIDER_IDS)) {
