@@ -103,18 +103,21 @@ function startHelper(node: string, env: Env) {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
   });
   child.on('error', (e) => fail(e));
-  child.on('exit', (code, signal) => {
+  // Writing to a helper that just died fails here; its death is reported by 'close'.
+  child.stdin.on('error', () => undefined);
+  // 'close', not 'exit': by then stdout and stderr are read, so a last answer or libsecret's last words (its assertion on a locked item) are in.
+  child.on('close', (code, signal) => {
     process.removeListener('exit', killAtExit);
-    // A crash says why on stderr first (libsecret's assertion on a locked item).
     fail(new Error(`the keychain helper ended (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ') || 'no message'}`));
   });
   createInterface({ input: child.stdout }).on('line', (line) => {
-    let answer: Answer;
+    let answer: Answer | null;
     try {
-      answer = JSON.parse(line) as Answer;
+      answer = JSON.parse(line) as Answer | null;
     } catch {
       return;
     }
+    if (typeof answer !== 'object' || answer === null) return;
     const settle = waiting.get(answer.id ?? 0);
     waiting.delete(answer.id ?? 0);
     settle?.(answer);
