@@ -1,5 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Env } from '../core/io.js';
@@ -32,6 +34,7 @@ const HELPER_START_MS = 15_000;
 const PROBE = { service: 'keyward', account: 'keyward-probe/no-such-entry' };
 const LINUX_FIX =
   'Start a Secret Service (gnome-keyring or KeePassXC) in a D-Bus session, e.g. `dbus-run-session -- sh -c "printf PASSWORD | gnome-keyring-daemon --unlock --components=secrets; keyward ..."`, or keep the key in a .env file that git ignores.';
+const NO_DBUS: KeychainProblem = { reason: 'no D-Bus session to reach a Secret Service (headless or SSH session)', fix: LINUX_FIX };
 const LOCKED: KeychainProblem = {
   reason: 'the keyring is locked',
   fix: 'Unlock it (e.g. log in to the desktop session, or `gnome-keyring-daemon --unlock` with its password on stdin), then run the command again; or keep the key in a .env file that git ignores.',
@@ -51,9 +54,7 @@ export function explainKeychainError(error: unknown, platform: NodeJS.Platform):
   }
   // libsecret's answer to an item it could not unlock, just before it crashes.
   if (/secret_value_get_text: assertion/.test(message)) return LOCKED;
-  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|dbus/i.test(message)) {
-    return { reason: 'no D-Bus session to reach a Secret Service (headless or SSH session)', fix: LINUX_FIX };
-  }
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|dbus/i.test(message)) return NO_DBUS;
   if (/timed out/.test(message)) {
     return { reason: `the keychain did not answer within ${KEYCHAIN_BUDGET_MS / 1000} seconds (a Secret Service that hangs, or a password prompt nobody sees)`, fix: platform === 'linux' ? LINUX_FIX : 'Unlock the keychain and run the command again.' };
   }
@@ -162,6 +163,15 @@ function keywardEntryLocked(env: Env, deadline: number): Promise<boolean | null>
 }
 
 /**
+ * Whether libsecret could find a session bus at all: the variable, a display to autolaunch one
+ * on, or the bus socket systemd keeps at `$XDG_RUNTIME_DIR/bus` (where GLib looks). Without any,
+ * a headless machine (CI, a container, SSH) pays for no helper process.
+ */
+function sessionBusReachable(env: Env): boolean {
+  return Boolean(env.DBUS_SESSION_BUS_ADDRESS || env.DISPLAY || (env.XDG_RUNTIME_DIR && existsSync(join(env.XDG_RUNTIME_DIR, 'bus'))));
+}
+
+/**
  * The real opener: starts the helper on first use and proves the keychain answers by looking up
  * an account no entry uses (no secret is decrypted); on Linux it also asks D-Bus whether a keyward
  * entry is locked, since libsecret then crashes on a read, or finds nothing and says nothing.
@@ -172,6 +182,7 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
   let probe: Promise<KeychainProbe> | undefined;
   return () => {
     probe ??= (async (): Promise<KeychainProbe> => {
+      if (platform === 'linux' && !sessionBusReachable(env)) return { ok: false, problem: NO_DBUS };
       const locked = platform === 'linux' ? keywardEntryLocked(env, Date.now() + budget) : Promise.resolve(null);
       const helper = startHelper(node, env);
       try {
