@@ -2,9 +2,9 @@ import { usageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
 import { findProvider, PROVIDER_IDS, type Provider } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
+import { keychainAccount, type KeychainProject } from '../stores/keychain.js';
 import { findCommand, runChild, type ChildIO } from './child.js';
 import { loadKeys, type KeyLoadIO } from './keys.js';
-import { keychainAccount, type KeychainProject } from '../stores/keychain.js';
 
 /** `keyward run`'s flags as commander parsed them. */
 export interface RunFlags {
