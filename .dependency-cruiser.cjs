@@ -40,7 +40,7 @@ module.exports = {
     {
       name: 'keytar-only-in-keychain-store',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/stores/keychain-backend\\.ts$' },
+      from: { path: '^src/', pathNot: '^src/stores/keychain-helper\\.ts$' },
       to: { path: '@github/keytar' },
     },
     {

@@ -7,6 +7,7 @@
 import { findAppRoot } from './project/app-root.js';
 import { loadKeys } from './run/keys.js';
 import { createKeychainOpener } from './stores/keychain-backend.js';
+import { keychainAccount } from './stores/keychain.js';
 
 /** What the parent sends on stdin. */
 interface Request {
@@ -25,12 +26,16 @@ export interface ConfigReply {
 
 async function answer(request: Request): Promise<ConfigReply> {
   const root = findAppRoot(request.entry, request.cwd);
-  const keys = await loadKeys({ root, env: process.env, keychain: createKeychainOpener(process.platform), platform: process.platform }, [], { insideApp: true });
+  const keys = await loadKeys(
+    { root, env: process.env, keychain: createKeychainOpener({ platform: process.platform, env: process.env, node: process.execPath }), platform: process.platform },
+    [],
+    { insideApp: true },
+  );
   return {
     inject: Object.fromEntries(Object.entries(keys.inject).map(([variable, secret]) => [variable, secret.reveal()])),
     warnings: keys.undelivered.map(({ provider: p, variable }) => {
       const why = keys.keychain.usable
-        ? `no source holds it (the environment, the OS keychain account ${p.id}/${keys.project}, the .env files of ${root})`
+        ? `no source holds it (the environment, the OS keychain account ${keychainAccount(p.id, keys.project)}, the .env files of ${root})`
         : `the OS keychain could not be read (${keys.keychain.problem.reason}) and no .env file of ${root} holds it`;
       const fix = keys.keychain.usable ? `store it with \`keyward setup --provider ${p.id}\`` : keys.keychain.problem.fix;
       return `keyward/config: ${variable} is not set for this app: ${why}. Fix: ${fix}`;

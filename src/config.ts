@@ -18,8 +18,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ConfigReply } from './config-child.js';
 
-/** The keychain's own budget (3 s) plus reading the project; past it the child is killed. */
-const BUDGET_MS = 5_000;
+/**
+ * A hard cap for the worker, past which it is killed: the keychain helper's start (up to 15 s on a
+ * starved machine, normally a Node start-up) and its 3-second budget, plus reading the project.
+ */
+const BUDGET_MS = 20_000;
 const GUARD = 'KEYWARD_CONFIG_CHILD';
 
 function say(line: string): void {

@@ -71,7 +71,7 @@ export function createDeps(options: { cwd: string; noColor: boolean; debug: bool
     platform: process.platform,
     now: () => new Date(),
     git: createGitRunner(env),
-    keychain: createKeychainOpener(process.platform),
+    keychain: createKeychainOpener({ platform: process.platform, env, node: process.execPath }),
     version: readVersion(),
     debug: options.debug,
     stateDir: stateDirFor(env, process.platform, homedir()),

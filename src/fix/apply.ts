@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../stores/atomic-write.js';
 import { appendLine, assignsVariable } from '../stores/dotenv-edit.js';
 import { readDotenvFile } from '../stores/dotenv-file.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
-import { KEYCHAIN_SERVICE, keychainAccount, storeProjectKey } from '../stores/keychain.js';
+import { KEYCHAIN_SERVICE, keychainAccount, keychainProject, storeProjectKey } from '../stores/keychain.js';
 import { fileDigest } from './plan.js';
 import type { FixResult, PlannedFix } from './types.js';
 
@@ -77,11 +77,12 @@ async function applyOne(io: FixIO, fix: PlannedFix): Promise<string | undefined>
       const probe = await io.keychain();
       if (!probe.ok) throw new Skip(`the OS keychain cannot be used here: ${probe.problem.reason}`);
       const provider = findProvider(a.provider)!;
-      const account = keychainAccount(provider.id, a.project);
+      const project = await keychainProject(a.project, join(io.root, a.folder));
+      const account = keychainAccount(provider.id, project);
       const existing = await probe.backend.getPassword(KEYCHAIN_SERVICE, account);
       if (existing !== null && existing !== value) throw new Skip(`the keychain already holds a different ${provider.name} key for ${a.project}; keyward will not overwrite it`);
       // The line leaves the file only once the keychain has the key and gives it back unchanged.
-      await storeProjectKey(probe.backend, provider.id, a.project, value);
+      await storeProjectKey(probe.backend, provider.id, project, value);
       const path = join(io.root, a.file);
       const text = await readFile(path, 'utf8');
       const st = await lstat(path);

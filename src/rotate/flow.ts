@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../stores/atomic-write.js';
 import { secretFor } from '../stores/collect.js';
 import { setDotenvValue } from '../stores/dotenv-edit.js';
 import type { KeyRecorder } from '../stores/key-records.js';
-import { storeProjectKey } from '../stores/keychain.js';
+import { keychainProject, storeProjectKey } from '../stores/keychain.js';
 import type { KeyEntry } from '../stores/types.js';
 
 /** `keyward rotate`'s flags as commander parsed them. */
@@ -150,7 +150,7 @@ export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotateP
   if (old.source === 'keychain') {
     const probe = await io.keychain();
     if (!probe.ok) throw failure(`the OS keychain cannot be used here: ${probe.problem.reason}; nothing was replaced`, probe.problem.fix);
-    await storeProjectKey(probe.backend, provider.id, ctx.project.name, fresh.reveal()).catch((e: unknown) => {
+    await storeProjectKey(probe.backend, provider.id, await keychainProject(ctx.project.name, ctx.project.root), fresh.reveal()).catch((e: unknown) => {
       throw failure(`the keychain did not store the new key (${e instanceof Error ? e.message : String(e)}); the old one is still there`, 'Run `keyward doctor` to see why.');
     });
   } else {

@@ -4,6 +4,7 @@ import { PROVIDERS, type Provider } from '../providers/index.js';
 import { detectProject } from '../project/detect.js';
 import { collectKeys, secretFor, type KeychainStatus } from '../stores/collect.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
+import { keychainProject, type KeychainProject } from '../stores/keychain.js';
 import { resolveKeys } from '../stores/resolve.js';
 
 /** What `keyward run` and `keyward/config` read from the outside world. */
@@ -27,8 +28,8 @@ export interface LoadedKeys {
   /** Providers asked for (`only`) with no key in any source. */
   missing: Provider[];
   keychain: KeychainStatus;
-  /** The keychain account suffix, for the message that says how to add a key. */
-  project: string;
+  /** The project as the keychain knows it, for the message that names the accounts looked in. */
+  project: KeychainProject;
 }
 
 /**
@@ -74,6 +75,6 @@ export async function loadKeys(io: KeyLoadIO, only: readonly Provider[] = [], op
     known: [...collected.entries.map((e) => e.secret), ...PROVIDERS.flatMap((p) => p.envVars.flatMap((v) => (io.env[v] ? [secretFor(io.env[v], p)] : [])))],
     missing: only.filter((p) => !found.has(p.id)),
     keychain: collected.keychain,
-    project: project.name,
+    project: await keychainProject(project.name, project.root),
   };
 }

@@ -2,6 +2,7 @@ import { usageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
 import { findProvider, PROVIDER_IDS, type Provider } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
+import { keychainAccount, type KeychainProject } from '../stores/keychain.js';
 import { findCommand, runChild, type ChildIO } from './child.js';
 import { loadKeys, type KeyLoadIO } from './keys.js';
 
@@ -28,12 +29,12 @@ function providersOf(ids: readonly string[]): Provider[] {
 }
 
 /** The one-line explanation of a provider asked for with `--provider` that has no key. */
-function missingKeyError(missing: readonly Provider[], project: string, env: Env, keychainProblem: string | null) {
+function missingKeyError(missing: readonly Provider[], project: KeychainProject, env: Env, keychainProblem: string | null) {
   const names = missing.map((p) => `${p.name} (${p.envVars[0]})`).join(', ');
   const empty = missing.filter((p) => p.envVars.some((v) => env[v] === ''));
   const why = empty.length
     ? `${empty.map((p) => p.envVars.find((v) => env[v] === '')).join(', ')} is set but empty in the environment, and a set variable is never overridden`
-    : `no key in the environment, the keychain (account ${missing.map((p) => `${p.id}/${project}`).join(', ')}) or the .env files${keychainProblem ? `; the keychain could not be read: ${keychainProblem}` : ''}`;
+    : `no key in the environment, the keychain (account ${missing.map((p) => keychainAccount(p.id, project)).join(', ')}) or the .env files${keychainProblem ? `; the keychain could not be read: ${keychainProblem}` : ''}`;
   const first = missing[0]!;
   const fix = empty.length
     ? `Unset it (\`unset ${empty[0]!.envVars[0]}\`) or export the key.`

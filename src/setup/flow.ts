@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../stores/atomic-write.js';
 import { secretFor } from '../stores/collect.js';
 import { appendLine, assignsVariable, setDotenvValue } from '../stores/dotenv-edit.js';
 import type { KeyRecorder } from '../stores/key-records.js';
-import { storeProjectKey } from '../stores/keychain.js';
+import { keychainAccount, keychainProject, storeProjectKey } from '../stores/keychain.js';
 import type { HookPort, KeyTester, LoadAdvice, SetupChange, SetupView, Survey } from './types.js';
 
 export interface SetupFlags {
@@ -231,7 +231,8 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   }
 
   // Consent, then every write.
-  const where = store === 'keychain' ? `the OS keychain (service keyward, account ${provider.id}/${survey.project})` : `${envRel} (mode 0600)`;
+  const kcProject = await keychainProject(survey.project, info.root);
+  const where = store === 'keychain' ? `the OS keychain (service keyward, account ${keychainAccount(provider.id, kcProject)})` : `${envRel} (mode 0600)`;
   if (!flags.yes) {
     const ok = await ask(prompter, '--yes: Pass --yes to store the key without a question.', (p) => p.confirm(`Store ${key.redacted} in ${where}?`, true));
     if (!ok) throw cancelled();
@@ -240,7 +241,7 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   if (store === 'keychain') {
     const probe = await io.keychain();
     if (!probe.ok) throw failure(`the OS keychain cannot be used here: ${probe.problem.reason}`, `${probe.problem.fix} Or pass --store dotenv.`);
-    const account = await storeProjectKey(probe.backend, provider.id, survey.project, key.reveal()).catch((e: unknown) => {
+    const account = await storeProjectKey(probe.backend, provider.id, kcProject, key.reveal()).catch((e: unknown) => {
       throw failure(`the keychain did not store the key: ${e instanceof Error ? e.message : String(e)}`, 'Run `keyward doctor` to see why, or pass --store dotenv.');
     });
     changes.push({ what: `Stored ${key.redacted} (${key.fingerprint}) in the OS keychain as keyward/${account}.` });

@@ -1,10 +1,10 @@
 import type { Env } from '../core/io.js';
 import { Secret } from '../core/secret.js';
-import { findProvider, providerForVariable, redactionPrefix, type Provider } from '../providers/index.js';
+import { PROVIDER_IDS, findProvider, providerForVariable, redactionPrefix, type Provider } from '../providers/index.js';
 import type { DotenvFileRef, ProjectInfo } from '../project/detect.js';
 import { readDotenvFile, type DotenvRead } from './dotenv-file.js';
 import { explainKeychainError, type KeychainOpener, type KeychainProblem } from './keychain-backend.js';
-import { readProjectKeychain } from './keychain.js';
+import { keychainProject, readProjectKeychain } from './keychain.js';
 import type { KeyEntry } from './types.js';
 
 export type KeychainStatus = { usable: true } | { usable: false; problem: KeychainProblem };
@@ -33,6 +33,8 @@ export async function collectKeys(input: {
 }): Promise<CollectedKeys> {
   const { project, env } = input;
   const providers = new Map(project.used.map((u) => [u.provider.id, u.provider]));
+  // The keychain helper starts while the .env files are read.
+  const probing = input.keychain();
 
   const files: CollectedKeys['files'] = [];
   const dotenvEntries: KeyEntry[] = [];
@@ -49,10 +51,10 @@ export async function collectKeys(input: {
 
   const keychainEntries: KeyEntry[] = [];
   let keychain: KeychainStatus = { usable: true };
-  const probe = await input.keychain();
+  const probe = await probing;
   if (probe.ok) {
     try {
-      for (const [id, { account, value }] of await readProjectKeychain(probe.backend, project.name)) {
+      for (const [id, { account, value }] of await readProjectKeychain(probe.backend, await keychainProject(project.name, project.root), PROVIDER_IDS)) {
         const provider = findProvider(id);
         if (!provider) continue;
         providers.set(provider.id, provider);

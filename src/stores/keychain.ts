@@ -1,28 +1,74 @@
+import { createHash } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
 import type { KeychainBackend } from './keychain-backend.js';
 
 /** design.md: every keyward entry lives under this service. */
 export const KEYCHAIN_SERVICE = 'keyward';
 
-/** design.md: the account of a provider's key for a project, `<provider>/<project>`. */
-export function keychainAccount(providerId: string, project: string): string {
-  return `${providerId}/${project}`;
+/**
+ * A project as the keychain knows it: its name, for people, and an id that tells two projects of
+ * the same name apart (a monorepo's `web`, every `app`): the first 12 hex digits of the sha256 of
+ * the project folder's real path. The path exists for every project (no git needed, none of a
+ * shallow clone's or a fresh `git init`'s missing root commit) and costs no process to read.
+ */
+export interface KeychainProject {
+  name: string;
+  id: string;
 }
 
-/** The project's entries: provider id -> { account, value }. */
+/** The keychain identity of the project whose folder is `root`. */
+export async function keychainProject(name: string, root: string): Promise<KeychainProject> {
+  const real = await realpath(root).catch(() => root);
+  return { name, id: createHash('sha256').update(real).digest('hex').slice(0, 12) };
+}
+
+/** design.md: the account of a provider's key for a project, `<provider>/<project>@<id>`. */
+export function keychainAccount(providerId: string, project: KeychainProject): string {
+  return `${providerId}/${project.name}@${project.id}`;
+}
+
+/** The account before projects had an id, `<provider>/<project>`: read once, then moved. */
+export function legacyKeychainAccount(providerId: string, project: KeychainProject): string {
+  return `${providerId}/${project.name}`;
+}
+
+/**
+ * The project's entries for `providerIds`: provider id -> { account, value }. Each is looked up
+ * by its own account, so no other project's secret is decrypted. An entry found only under the
+ * legacy account is moved: written under the new one, and the old one deleted only once the new
+ * one reads back equal; if the move fails, the entry is still read where it is.
+ */
 export async function readProjectKeychain(
   backend: KeychainBackend,
-  project: string,
+  project: KeychainProject,
+  providerIds: readonly string[],
 ): Promise<Map<string, { account: string; value: string }>> {
   const found = new Map<string, { account: string; value: string }>();
-  for (const { account, password } of await backend.findCredentials(KEYCHAIN_SERVICE)) {
-    const slash = account.indexOf('/');
-    if (slash > 0 && account.slice(slash + 1) === project) found.set(account.slice(0, slash), { account, value: password });
+  for (const id of providerIds) {
+    const account = keychainAccount(id, project);
+    const value = await backend.getPassword(KEYCHAIN_SERVICE, account);
+    if (value !== null) {
+      found.set(id, { account, value });
+      continue;
+    }
+    const legacy = legacyKeychainAccount(id, project);
+    const old = await backend.getPassword(KEYCHAIN_SERVICE, legacy);
+    if (old === null) continue;
+    let moved = false;
+    try {
+      await storeProjectKey(backend, id, project, old);
+      moved = true;
+      await backend.deletePassword(KEYCHAIN_SERVICE, legacy);
+    } catch {
+      // The key is still readable where the move left it; the next command tries again.
+    }
+    found.set(id, { account: moved ? account : legacy, value: old });
   }
   return found;
 }
 
 /** Stores a key under keytar's entry for the project, then reads it back: a store that did not keep it is an error. */
-export async function storeProjectKey(backend: KeychainBackend, providerId: string, project: string, value: string): Promise<string> {
+export async function storeProjectKey(backend: KeychainBackend, providerId: string, project: KeychainProject, value: string): Promise<string> {
   const account = keychainAccount(providerId, project);
   await backend.setPassword(KEYCHAIN_SERVICE, account, value);
   if ((await backend.getPassword(KEYCHAIN_SERVICE, account)) !== value) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
+import { accountFor, clearEntry, storeAsKeytar } from '../support/keychain.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 
@@ -80,11 +81,11 @@ describe.each([
   it.skipIf(!hasKeychain)("the key from the OS keychain, through keyward/config in instrumentation.ts, wins over .env.local's", async () => {
     const stored = fakeKey('openai-project', `next-kc-${flags.length}`);
     app.write('.env.local', `OPENAI_API_KEY=${fakeKey('openai-project', 'next-stale')}\n`, 0o600);
-    execFileSync('secret-tool', ['store', '--label=keyward', 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', `openai/${NAME}`], { input: stored });
+    storeAsKeytar(accountFor('openai', NAME, app.dir), stored);
     try {
       expect(await askServer(3963 + flags.length)).toEqual({ atLoad: fingerprint(stored), atRequest: fingerprint(stored) });
     } finally {
-      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', `openai/${NAME}`]);
+      clearEntry(accountFor('openai', NAME, app.dir));
       app.write('.env.local', '');
     }
   });

@@ -6,6 +6,7 @@ import type { Report } from '../../src/core/report.js';
 import { runCli } from '../support/cli.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject } from '../support/repo.js';
+import { accountFor } from '../support/keychain.js';
 
 const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 
@@ -93,10 +94,10 @@ describe('keyward doctor --fix', () => {
     const r = await runCli(['doctor', '--offline', '--fix', '--to-keychain', '--yes'], { cwd: p.dir });
     expect(r.stdout).toMatch(/✓ Move OPENAI_API_KEY from \.env into the OS keychain/);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe('DEBUG=1\nPORT=3000\n');
-    expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', 'openai/move-app'], { encoding: 'utf8' })).toBe(key);
+    expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', accountFor('openai', 'move-app', p.dir)], { encoding: 'utf8' })).toBe(key);
     const after = JSON.parse((await runCli(['doctor', '--offline', '--json'], { cwd: p.dir })).stdout) as Report;
-    expect(after.keys[0]).toMatchObject({ source: 'keychain', account: 'openai/move-app' });
-    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/move-app']);
+    expect(after.keys[0]).toMatchObject({ source: 'keychain', account: accountFor('openai', 'move-app', p.dir) });
+    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'move-app', p.dir)]);
   });
 
   it('never overwrites a different key already in the keychain', async () => {
@@ -104,11 +105,11 @@ describe('keyward doctor --fix', () => {
     const p = makeProject({ name: 'clash-app' });
     p.write('.gitignore', '.env\n');
     p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'clash-file')}\n`, 0o600);
-    execFileSync('secret-tool', ['store', '--label=x', 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', 'openai/clash-app'], { input: fakeKey('openai-project', 'clash-kc') });
+    execFileSync('secret-tool', ['store', '--label=x', 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', accountFor('openai', 'clash-app', p.dir)], { input: fakeKey('openai-project', 'clash-kc') });
     const r = await runCli(['doctor', '--offline', '--fix', '--to-keychain', '--yes'], { cwd: p.dir });
     expect(r.stdout).toMatch(/skipped: Move OPENAI_API_KEY from \.env into the OS keychain: the keychain already holds a different OpenAI key/);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toContain('OPENAI_API_KEY=');
-    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/clash-app']);
+    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'clash-app', p.dir)]);
   });
 });
 
@@ -160,9 +161,9 @@ describe('--fix in a monorepo', () => {
     expect(() => readFileSync(join(p.dir, '.env.example'))).toThrow();
     if (hasKeychain) {
       expect(r.stdout).toMatch(/✓ Move OPENAI_API_KEY from apps\/web\/\.env into the OS keychain/);
-      expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', 'openai/web-fix'], { encoding: 'utf8' })).toBe(web);
-      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/web-fix']);
-      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'groq/api-fix']);
+      expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', accountFor('openai', 'web-fix', join(p.dir, 'apps/web'))], { encoding: 'utf8' })).toBe(web);
+      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'web-fix', join(p.dir, 'apps/web'))]);
+      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('groq', 'api-fix', join(p.dir, 'apps/api'))]);
     }
   });
 });

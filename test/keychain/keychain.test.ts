@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import type { Report } from '../../src/core/report.js';
-import { createKeychainOpener } from '../../src/stores/keychain-backend.js';
-import { KEYCHAIN_SERVICE, storeProjectKey } from '../../src/stores/keychain.js';
 import { runCli } from '../support/cli.js';
+import { accountFor, clearEntry, lookupEntry, storeAsKeytar } from '../support/keychain.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject } from '../support/repo.js';
 
@@ -12,42 +10,56 @@ import { makeProject } from '../support/repo.js';
 const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 if (process.env.CI && !hasSession) throw new Error('CI runs the tests inside dbus-run-session (see .ci/run); DBUS_SESSION_BUS_ADDRESS is missing');
 
-function secretTool(...args: string[]): string {
-  return execFileSync('secret-tool', args, { encoding: 'utf8' });
-}
-
-/** Writes an entry as keytar does: secret-tool sets no schema unless told, and keytar looks entries up by it. */
-function storeAsKeytar(account: string, value: string): void {
-  execFileSync('secret-tool', ['store', `--label=keyward/${account}`, 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', account], { input: value });
-}
-
 describe.skipIf(!hasSession)('the OS keychain through @github/keytar (real gnome-keyring)', () => {
-  it('stores a key in keytar\'s entry: secret-tool finds it under service keyward, account <provider>/<project>', async () => {
-    const key = fakeKey('openai-project', 'keychain-store');
-    const probe = await createKeychainOpener('linux')();
-    expect(probe.ok).toBe(true);
-    if (!probe.ok) return;
-    const account = await storeProjectKey(probe.backend, 'openai', 'store-test-app', key);
-    expect(account).toBe('openai/store-test-app');
-    expect(secretTool('lookup', 'service', KEYCHAIN_SERVICE, 'account', 'openai/store-test-app')).toBe(key);
-    await probe.backend.deletePassword(KEYCHAIN_SERVICE, account);
+  it('keeps the keys of two projects with the same name apart: the account carries the project folder\'s id', async () => {
+    const key = fakeKey('openai-project', 'same-name');
+    const one = makeProject({ name: 'web' });
+    const two = makeProject({ name: 'web' });
+    const stored = await runCli(['setup', '--provider', 'openai', '--store', 'keychain', '--key-stdin', '--yes', '--skip-test'], { cwd: one.dir, input: key });
+    expect(stored.code).toBe(0);
+    try {
+      expect(lookupEntry(accountFor('openai', 'web', one.dir))).toBe(key);
+      const other = JSON.parse((await runCli(['doctor', '--offline', '--json'], { cwd: two.dir })).stdout) as Report;
+      expect(other.keys).toEqual([]);
+      const own = JSON.parse((await runCli(['doctor', '--offline', '--json'], { cwd: one.dir })).stdout) as Report;
+      expect(own.keys).toEqual([expect.objectContaining({ source: 'keychain', account: accountFor('openai', 'web', one.dir), fingerprint: fingerprint(key) })]);
+      expect(stored.stdout + stored.stderr).not.toContain(key);
+    } finally {
+      clearEntry(accountFor('openai', 'web', one.dir));
+    }
+  }, 120_000);
+
+  it('moves an entry under the old account <provider>/<project> to the new one, deleting the old only after the new reads back', async () => {
+    const key = fakeKey('openai-project', 'legacy-account');
+    const p = makeProject({ name: 'legacy-account-app' });
+    storeAsKeytar('openai/legacy-account-app', key);
+    try {
+      const r = await runCli(['doctor', '--offline', '--json'], { cwd: p.dir });
+      expect((JSON.parse(r.stdout) as Report).keys).toEqual([expect.objectContaining({ source: 'keychain', account: accountFor('openai', 'legacy-account-app', p.dir), fingerprint: fingerprint(key) })]);
+      expect(lookupEntry(accountFor('openai', 'legacy-account-app', p.dir))).toBe(key);
+      expect(lookupEntry('openai/legacy-account-app')).toBeNull();
+      expect(r.stdout + r.stderr).not.toContain(key);
+    } finally {
+      clearEntry(accountFor('openai', 'legacy-account-app', p.dir));
+      clearEntry('openai/legacy-account-app');
+    }
   });
 
   it('reads an entry written by secret-tool (as keytar writes it) into the doctor\'s resolution report', async () => {
     const key = fakeKey('anthropic', 'keychain-doctor');
     const p = makeProject({ name: 'keychain-doctor-app' });
-    storeAsKeytar('anthropic/keychain-doctor-app', key);
+    storeAsKeytar(accountFor('anthropic', 'keychain-doctor-app', p.dir), key);
     try {
       const r = await runCli(['doctor', '--offline', '--json'], { cwd: p.dir });
       const report = JSON.parse(r.stdout) as Report;
       expect(report.keys).toEqual([
-        expect.objectContaining({ provider: 'anthropic', source: 'keychain', account: 'anthropic/keychain-doctor-app', file: null, fingerprint: fingerprint(key) }),
+        expect.objectContaining({ provider: 'anthropic', source: 'keychain', account: accountFor('anthropic', 'keychain-doctor-app', p.dir), file: null, fingerprint: fingerprint(key) }),
       ]);
       expect(report.findings.filter((f) => f.rule === 'missing.keychain-unavailable')).toEqual([]);
       expect(r.stdout).not.toContain(key);
       expect(r.code).toBe(0);
     } finally {
-      secretTool('clear', 'service', 'keyward', 'account', 'anthropic/keychain-doctor-app');
+      clearEntry(accountFor('anthropic', 'keychain-doctor-app', p.dir));
     }
   });
 
@@ -57,12 +69,12 @@ describe.skipIf(!hasSession)('the OS keychain through @github/keytar (real gnome
     const p = makeProject({ name: 'order-app' });
     p.write('.gitignore', '.env\n');
     p.write('.env', `OPENAI_API_KEY=${file}\n`, 0o600);
-    storeAsKeytar('openai/order-app', kc);
+    storeAsKeytar(accountFor('openai', 'order-app', p.dir), kc);
     try {
       const report = JSON.parse((await runCli(['doctor', '--offline', '--json'], { cwd: p.dir })).stdout) as Report;
       expect(report.keys[0]).toMatchObject({ source: 'keychain', fingerprint: fingerprint(kc), shadows: [{ source: 'dotenv', file: '.env', fingerprint: fingerprint(file) }] });
     } finally {
-      secretTool('clear', 'service', 'keyward', 'account', 'openai/order-app');
+      clearEntry(accountFor('openai', 'order-app', p.dir));
     }
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, tempDir, type TestProject } from '../support/repo.js';
+import { accountFor, clearEntry, storeAsKeytar } from '../support/keychain.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
@@ -141,13 +142,13 @@ describe.skipIf(!hasSession)("import 'keyward/config' with the OS keychain (real
     const kc = fakeKey('openai-project', 'config-keychain');
     const p = appUsingConfig('config-keychain-app');
     p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'config-keychain-file')}\n`, 0o600);
-    execFileSync('secret-tool', ['store', '--label=keyward/openai/config-keychain-app', 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', 'openai/config-keychain-app'], { input: kc });
+    storeAsKeytar(accountFor('openai', 'config-keychain-app', p.dir), kc);
     try {
       const r = runApp(p);
       expect(r.stdout).toBe(`OPENAI_API_KEY ${fingerprint(kc)}\n`);
       expect(r.code).toBe(0);
     } finally {
-      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/config-keychain-app']);
+      clearEntry(accountFor('openai', 'config-keychain-app', p.dir));
     }
   });
 
@@ -156,7 +157,7 @@ describe.skipIf(!hasSession)("import 'keyward/config' with the OS keychain (real
     const fromFile = fakeKey('openai-project', 'config-fw-file');
     const p = appUsingConfig('config-fw-app');
     p.write('.env.local', `OPENAI_API_KEY=${fromFile}\n`, 0o600);
-    execFileSync('secret-tool', ['store', '--label=keyward/openai/config-fw-app', 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', 'openai/config-fw-app'], { input: kc });
+    storeAsKeytar(accountFor('openai', 'config-fw-app', p.dir), kc);
     try {
       // Next.js and Vite load .env.local into process.env before the app's code runs.
       const r = runApp(p, { OPENAI_API_KEY: fromFile, KEYWARD_DEBUG: '1' });
@@ -168,7 +169,7 @@ describe.skipIf(!hasSession)("import 'keyward/config' with the OS keychain (real
       const mine = fakeKey('openai-project', 'config-fw-shell');
       expect(runApp(p, { OPENAI_API_KEY: mine }).stdout).toBe(`OPENAI_API_KEY ${fingerprint(mine)}\n`);
     } finally {
-      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/config-fw-app']);
+      clearEntry(accountFor('openai', 'config-fw-app', p.dir));
     }
   });
 });

@@ -6,6 +6,7 @@ import { redact } from '../../src/core/fingerprint.js';
 import { BIN, runCli } from '../support/cli.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, type TestProject } from '../support/repo.js';
+import { accountFor, storeAsKeytar } from '../support/keychain.js';
 
 const NODE = process.execPath;
 const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
@@ -108,7 +109,7 @@ describe('keyward run', () => {
     const marker = join(p.dir, 'ran');
     const missing = await runCli(['run', '--provider', 'groq', '--', NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`], { cwd: p.dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^keyward: no key for Groq \(GROQ_API_KEY\): no key in the environment, the keychain \(account groq\/run-only-app\) or the \.env files/);
+    expect(missing.stderr).toMatch(/^keyward: no key for Groq \(GROQ_API_KEY\): no key in the environment, the keychain \(account groq\/run-only-app@[0-9a-f]{12}\) or the \.env files/);
     expect(missing.stderr).toContain('keyward setup --provider groq');
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(marker)).toBe(false);
@@ -163,24 +164,19 @@ describe('keyward run', () => {
   });
 });
 
-/** Writes an entry as keytar does (secret-tool needs keytar's schema to be found by it). */
-function storeAsKeytar(account: string, value: string): void {
-  execFileSync('secret-tool', ['store', `--label=keyward/${account}`, 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', account], { input: value });
-}
-
 describe.skipIf(!hasSession)('keyward run with the OS keychain (real gnome-keyring)', () => {
   it("gives the child the keychain's key before the .env file's", async () => {
     const kc = fakeKey('openai-project', 'run-keychain');
     const file = fakeKey('openai-project', 'run-keychain-file');
     const p = appWithDotenv('run-keychain-app', `OPENAI_API_KEY=${file}\n`);
-    storeAsKeytar('openai/run-keychain-app', kc);
+    storeAsKeytar(accountFor('openai', 'run-keychain-app', p.dir), kc);
     try {
       const r = await runCli(['run', '--provider', 'openai', '--', NODE, 'show-keys.cjs'], { cwd: p.dir });
       expect(r.stdout).toBe(`OPENAI_API_KEY=${hash(kc)}\nANTHROPIC_API_KEY=unset\n`);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     } finally {
-      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/run-keychain-app']);
+      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'run-keychain-app', p.dir)]);
     }
   });
 

@@ -6,6 +6,7 @@ import type { Finding } from '../../src/core/finding.js';
 import type { CallReport } from '../../src/core/report.js';
 import { createGitRunner } from '../../src/git/git.js';
 import { createKeychainOpener } from '../../src/stores/keychain-backend.js';
+import { accountFor } from '../support/keychain.js';
 import { runSetup, type SetupFlags } from '../../src/setup/flow.js';
 import type { KeyTester, SetupView } from '../../src/setup/types.js';
 import { fakeKey } from '../support/keys.js';
@@ -58,7 +59,7 @@ async function setup(dir: string, steps: Step[] | null, flags: SetupFlags = {}, 
   const prompter = steps ? scriptedPrompter(steps) : null;
   const view = recordingView();
   const test = tester(outcomes);
-  const io = { root: dir, env: {}, git: createGitRunner(gitEnv()), keychain: createKeychainOpener(process.platform), platform: 'linux' as const, now: () => new Date(), version: '0', stateDir: join(dir, '.state') };
+  const io = { root: dir, env: {}, git: createGitRunner(gitEnv()), keychain: createKeychainOpener({ platform: process.platform, env: process.env, node: process.execPath }), platform: 'linux' as const, now: () => new Date(), version: '0', stateDir: join(dir, '.state') };
   const run = runSetup(io, flags, { prompter, view, test, readStdin: async () => stdin });
   return { run, view, test, prompter };
 }
@@ -71,12 +72,12 @@ describe('the setup flow', () => {
       { select: /Which provider/, answer: 'openai' },
       { select: /Where should the key live/, answer: 'keychain' },
       { secret: /Paste your OpenAI key/, answer: key, rejects: [["'" + key + "'", /quote/], [`Bearer ${key}`, /Bearer/], [fakeKey('groq', 'x'), /That is a Groq key, not an OpenAI key/], ['', /Paste the key/]] },
-      { confirm: /Store sk-proj-….{4} in the OS keychain \(service keyward, account openai\/flow-app\)\?/, answer: true },
+      { confirm: /Store sk-proj-….{4} in the OS keychain \(service keyward, account openai\/flow-app@[0-9a-f]{12}\)\?/, answer: true },
     ]);
     await expect(s.run).resolves.toEqual({ stored: true, provider: 'openai', store: 'keychain' });
     s.prompter!.done();
-    expect(keychainEntry('openai/flow-app')).toBe(key);
-    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/flow-app']);
+    expect(keychainEntry(accountFor('openai', 'flow-app', p.dir))).toBe(key);
+    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'flow-app', p.dir)]);
     expect(s.test.runs).toBe(1);
     expect(existsSync(join(p.dir, '.env'))).toBe(false);
   });

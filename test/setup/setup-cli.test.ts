@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { makeProject } from '../support/repo.js';
+import { accountFor } from '../support/keychain.js';
 
 // `keyward setup` without a terminal, as a script or CI runs it: every answer from a flag.
 const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
@@ -61,8 +62,8 @@ describe('keyward setup without a terminal', () => {
     const r = await runCli(['setup', '--provider', 'openai', '--store', 'keychain', '--key-stdin', '--yes'], { cwd: p.dir, input: key, env: { OPENAI_BASE_URL: fake.baseURL } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('keyward run -- npm start');
-    expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', 'openai/script-keychain-app'], { encoding: 'utf8' })).toBe(key);
-    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/script-keychain-app']);
+    expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', accountFor('openai', 'script-keychain-app', p.dir)], { encoding: 'utf8' })).toBe(key);
+    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'script-keychain-app', p.dir)]);
   });
 
   it('--store keychain without a Secret Service fails with the reason and the fix, storing nothing', async () => {

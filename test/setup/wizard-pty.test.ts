@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
 import { makeProject, type TestProject } from '../support/repo.js';
+import { accountFor } from '../support/keychain.js';
 
 // The wizard end to end: the built bin in a real pseudo-terminal, real keystrokes, a real git
 // repository, the fake provider server for the test calls and, where the session has one, the
@@ -83,10 +84,10 @@ describe('keyward setup in a terminal', () => {
     await s.answer('Install a git pre-commit hook', `n${KEY.enter}`);
     await s.waitFor('keyward run -- npm start');
     expect((await s.exit).code).toBe(0);
-    expect(secretToolLookup('openai/pty-keychain-app')).toBe(key);
+    expect(secretToolLookup(accountFor('openai', 'pty-keychain-app', p.dir))).toBe(key);
     expect(existsSync(join(p.dir, '.env'))).toBe(false);
     expect(s.raw()).not.toContain(key.slice(8, 40));
-    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/pty-keychain-app']);
+    execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'pty-keychain-app', p.dir)]);
   });
 
   it('explains a failing key and lets the person enter another one', async () => {
