@@ -3,7 +3,10 @@ import { extname, join } from 'node:path';
 
 const SOURCE = new Set(['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx', '.ipynb']);
 const JS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx']);
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.next', '.venv', 'venv', 'env', '__pycache__', '.tox', 'site-packages', 'coverage', '.turbo']);
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.next', '.venv', 'venv', 'env', '__pycache__', '.tox', 'site-packages', 'coverage', '.turbo',
+  'test', 'tests', '__tests__', 'spec', 'e2e', 'fixtures', '__fixtures__', '__mocks__']);
+/** Tests read keys to call real APIs in CI; what the app needs when it runs is in its own code. */
+const TEST_FILE = /\.(?:test|spec|test-d|e2e)\.[cm]?[jt]sx?$|^(?:test_.*|.*_test|conftest)\.py$/;
 /** Enough for any app's own code; a bigger tree is sampled, never walked whole on every doctor run. */
 const MAX_FILES = 3000;
 const MAX_BYTES = 512 * 1024;
@@ -46,7 +49,7 @@ export async function readCode(root: string, exclude: readonly string[] = []): P
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !skip.has(path)) await walk(join(dir, e.name), path);
-      } else if (e.isFile() && SOURCE.has(extname(e.name))) {
+      } else if (e.isFile() && SOURCE.has(extname(e.name)) && !TEST_FILE.test(e.name)) {
         budget -= 1;
         const full = join(dir, e.name);
         const size = (await stat(full).catch(() => null))?.size ?? Infinity;

@@ -65,12 +65,15 @@ describe('apps are found where they are', () => {
     ]);
   });
 
-  it('a workspace root with no dependencies of its own does not repeat its members: each file belongs to the deepest app', async () => {
+  it('a workspace root with no dependencies of its own does not repeat its members: each file belongs to the deepest app, tests to none', async () => {
     const p = makeProject();
     p.write('package.json', JSON.stringify({ name: 'sdk-repo', private: true, devDependencies: { turbo: '2' } }));
     p.write('pnpm-workspace.yaml', "packages:\n  - 'examples/*'\n");
     p.write('examples/express/package.json', JSON.stringify({ name: '@example/express', dependencies: { express: '4', dotenv: '16' } }));
     p.write('examples/express/src/server.ts', 'const key = process.env.OPENAI_API_KEY;\n');
+    // Tests call real APIs in CI with keys of their own: not what the app needs to run.
+    p.write('examples/express/src/server.test.ts', 'const key = process.env.ANTHROPIC_API_KEY;\n');
+    p.write('examples/express/tests/helpers.ts', 'const key = process.env.MISTRAL_API_KEY;\n');
     p.write('examples/express/src/tools/package.json', JSON.stringify({ name: 'tools' }));
     p.write('examples/express/src/tools/index.ts', 'const key = process.env.GROQ_API_KEY;\n');
     p.commit('init');
