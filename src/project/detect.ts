@@ -5,7 +5,7 @@ import { PROVIDERS, findProvider, providerForName, providerForVariable, type Pro
 import { readCode } from './code-reads.js';
 import { keywardTable } from './pyproject.js';
 import { readJson, readText } from './read.js';
-import { detectFramework, type Framework } from './framework.js';
+import { detectFramework, UNKNOWN_FRAMEWORK, type Framework } from './framework.js';
 import { isTemplateName, readTemplate } from './templates.js';
 
 /** A `.env*` file in the project root and whether the app loads it in the current mode. */
@@ -135,10 +135,19 @@ class Evidence {
     this.templateMentions.set(p.id, [...(this.templateMentions.get(p.id) ?? []), optional]);
   }
 
-  /** The variables the app reads first first; the provider's own list when nothing names one. */
+  /**
+   * The variables the app reads first first: names its code reads that an SDK reads too, then the
+   * code's own names (`GOOGLE_GEMINI_API_KEY`), then the SDKs', then the .env files' and templates';
+   * a browser-prefixed name last, so no fix tells anyone to put a key there. The provider's own list
+   * when nothing names one.
+   */
   variables(p: Provider): string[] {
-    const all = [...new Set((this.tiers.get(p.id) ?? [[], [], []]).flat())];
-    return all.length ? all : [...p.envVars];
+    const [code, sdk, files] = this.tiers.get(p.id) ?? [[], [], []];
+    const known = new Set([...sdk, ...p.envVars]);
+    const all = [...new Set([...code.filter((v) => known.has(v)), ...code, ...sdk, ...files])];
+    const isPublic = (v: string) => UNKNOWN_FRAMEWORK.browserPrefixes.some((prefix) => v.startsWith(prefix));
+    const ordered = [...all.filter((v) => !isPublic(v)), ...all.filter(isPublic)];
+    return ordered.length ? ordered : [...p.envVars];
   }
 
   /** True when every template that names the provider's variables says they may be left out. */

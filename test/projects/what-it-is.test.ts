@@ -223,6 +223,22 @@ describe('the variable the code really reads', () => {
     expect(real(report)).toEqual([]);
     expect(code).toBe(0);
   });
+  it('the fix names the SDK\'s variable the code also reads before a name of its own, and never a browser-prefixed one', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'e2e', dependencies: { next: '15', '@ai-sdk/openai': '2', '@ai-sdk/anthropic': '2' } }));
+    p.write('app/chat/direct/page.tsx', "const key = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n");
+    p.write('app/chat/other/page.tsx', "const key = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n");
+    p.write('app/api/files/route.ts', "const key = process.env.OPENAI_API_KEY;\n");
+    p.write('agent/microsoft.ts', "const a = process.env.ANTHROPIC_MICROSOFT_API_KEY;\n");
+    p.write('agent/microsoft-tools.ts', "const a = process.env.ANTHROPIC_MICROSOFT_API_KEY;\n");
+    p.write('app/api/anthropic/route.ts', "const a = process.env.ANTHROPIC_API_KEY;\n");
+    const { report } = await doctor(p.dir);
+    expect(report.project?.providers.map((u) => [u.id, u.variables])).toEqual([
+      ['openai', ['OPENAI_API_KEY', 'NEXT_PUBLIC_OPENAI_API_KEY']],
+      ['anthropic', ['ANTHROPIC_API_KEY', 'ANTHROPIC_MICROSOFT_API_KEY']],
+    ]);
+    expect(real(report).filter((f) => f.rule === 'missing.key').map((f) => / and set (\w+)\.$/.exec(f.fix)?.[1]).sort()).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
+  });
 });
 
 describe('the Vercel AI Gateway', () => {
