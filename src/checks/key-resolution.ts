@@ -1,14 +1,20 @@
 import type { Finding } from '../core/finding.js';
 import { makeFinding } from '../core/rules.js';
-import { providerForVariable } from '../providers/index.js';
+import { providerForVariable, type Provider } from '../providers/index.js';
 import { inspectValue } from './key-value.js';
 import { aKeyOf, describeSource, entryLocation, secretRef } from './secret-ref.js';
 import type { Check, CheckContext } from './types.js';
 
+/** The variables the project reads for the provider, the one it reads first first. */
+function variablesOf(ctx: CheckContext, p: Provider): string[] {
+  return ctx.project.used.find((u) => u.provider.id === p.id)?.variables ?? p.envVars;
+}
+
 /** Setting a key by hand, in a sentence: where to create it and where to put it. */
 function setKeyStep(ctx: CheckContext, providerId: string): string {
   const p = ctx.providers.find((x) => x.id === providerId)!;
-  return `Run \`keyward setup --provider ${p.id}\` (it tests the key and keeps it in the keychain or a .env file out of git), or create one at ${p.dashboard.keys} and set ${p.envVars[0]}.`;
+  const variable = variablesOf(ctx, p)[0];
+  return `Run \`keyward setup --provider ${p.id}\` (it tests the key and keeps it in the keychain or a .env file out of git), or create one at ${p.dashboard.keys} and set ${variable}.`;
 }
 
 /** `missing.*`: is there a key for every provider the project uses, and is it one an API will take? */
@@ -24,7 +30,7 @@ export const keyResolutionCheck: Check = {
           .join(', ');
         findings.push(
           makeFinding('missing.key', {
-            title: `No ${provider.name} key (${provider.envVars.join(' or ')})`,
+            title: `No ${provider.name} key (${variablesOf(ctx, provider).join(' or ')})`,
             detail: `The project uses ${provider.name}, but no source holds its key (looked in ${looked}).`,
             fix: setKeyStep(ctx, provider.id),
           }),

@@ -7,7 +7,7 @@ import { inspectRepo } from '../git/repo.js';
 import { identifyKey } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
 import { detectProject } from '../project/detect.js';
-import { detectApps } from '../project/workspace.js';
+import { detectApps, owningApp } from '../project/workspace.js';
 import { join } from 'node:path';
 import { collectKeys } from '../stores/collect.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
@@ -55,10 +55,10 @@ export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[
   }));
 }
 
-/** Reads the project and its keys: the context every check gets. */
-export async function buildContext(io: DoctorIO, opts: DoctorOptions): Promise<CheckContext> {
+/** Reads the project and its keys: the context every check gets. `nested` are folders of apps inside it, relative to it: theirs, not its. */
+export async function buildContext(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = []): Promise<CheckContext> {
   const repo = await inspectRepo(io.git, io.root);
-  const project = await detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds });
+  const project = await detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested });
   const collected = await collectKeys({ project, env: io.env, keychain: io.keychain, platform: io.platform });
   return {
     root: io.root,
@@ -122,7 +122,8 @@ function inApp(app: string, r: { results: CheckResult[]; findings: Finding[]; ca
 
 /** A monorepo: every app checked on its own, the repository-wide checks once (issue 7). */
 async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[], apps: string[], rootCtx: CheckContext) {
-  const appCtxs = await Promise.all(apps.map(async (app) => ({ app, ctx: await buildContext({ ...io, root: join(io.root, app) }, opts) })));
+  const inside = (app: string) => apps.filter((a) => a.startsWith(`${app}/`)).map((a) => a.slice(app.length + 1));
+  const appCtxs = await Promise.all(apps.map(async (app) => ({ app, ctx: await buildContext({ ...io, root: join(io.root, app) }, opts, inside(app)) })));
   // The root is an app of its own when it names providers or holds keys.
   const units = [...(rootCtx.providers.length || rootCtx.entries.length ? [{ app: '.', ctx: rootCtx }] : []), ...appCtxs];
   const parts = await Promise.all(
@@ -161,16 +162,16 @@ export function describeApp(app: string, ctx: CheckContext): AppReport {
 
 /** A repository-wide finding belongs to the app whose folder holds its file, if any. */
 function attribute(f: Finding, apps: readonly string[]): Finding {
-  const file = f.location?.file;
-  const app = file ? apps.filter((a) => a !== '.' && file.startsWith(`${a}/`)).sort((a, b) => b.length - a.length)[0] : undefined;
-  return app ? { ...f, app } : f;
+  const app = f.location?.file ? owningApp(apps, f.location.file) : '.';
+  return app === '.' ? f : { ...f, app };
 }
 
 /** The doctor: one report of everything wrong with the project's keys (design.md `keyward.report/v1`). */
 export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[]): Promise<Report> {
   const start = io.now().getTime();
-  const ctx = await buildContext(io, opts);
   const apps = await detectApps(io.root);
+  // The root owns only what no app owns: its walk of the code stops at every app folder.
+  const ctx = await buildContext(io, opts, apps);
   const r = apps.length
     ? await runMonorepo(io, opts, checks, apps, ctx)
     : { ...(await runChecks(ctx, checks, io.now)), keys: keysReport(ctx.resolved), apps: undefined };

@@ -61,16 +61,19 @@ export async function planFixes(root: string, report: Report, opts: { toKeychain
     for (const s of k.shadows) if (s.source === 'dotenv' && s.file) keyFiles.add(s.file);
   }
 
-  // .env.example beside the key files (each app of a monorepo has its own): the variable names, without values.
+  // .env.example beside the key files (each app of a monorepo has its own): the variable names, without
+  // values. A folder with a template of its own (`.env.local.example`) is left as its maintainers wrote it.
+  const templates = new Set([...(report.project?.templates ?? []), ...(report.apps ?? []).flatMap((a) => a.templates)]);
   const missing = new Map<string, Set<string>>();
   for (const file of keyFiles) {
     const read = await readDotenvFile(root, file);
     if (!read.ok) continue;
     const example = join(dirname(file), '.env.example');
+    const ownTemplate = [...templates].some((t) => dirname(t) === dirname(file) && t !== example);
     const exampleText = await readFile(join(root, example), 'utf8').catch(() => null);
     for (const [variable, { value }] of read.values) {
       if (value.trim() === '' || !providerForVariable(variable)) continue;
-      if (exampleText === null || !assignsVariable(exampleText, variable)) missing.set(example, (missing.get(example) ?? new Set()).add(variable));
+      if (!ownTemplate && (exampleText === null || !assignsVariable(exampleText, variable))) missing.set(example, (missing.get(example) ?? new Set()).add(variable));
       if (opts.toKeychain) {
         const app = appOf(report, file);
         await add(`to-keychain:${file}:${variable}`, { action: { kind: 'to-keychain', file, variable, provider: providerForVariable(variable)!.id, project: app?.name ?? opts.project, folder: app?.path ?? '.' }, describe: `Move ${variable} from ${file} into the OS keychain` }, [file]);

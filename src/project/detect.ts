@@ -1,10 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse } from 'dotenv';
-import { PROVIDERS, findProvider, providerForVariable, type Provider } from '../providers/index.js';
-import { variablesReadByCode } from './code-reads.js';
+import { PROVIDERS, findProvider, providerForName, providerForVariable, type Provider } from '../providers/index.js';
+import { readCode } from './code-reads.js';
+import { keywardTable } from './pyproject.js';
 import { readJson, readText } from './read.js';
-import { detectFramework, type Framework } from './framework.js';
+import { detectFramework, UNKNOWN_FRAMEWORK, type Framework } from './framework.js';
+import { isTemplateName, readTemplate } from './templates.js';
 
 /** A `.env*` file in the project root and whether the app loads it in the current mode. */
 export interface DotenvFileRef {
@@ -16,7 +18,7 @@ export interface DotenvFileRef {
 
 export interface UsedProvider {
   provider: Provider;
-  /** Why keyward thinks the project uses it, for the report ("dependency openai", ".env.example"). */
+  /** Why keyward thinks the project uses it, for the report (`dependency @ai-sdk/google`, `src/chat.ts reads GOOGLE_GEMINI_API_KEY`). */
   reasons: string[];
   /** The variables this project reads for the provider, first the one its code or SDK reads first: fixes name `variables[0]`. */
   variables: string[];
@@ -26,7 +28,7 @@ export interface UsedProvider {
 
 export interface ProjectInfo {
   root: string;
-  /** `keyward.project` in package.json, else its `name`, else the folder's name: the keychain account suffix. */
+  /** `keyward.project` in package.json or pyproject.toml, else the manifest's name, else the folder's name: the keychain account suffix. */
   name: string;
   dotenvFiles: DotenvFileRef[];
   /** `.env.example` and friends: they name variables, never hold keys. */
@@ -36,92 +38,190 @@ export interface ProjectInfo {
   framework: Framework;
   /** The app's language, from its manifests: the wizard shows the matching "load the key" line first. */
   language: 'node' | 'python' | 'unknown';
-  /** package.json `"keyward": {"rotationDays": N}`, when set to a positive number. */
+  /** `keyward.rotationDays` (package.json) or `rotation-days` (pyproject.toml), when set to a positive number. */
   rotationDays: number | undefined;
 }
 
-const EXAMPLE = /^\.env\.(example|sample|template|defaults|dist)$/;
 const DOTENV = /^\.env(\.[A-Za-z0-9_.-]+)?$/;
+const ENV_LIKE = /^(?:[A-Za-z0-9_-]+\.)?env(?:\.[A-Za-z0-9_-]+)?$/;
 
-/** Sorts `.env*` names of a folder into loaded (with their place in `order`, winner first), not loaded, and examples. */
-export function classifyDotenvNames(names: readonly string[], order: readonly string[]): { dotenv: DotenvFileRef[]; examples: string[] } {
+/** Sorts `.env*` names of a folder into loaded (with their place in `order`, winner first), not loaded, and templates. */
+export function classifyDotenvNames(
+  names: readonly string[],
+  order: readonly string[],
+  configuredTemplates: readonly string[] = [],
+): { dotenv: DotenvFileRef[]; examples: string[] } {
   const dotenv: DotenvFileRef[] = [];
   const examples: string[] = [];
   for (const n of [...names].sort()) {
+    if (isTemplateName(n, configuredTemplates)) {
+      if (DOTENV.test(n) || ENV_LIKE.test(n) || configuredTemplates.includes(n)) examples.push(n);
+      continue;
+    }
     if (!DOTENV.test(n) || n === '.env.keys' || n === '.env.vault') continue;
-    if (EXAMPLE.test(n)) examples.push(n);
-    else dotenv.push({ file: n, order: order.includes(n) ? order.indexOf(n) : null });
+    dotenv.push({ file: n, order: order.includes(n) ? order.indexOf(n) : null });
   }
   dotenv.sort((a, b) => (a.order ?? 99) - (b.order ?? 99) || a.file.localeCompare(b.file));
   return { dotenv, examples };
 }
 
-/** Python manifests' dependency names (requirements*.txt, pyproject.toml, Pipfile), lowercased. */
-function pythonDependencyMentions(texts: readonly string[]): Set<string> {
+/** Python manifests' dependency names (requirements*.txt, pyproject.toml, Pipfile), lowercased, in order. */
+function pythonDependencyMentions(texts: readonly string[]): string[] {
   const names = new Set<string>();
   for (const t of texts) {
-    for (const m of t.matchAll(/^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)/gm)) names.add(m[1]!.toLowerCase());
-    for (const m of t.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;[\]]|["'])/g)) names.add(m[1]!.toLowerCase());
+    for (const m of t.matchAll(/^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)|["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[<>=!~;[\]]|["'])/gm)) {
+      names.add((m[1] ?? m[2]!).toLowerCase());
+    }
   }
-  return names;
+  return [...names];
 }
 
-/** What the manifests say: npm and Python dependency names, and a Python project's own name. */
+/** What the manifests say: npm and Python dependency names (in order), a Python project's own name, keyward's settings. */
 interface Manifests {
   pkg: Record<string, unknown> | undefined;
-  npm: Set<string>;
-  python: Set<string>;
+  npm: string[];
+  python: string[];
   pythonName: string | undefined;
+  settings: Settings;
+}
+
+/** `"keyward"` in package.json, else `[tool.keyward]` in pyproject.toml, with where each came from. */
+interface Settings {
+  project?: unknown;
+  providers?: unknown;
+  optional?: unknown;
+  templates?: unknown;
+  rotationDays?: unknown;
+  /** `package.json keyward` or `pyproject.toml [tool.keyward]`, for the evidence the report shows. */
+  from: string;
 }
 
 async function readManifests(root: string, names: readonly string[]): Promise<Manifests> {
   const pkg = await readJson(join(root, 'package.json'));
-  const npm = new Set(Object.keys({ ...(pkg?.dependencies as object | undefined), ...(pkg?.devDependencies as object | undefined) }));
+  const npm = Object.keys({ ...(pkg?.dependencies as object | undefined), ...(pkg?.devDependencies as object | undefined) });
   const pyFiles = names.filter((n) => /^requirements.*\.txt$|^pyproject\.toml$|^Pipfile$|^setup\.cfg$|^setup\.py$/.test(n));
   const pyTexts = (await Promise.all(pyFiles.map((n) => readText(join(root, n))))).filter((t): t is string => t !== undefined);
   const pyproject = names.includes('pyproject.toml') ? await readText(join(root, 'pyproject.toml')) : undefined;
   const pythonName = pyproject ? /^name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1] : undefined;
-  return { pkg, npm, python: pythonDependencyMentions(pyTexts), pythonName };
+  const own = pkg?.keyward;
+  const settings: Settings =
+    own && typeof own === 'object'
+      ? { ...(own as object), from: 'package.json keyward' }
+      : { ...(pyproject ? keywardTable(pyproject) : undefined), from: 'pyproject.toml [tool.keyward]' };
+  // A pyproject's own [tool.keyward] lines are settings, not dependencies.
+  const pyDeps = pythonDependencyMentions(pyTexts.map((t) => t.replace(/^\s*\[\s*tool\s*\.\s*keyward\s*\][\s\S]*?(?=^\s*\[|$(?![\s\S]))/m, '')));
+  return { pkg, npm, python: pyDeps, pythonName, settings };
 }
 
-/** Reads what the project is: its name, framework, .env files, and the providers it uses and why. */
-export async function detectProject(root: string, opts: { mode: string; providerIds: readonly string[] }): Promise<ProjectInfo> {
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Per provider: the evidence, and the variables in three tiers (the app's code, its SDKs, its .env files and templates). */
+class Evidence {
+  readonly reasons = new Map<string, string[]>();
+  private readonly tiers = new Map<string, [string[], string[], string[]]>();
+  private readonly templateMentions = new Map<string, boolean[]>();
+
+  add(p: Provider | undefined, why: string, variables: readonly string[] = [], tier: 0 | 1 | 2 = 2): void {
+    if (!p) return;
+    const list = this.reasons.get(p.id) ?? [];
+    if (!list.includes(why)) list.push(why);
+    this.reasons.set(p.id, list);
+    const tiers = this.tiers.get(p.id) ?? [[], [], []];
+    for (const v of variables) if (!tiers[tier].includes(v)) tiers[tier].push(v);
+    this.tiers.set(p.id, tiers);
+  }
+
+  mention(p: Provider, optional: boolean): void {
+    this.templateMentions.set(p.id, [...(this.templateMentions.get(p.id) ?? []), optional]);
+  }
+
+  /**
+   * The variables the app reads first first: names its code reads that an SDK reads too, then the
+   * code's own names (`GOOGLE_GEMINI_API_KEY`), then the SDKs', then the .env files' and templates';
+   * a browser-prefixed name last, so no fix tells anyone to put a key there. The provider's own list
+   * when nothing names one.
+   */
+  variables(p: Provider): string[] {
+    const [code, sdk, files] = this.tiers.get(p.id) ?? [[], [], []];
+    const known = new Set([...sdk, ...p.envVars]);
+    const all = [...new Set([...code.filter((v) => known.has(v)), ...code, ...sdk, ...files])];
+    const isPublic = (v: string) => UNKNOWN_FRAMEWORK.browserPrefixes.some((prefix) => v.startsWith(prefix));
+    const ordered = [...all.filter((v) => !isPublic(v)), ...all.filter(isPublic)];
+    return ordered.length ? ordered : [...p.envVars];
+  }
+
+  /** True when every template that names the provider's variables says they may be left out. */
+  optionalByTemplates(p: Provider): boolean {
+    const m = this.templateMentions.get(p.id) ?? [];
+    return m.length > 0 && m.every(Boolean);
+  }
+}
+
+/**
+ * Reads what the project is: its name, framework, .env files, templates, and the providers it uses
+ * and why. `exclude` lists folders (relative to `root`) of apps nested inside it: their code is theirs.
+ */
+export async function detectProject(root: string, opts: { mode: string; providerIds: readonly string[]; exclude?: readonly string[] }): Promise<ProjectInfo> {
   const names = await readdir(root).catch((): string[] => []);
   const m = await readManifests(root, names);
-  const own = m.pkg?.keyward as { project?: unknown; providers?: unknown; rotationDays?: unknown } | undefined;
-  const rotationDays = typeof own?.rotationDays === 'number' && Number.isFinite(own.rotationDays) && own.rotationDays > 0 ? own.rotationDays : undefined;
+  const own = m.settings;
+  const rotationDays = typeof own.rotationDays === 'number' && Number.isFinite(own.rotationDays) && own.rotationDays > 0 ? own.rotationDays : undefined;
   const name =
-    (typeof own?.project === 'string' && own.project) || (typeof m.pkg?.name === 'string' && m.pkg.name) || m.pythonName || basename(root);
-  const framework = detectFramework(m.npm, m.python);
-  const { dotenv, examples } = classifyDotenvNames(names, framework.loadOrder(opts.mode));
-  const language = m.pkg ? 'node' : m.python.size > 0 || m.pythonName ? 'python' : 'unknown';
+    (typeof own.project === 'string' && own.project) || (typeof m.pkg?.name === 'string' && m.pkg.name) || m.pythonName || basename(root);
+  const npm = new Set(m.npm);
+  const python = new Set(m.python);
+  const framework = detectFramework(npm, python);
+  const configuredTemplates = strings(own.templates);
+  const { dotenv, examples } = classifyDotenvNames(
+    [...names, ...configuredTemplates.filter((t) => t.includes('/'))],
+    framework.loadOrder(opts.mode),
+    configuredTemplates,
+  );
+  const language = m.pkg ? 'node' : m.python.length > 0 || m.pythonName ? 'python' : 'unknown';
 
-  const reasons = new Map<string, string[]>();
-  const add = (p: Provider | undefined, why: string) => {
-    if (!p) return;
-    const list = reasons.get(p.id) ?? [];
-    if (!list.includes(why)) list.push(why);
-    reasons.set(p.id, list);
-  };
-
-  for (const id of opts.providerIds) add(findProvider(id), '--provider');
+  const evidence = new Evidence();
+  for (const id of opts.providerIds) evidence.add(findProvider(id), '--provider');
   // A project can say which providers it calls, instead of its dependencies and code (`"keyward":
   // {"providers": []}` for a tool that depends on SDKs but calls no API). Keys in its .env files still count.
-  const explicit = Array.isArray(own?.providers) ? (own.providers as unknown[]) : null;
-  for (const id of explicit ?? []) if (typeof id === 'string') add(findProvider(id), 'package.json keyward.providers');
+  const explicit = Array.isArray(own.providers) ? strings(own.providers) : null;
+  for (const id of explicit ?? []) evidence.add(findProvider(id), `${own.from}.providers`);
   if (!explicit) {
-    for (const p of PROVIDERS) {
-      for (const dep of p.packages.npm) if (m.npm.has(dep)) add(p, `dependency ${dep}`);
-      for (const dep of p.packages.python) if (m.python.has(dep.toLowerCase())) add(p, `Python dependency ${dep}`);
+    for (const dep of m.npm) for (const p of PROVIDERS) if (dep in p.packages.npm) evidence.add(p, `dependency ${dep}`, p.packages.npm[dep], 1);
+    for (const dep of m.python) {
+      for (const p of PROVIDERS) {
+        const sdk = Object.keys(p.packages.python).find((d) => d.toLowerCase() === dep);
+        if (sdk) evidence.add(p, `Python dependency ${sdk}`, p.packages.python[sdk], 1);
+      }
     }
-    for (const [variable, file] of await variablesReadByCode(root)) add(providerForVariable(variable), `${file} reads ${variable}`);
+    const code = await readCode(root, opts.exclude);
+    for (const [variable, file] of code.variables) evidence.add(providerForName(variable), `${file} reads ${variable}`, [variable], 0);
+    // The `ai` package sends a plain 'creator/model' id through the Vercel AI Gateway.
+    if (npm.has('ai') && code.gatewayModel) {
+      evidence.add(findProvider('ai-gateway'), `${code.gatewayModel.file} uses the gateway model id '${code.gatewayModel.model}'`, ['AI_GATEWAY_API_KEY'], 1);
+    }
   }
-  for (const f of [...dotenv.map((d) => d.file), ...examples]) {
+  for (const f of dotenv.map((d) => d.file)) {
     const text = await readText(join(root, f));
     if (text === undefined || text.includes('\0')) continue;
-    for (const variable of Object.keys(parse(text))) add(providerForVariable(variable), f);
+    for (const variable of Object.keys(parse(text))) evidence.add(providerForVariable(variable), `${f} sets ${variable}`, [variable]);
+  }
+  for (const f of examples) {
+    const text = await readText(join(root, f));
+    if (text === undefined || text.includes('\0')) continue;
+    for (const { variable, optional } of readTemplate(text)) {
+      const p = providerForName(variable);
+      if (!p) continue;
+      evidence.add(p, `${f} names ${variable}`, [variable]);
+      evidence.mention(p, optional);
+    }
   }
 
-  const used = PROVIDERS.filter((p) => reasons.has(p.id)).map((provider) => ({ provider, reasons: reasons.get(provider.id)!, variables: [...provider.envVars], optional: false }));
+  const optional = new Set(strings(own.optional));
+  const used = PROVIDERS.filter((p) => evidence.reasons.has(p.id)).map((provider) => ({
+    provider,
+    reasons: evidence.reasons.get(provider.id)!,
+    variables: evidence.variables(provider),
+    optional: optional.has(provider.id) || evidence.optionalByTemplates(provider),
+  }));
   return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language, rotationDays };
 }

@@ -12,9 +12,10 @@ export const anthropic: Provider = {
     { kind: 'api', prefix: 'sk-ant-api03-', body: 'sk-ant-api\\d\\d-[A-Za-z0-9_-]{80,}AA', literals: ['sk-ant-api'] },
   ],
   contextWords: ['anthropic', 'claude'],
+  nameWords: ['ANTHROPIC', 'CLAUDE'],
   api: { baseURL: 'https://api.anthropic.com/v1/', baseUrlEnv: 'ANTHROPIC_BASE_URL', authPath: '/models', defaultModel: 'claude-haiku-4-5' },
   dashboard: { keys: 'https://console.anthropic.com/settings/keys', revoke: 'https://console.anthropic.com/settings/keys' },
-  packages: { npm: ['@anthropic-ai/sdk', '@ai-sdk/anthropic', '@langchain/anthropic'], python: ['anthropic', 'langchain-anthropic'] },
+  packages: { npm: { '@anthropic-ai/sdk': ['ANTHROPIC_API_KEY'], '@ai-sdk/anthropic': ['ANTHROPIC_API_KEY'], '@langchain/anthropic': ['ANTHROPIC_API_KEY'], '@llamaindex/anthropic': ['ANTHROPIC_API_KEY'] }, python: { anthropic: ['ANTHROPIC_API_KEY'], 'langchain-anthropic': ['ANTHROPIC_API_KEY'], 'llama-index-llms-anthropic': ['ANTHROPIC_API_KEY'] } },
   samples: {
     valid: [
       { kind: 'api', make: () => `sk-ant-api03-${pseudoRandom(93, WORD, 'an1')}AA` },

@@ -8,6 +8,7 @@ export const gemini: Provider = {
   envVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY'],
   formats: [{ kind: 'api', prefix: 'AIza', body: 'AIza[0-9A-Za-z_-]{35}', literals: ['aiza'] }],
   contextWords: ['gemini', 'google'],
+  nameWords: ['GEMINI', 'GENAI', 'GENERATIVE_AI'],
   api: {
     baseURL: 'https://generativelanguage.googleapis.com/v1beta/openai/',
     baseUrlEnv: 'GEMINI_BASE_URL',
@@ -15,7 +16,7 @@ export const gemini: Provider = {
     defaultModel: 'gemini-2.5-flash',
   },
   dashboard: { keys: 'https://aistudio.google.com/app/apikey', revoke: 'https://aistudio.google.com/app/apikey' },
-  packages: { npm: ['@google/genai', '@google/generative-ai', '@ai-sdk/google'], python: ['google-genai', 'google-generativeai', 'langchain-google-genai'] },
+  packages: { npm: { '@google/genai': ['GOOGLE_API_KEY', 'GEMINI_API_KEY'], '@google/generative-ai': [], '@ai-sdk/google': ['GOOGLE_GENERATIVE_AI_API_KEY'], '@langchain/google-genai': ['GOOGLE_API_KEY'] }, python: { 'google-genai': ['GOOGLE_API_KEY', 'GEMINI_API_KEY'], 'google-generativeai': ['GOOGLE_API_KEY'], 'langchain-google-genai': ['GOOGLE_API_KEY', 'GEMINI_API_KEY'] } },
   samples: {
     valid: [{ kind: 'api', make: () => `AIzaSy${pseudoRandom(33, B64URL, 'g1')}` }],
     invalid: ['AIza...', `AIza${'a'.repeat(35)}`, `AIzaSy${pseudoRandom(20, B64URL, 'g2')}`],

@@ -8,9 +8,10 @@ export const groq: Provider = {
   envVars: ['GROQ_API_KEY'],
   formats: [{ kind: 'api', prefix: 'gsk_', body: 'gsk_[A-Za-z0-9]{40,64}', literals: ['gsk_'] }],
   contextWords: ['groq'],
+  nameWords: ['GROQ'],
   api: { baseURL: 'https://api.groq.com/openai/v1', baseUrlEnv: 'GROQ_BASE_URL', authPath: '/models', defaultModel: 'llama-3.1-8b-instant' },
   dashboard: { keys: 'https://console.groq.com/keys', revoke: 'https://console.groq.com/keys' },
-  packages: { npm: ['groq-sdk', '@ai-sdk/groq'], python: ['groq', 'langchain-groq'] },
+  packages: { npm: { 'groq-sdk': ['GROQ_API_KEY'], '@ai-sdk/groq': ['GROQ_API_KEY'], '@langchain/groq': ['GROQ_API_KEY'] }, python: { groq: ['GROQ_API_KEY'], 'langchain-groq': ['GROQ_API_KEY'] } },
   samples: {
     valid: [
       { kind: 'api', make: () => `gsk_${pseudoRandom(52, ALNUM, 'gq1')}` },

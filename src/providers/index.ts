@@ -1,3 +1,4 @@
+import { aiGateway } from './ai-gateway.js';
 import { anthropic } from './anthropic.js';
 import { azureOpenai } from './azure-openai.js';
 import { cohere } from './cohere.js';
@@ -20,7 +21,7 @@ export { entropy, isPlaceholder } from './plausibility.js';
 
 /** Every provider keyward knows, OpenAI first. A provider is added by adding its file here. */
 export const PROVIDERS: readonly Provider[] = [
-  openai, anthropic, gemini, groq, mistral, openrouter, xai, deepseek, perplexity, together, huggingface, replicate, azureOpenai, cohere,
+  openai, anthropic, gemini, groq, mistral, openrouter, xai, deepseek, perplexity, together, huggingface, replicate, azureOpenai, cohere, aiGateway,
 ];
 
 export const PROVIDER_IDS: readonly string[] = PROVIDERS.map((p) => p.id);
@@ -33,6 +34,28 @@ export function findProvider(id: string): Provider | undefined {
 /** The provider that reads this variable (`OPENAI_API_KEY` -> openai), or undefined. */
 export function providerForVariable(name: string): Provider | undefined {
   return PROVIDERS.find((p) => p.envVars.includes(name));
+}
+
+// A key's name, not a base URL's or a short-lived token's (`ANTHROPIC_AUTH_TOKEN`, `AZURE_OPENAI_AD_TOKEN`).
+const KEY_NAME = /(?:^|_)(?:API_?KEY|KEY|API_?TOKEN|ACCESS_TOKEN)$/;
+
+/**
+ * The provider whose key a variable of this name holds: a known variable, else a key-like name
+ * (`..._API_KEY`, `..._API_TOKEN`) with one of the provider's words as whole `_` segments
+ * (`GOOGLE_GEMINI_API_KEY` -> gemini). The longest word wins, so `AZURE_OPENAI_KEY` is Azure's.
+ * Only for names an app reads or a template names, where the name is the app's own choice.
+ */
+export function providerForName(name: string): Provider | undefined {
+  const known = providerForVariable(name);
+  if (known || !KEY_NAME.test(name)) return known;
+  const segments = `_${name}_`;
+  let best: { provider: Provider; length: number } | undefined;
+  for (const provider of PROVIDERS) {
+    for (const word of provider.nameWords) {
+      if (segments.includes(`_${word}_`) && word.length > (best?.length ?? 0)) best = { provider, length: word.length };
+    }
+  }
+  return best?.provider;
 }
 
 export interface KeyMatch {

@@ -18,12 +18,13 @@ export const openai: Provider = {
     { kind: 'legacy', prefix: 'sk-', body: `sk-[A-Za-z0-9]{16,}${MARKER}[A-Za-z0-9]{16,}`, literals: ['t3blbkfj'] },
   ],
   contextWords: ['openai'],
+  nameWords: ['OPENAI'],
   api: { baseURL: 'https://api.openai.com/v1', baseUrlEnv: 'OPENAI_BASE_URL', authPath: '/models', defaultModel: 'gpt-4o-mini' },
   dashboard: {
     keys: 'https://platform.openai.com/api-keys',
     revoke: 'https://platform.openai.com/api-keys',
   },
-  packages: { npm: ['openai', '@ai-sdk/openai', '@langchain/openai'], python: ['openai', 'langchain-openai', 'litellm'] },
+  packages: { npm: { openai: ['OPENAI_API_KEY'], '@ai-sdk/openai': ['OPENAI_API_KEY'], '@langchain/openai': ['OPENAI_API_KEY'], llamaindex: ['OPENAI_API_KEY'], '@llamaindex/openai': ['OPENAI_API_KEY'] }, python: { openai: ['OPENAI_API_KEY'], 'langchain-openai': ['OPENAI_API_KEY'], 'llama-index': ['OPENAI_API_KEY'], 'llama-index-llms-openai': ['OPENAI_API_KEY'], litellm: ['OPENAI_API_KEY'] } },
   samples: {
     valid: [
       { kind: 'project', make: () => `sk-proj-${pseudoRandom(74, B64URL, 'p1')}${MARKER}${pseudoRandom(74, B64URL, 'p2')}` },

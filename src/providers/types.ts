@@ -42,7 +42,12 @@ export interface Provider {
   contextWords: string[];
   api: ApiInfo;
   dashboard: { keys: string; revoke: string };
-  /** Dependencies that mean a project uses this provider. */
-  packages: { npm: string[]; python: string[] };
+  /**
+   * Dependencies that mean a project uses this provider, each with the variables it reads for the
+   * key in its own order (research/sdk-variables.md); empty for an SDK that takes the key only as an option.
+   */
+  packages: { npm: Record<string, readonly string[]>; python: Record<string, readonly string[]> };
+  /** Words that, inside a variable name an app's code reads (`GOOGLE_GEMINI_API_KEY`), say it holds this provider's key. */
+  nameWords: string[];
   samples: { valid: KeySample[]; invalid: string[] };
 }

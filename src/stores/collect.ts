@@ -35,6 +35,10 @@ export async function collectKeys(input: {
   const providers = new Map(project.used.map((u) => [u.provider.id, u.provider]));
   // The keychain helper starts while the .env files are read.
   const probing = input.keychain();
+  // The names this project reads come first (its code may read GOOGLE_GEMINI_API_KEY, which no SDK does).
+  const projectVariables = new Map(project.used.map((u) => [u.provider.id, u.variables]));
+  const variablesOf = (p: Provider) => [...new Set([...(projectVariables.get(p.id) ?? []), ...p.envVars])];
+  const ownNames = new Map(project.used.flatMap((u) => u.variables.map((v) => [v, u.provider] as const)));
 
   const files: CollectedKeys['files'] = [];
   const dotenvEntries: KeyEntry[] = [];
@@ -43,7 +47,7 @@ export async function collectKeys(input: {
     files.push({ ref, read });
     if (!read.ok || ref.order === null) continue;
     for (const [variable, { value, line }] of read.values) {
-      const provider = providerForVariable(variable);
+      const provider = ownNames.get(variable) ?? providerForVariable(variable);
       if (!provider) continue;
       dotenvEntries.push({ provider, variable, source: 'dotenv', file: ref.file, line, account: null, secret: secretFor(value, provider) });
     }
@@ -58,7 +62,7 @@ export async function collectKeys(input: {
         const provider = findProvider(id);
         if (!provider) continue;
         providers.set(provider.id, provider);
-        keychainEntries.push({ provider, variable: provider.envVars[0]!, source: 'keychain', file: null, line: null, account, secret: secretFor(value, provider) });
+        keychainEntries.push({ provider, variable: variablesOf(provider)[0]!, source: 'keychain', file: null, line: null, account, secret: secretFor(value, provider) });
       }
     } catch (error) {
       keychain = { usable: false, problem: explainKeychainError(error, input.platform) };
@@ -69,7 +73,7 @@ export async function collectKeys(input: {
 
   const envEntries: KeyEntry[] = [];
   for (const provider of providers.values()) {
-    for (const variable of provider.envVars) {
+    for (const variable of variablesOf(provider)) {
       const value = env[variable];
       if (value === undefined) continue;
       envEntries.push({ provider, variable, source: 'env', file: null, line: null, account: null, secret: secretFor(value, provider) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identifyKey, PROVIDERS } from '../../src/providers/index.js';
+import { identifyKey, providerForName, PROVIDERS } from '../../src/providers/index.js';
 
 // One table over every provider file's samples: each valid sample is recognised as its provider
 // and kind (with and without the variable's hint, where the format has a prefix), each invalid
@@ -41,5 +41,46 @@ describe('provider registry samples', () => {
     const openai = PROVIDERS.find((p) => p.id === 'openai')!;
     const anthropicKey = PROVIDERS.find((p) => p.id === 'anthropic')!.samples.valid[0]!.make();
     expect(identifyKey(anthropicKey, openai)?.provider.id).toBe('anthropic');
+  });
+});
+
+describe('which variables each SDK reads', () => {
+  it('every variable an SDK reads is one of its provider\'s variables, so a key there is collected', () => {
+    for (const p of PROVIDERS) {
+      for (const [sdk, variables] of [...Object.entries(p.packages.npm), ...Object.entries(p.packages.python)]) {
+        for (const v of variables) expect(p.envVars, `${p.id} ${sdk}`).toContain(v);
+      }
+    }
+  });
+
+  it.each([
+    ['@ai-sdk/google', 'npm', ['GOOGLE_GENERATIVE_AI_API_KEY']],
+    ['@ai-sdk/cohere', 'npm', ['COHERE_API_KEY']],
+    ['@ai-sdk/azure', 'npm', ['AZURE_API_KEY']],
+    ['@ai-sdk/togetherai', 'npm', ['TOGETHER_API_KEY', 'TOGETHER_AI_API_KEY']],
+    ['@ai-sdk/gateway', 'npm', ['AI_GATEWAY_API_KEY']],
+    ['google-genai', 'python', ['GOOGLE_API_KEY', 'GEMINI_API_KEY']],
+    ['cohere', 'python', ['CO_API_KEY', 'COHERE_API_KEY']],
+  ] as const)('%s (%s) reads %j', (sdk, ecosystem, variables) => {
+    const reads = PROVIDERS.flatMap((p) => (sdk in p.packages[ecosystem] ? [p.packages[ecosystem][sdk]] : []));
+    expect(reads).toEqual([variables]);
+  });
+});
+
+describe('providerForName: the provider of a variable an app names itself', () => {
+  it.each([
+    ['OPENAI_API_KEY', 'openai'],
+    ['GOOGLE_GEMINI_API_KEY', 'gemini'],
+    ['NEXT_PUBLIC_OPENAI_API_KEY', 'openai'],
+    ['AZURE_OPENAI_KEY', 'azure-openai'],
+    ['MY_ANTHROPIC_KEY', 'anthropic'],
+    ['AI_GATEWAY_API_KEY', 'ai-gateway'],
+    ['GOOGLE_MAPS_API_KEY', null],
+    ['OPENAI_BASE_URL', null],
+    ['ANTHROPIC_AUTH_TOKEN', null],
+    ['AZURE_OPENAI_AD_TOKEN', null],
+    ['OPENAIX_API_KEY', null],
+  ])('%s -> %s', (name, id) => {
+    expect(providerForName(name)?.id ?? null).toBe(id);
   });
 });

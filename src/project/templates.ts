@@ -1,0 +1,68 @@
+/** Words that make a `.env`-like file a template: `.env.example`, `.env.local.example`, `example.env`, `.env.sample`. */
+const TEMPLATE_WORD = /^(?:example|examples|sample|template|tmpl|tpl|dist|defaults)$/i;
+
+/**
+ * True for a template of a `.env` file: a name with an `env` part and a template word
+ * (`.env.example`, `.env.local.example`, `.env.production.sample`, `example.env`, `env.template`),
+ * or a name the project configures (package.json `keyward.templates`, pyproject `[tool.keyward] templates`).
+ */
+export function isTemplateName(name: string, configured: readonly string[] = []): boolean {
+  if (configured.includes(name)) return true;
+  const parts = name.split('.');
+  return parts.includes('env') && parts.some((p) => TEMPLATE_WORD.test(p));
+}
+
+/** One variable a template names, and whether the template says it may be left out. */
+export interface TemplateMention {
+  variable: string;
+  optional: boolean;
+}
+
+const ASSIGN = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/;
+// A header that opens a section: `# Optional`, `# --- Optional providers ---`, `## Required keys:`; not a sentence.
+const HEADER = /^(optional|required)\b(?:\s+[\w()/&-]+){0,4}\s*:?$/i;
+// A note for the whole file, as the AI SDK's examples say it: "none of them are required".
+const ALL_OPTIONAL = /\bnone of (?:them|these)(?: \w+)? (?:is|are) required\b|\ball (?:of )?(?:them|these|the keys|the variables|the providers)(?: \w+)? (?:is|are) optional\b/i;
+
+/**
+ * The variables a template names, in order, each marked optional as templates say it: an
+ * `# Optional` comment right above it or after its value, an `# Optional` section header (until the
+ * next header), a commented-out line (`# ANTHROPIC_API_KEY=`), or a note that none is required.
+ * A comment right above that says "required" overrides a section or file note.
+ */
+export function readTemplate(text: string): TemplateMention[] {
+  const lines = text.split(/\r?\n/);
+  const comments = lines.filter((l) => /^\s*#/.test(l)).join('\n');
+  const fileOptional = ALL_OPTIONAL.test(comments);
+  const out: TemplateMention[] = [];
+  let block: string[] = [];
+  let section: boolean | null = null;
+  for (const line of lines) {
+    if (line.trim() === '') {
+      block = [];
+      continue;
+    }
+    const comment = /^\s*#+\s?(.*)$/.exec(line);
+    if (comment) {
+      const text = comment[1]!;
+      const commented = ASSIGN.exec(text);
+      if (commented) {
+        out.push({ variable: commented[1]!, optional: true });
+        continue;
+      }
+      const stripped = text.replace(/^[\s\-=*#~_|]+|[\s\-=*#~_|.]+$/g, '');
+      const header = HEADER.exec(stripped);
+      if (header) section = header[1]!.toLowerCase() === 'optional';
+      else block.push(text);
+      continue;
+    }
+    const assign = ASSIGN.exec(line);
+    if (!assign) continue;
+    const above = block.join(' ');
+    const inline = /\s#.*\boptional\b/i.test(line.slice(assign[0].length));
+    const optional = inline || (/\boptional\b/i.test(above) ? true : /\brequired\b/i.test(above) ? false : (section ?? fileOptional));
+    out.push({ variable: assign[1]!, optional });
+    block = [];
+  }
+  return out;
+}

@@ -1,0 +1,327 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/core/fingerprint.js';
+import type { Report } from '../../src/core/report.js';
+import { ALNUM, pseudoRandom } from '../../src/providers/sample.js';
+import { runCli } from '../support/cli.js';
+import { fakeKey } from '../support/keys.js';
+import { makeProject } from '../support/repo.js';
+
+// Each project here has the shape of a real open-source LLM app (vercel/ai's examples, the Vercel
+// chatbot template, Python + Next.js repositories), written anew with keys built at run time.
+
+async function doctor(cwd: string, env: Record<string, string | undefined> = {}, extra: string[] = []) {
+  const r = await runCli(['doctor', '--offline', '--no-history', '--json', ...extra], { cwd, env });
+  return { code: r.code, report: JSON.parse(r.stdout) as Report };
+}
+const real = (r: Report) => r.findings.filter((f) => f.rule !== 'missing.keychain-unavailable');
+const gatewayKey = (seed: string) => `vck_${pseudoRandom(56, ALNUM, seed)}`;
+
+describe('apps are found where they are', () => {
+  function pythonWithFrontend() {
+    const p = makeProject();
+    p.write('requirements.txt', 'fastapi==0.111.1\nopenai==1.37.1\npython-dotenv==1.0.1\n');
+    p.write('main.py', 'import os\nfrom openai import OpenAI\nclient = OpenAI(api_key=os.environ["OPENAI_API_KEY"])\n');
+    p.write('frontend/package.json', JSON.stringify({ name: 'frontend', dependencies: { next: '15', ai: '5', '@ai-sdk/openai': '2' } }));
+    p.write('frontend/app/page.tsx', 'export default function Page() { return null; }\n');
+    p.write('.gitignore', '.env*\nnode_modules\n');
+    p.commit('init');
+    return p;
+  }
+
+  it('a NEXT_PUBLIC_ key in frontend/.env.local of a Next.js app beside a Python backend is critical, and doctor --ci exits 1', async () => {
+    const p = pythonWithFrontend();
+    p.write('frontend/.env.local', `NEXT_PUBLIC_OPENAI_API_KEY=${fakeKey('openai-project', 'front')}\n`, 0o600);
+    const r = await runCli(['doctor', '--ci', '--offline', '--json'], { cwd: p.dir, env: { OPENAI_API_KEY: fakeKey('openai-project', 'server') } });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.apps?.map((a) => [a.path, a.language, a.framework, a.providers.map((u) => u.id)])).toEqual([
+      ['.', 'python', 'python-dotenv', ['openai']],
+      ['frontend', 'node', 'Next.js', ['openai']],
+    ]);
+    expect(real(report).map((f) => [f.rule, f.severity, f.app, f.location?.file])).toEqual([
+      ['exposure.browser-env', 'critical', 'frontend', 'frontend/.env.local'],
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('finds frontend/, backend/ and examples/* without a workspace file, and skips node_modules, .venv, dist and test fixtures', async () => {
+    const p = makeProject();
+    p.write('frontend/package.json', JSON.stringify({ name: 'web', dependencies: { next: '15' } }));
+    p.write('backend/pyproject.toml', '[project]\nname = "api"\ndependencies = ["anthropic>=0.40", "flask"]\n');
+    p.write('examples/chat/package.json', JSON.stringify({ name: 'chat', dependencies: { groq: '1' } }));
+    p.write('examples/group/rag/requirements-dev.txt', 'mistralai\n');
+    p.write('frontend/node_modules/openai/package.json', JSON.stringify({ name: 'openai' }));
+    p.write('backend/.venv/lib/site/pyproject.toml', '[project]\nname = "x"\n');
+    p.write('frontend/dist/package.json', '{}');
+    p.write('backend/tests/fixtures/app/requirements.txt', 'openai\n');
+    p.write('.hidden/package.json', '{}');
+    const { report } = await doctor(p.dir);
+    expect(report.apps?.map((a) => [a.path, a.name, a.framework, a.providers.map((u) => u.id)])).toEqual([
+      ['backend', 'api', 'Flask with python-dotenv', ['anthropic']],
+      ['examples/chat', 'chat', 'no known framework', []],
+      ['examples/group/rag', 'rag', 'no known framework', ['mistral']],
+      ['frontend', 'web', 'Next.js', []],
+    ]);
+  });
+
+  it('a workspace root with no dependencies of its own does not repeat its members: each file belongs to the deepest app, tests to none', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'sdk-repo', private: true, devDependencies: { turbo: '2' } }));
+    p.write('pnpm-workspace.yaml', "packages:\n  - 'examples/*'\n");
+    p.write('examples/express/package.json', JSON.stringify({ name: '@example/express', dependencies: { express: '4', dotenv: '16' } }));
+    p.write('examples/express/src/server.ts', 'const key = process.env.OPENAI_API_KEY;\n');
+    // Tests call real APIs in CI with keys of their own: not what the app needs to run.
+    p.write('examples/express/src/server.test.ts', 'const key = process.env.ANTHROPIC_API_KEY;\n');
+    p.write('examples/express/tests/helpers.ts', 'const key = process.env.MISTRAL_API_KEY;\n');
+    p.write('examples/express/src/tools/package.json', JSON.stringify({ name: 'tools' }));
+    p.write('examples/express/src/tools/index.ts', 'const key = process.env.GROQ_API_KEY;\n');
+    p.commit('init');
+    const { report } = await doctor(p.dir);
+    expect(report.project?.providers).toEqual([]);
+    expect(report.apps?.map((a) => [a.path, a.providers.map((u) => [u.id, u.evidence])])).toEqual([
+      ['examples/express', [['openai', ['src/server.ts reads OPENAI_API_KEY']]]],
+      ['examples/express/src/tools', [['groq', ['index.ts reads GROQ_API_KEY']]]],
+    ]);
+    expect(real(report).map((f) => [f.app, f.title])).toEqual([
+      ['examples/express', 'No OpenAI key (OPENAI_API_KEY)'],
+      ['examples/express/src/tools', 'No Groq key (GROQ_API_KEY)'],
+    ]);
+  });
+});
+
+describe('templates are templates', () => {
+  function sdkExamples() {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'ai-repo', private: true }));
+    p.write('pnpm-workspace.yaml', "packages:\n  - 'examples/*'\n");
+    p.write('.gitignore', 'node_modules\n.env\n.env.local\n');
+    p.write('examples/next-openai/package.json', JSON.stringify({ name: '@example/next-openai', dependencies: { next: '15', ai: '5', '@ai-sdk/openai': '2' } }));
+    p.write('examples/next-openai/.env.local.example', '# Get your OpenAI API Key here: https://platform.openai.com/account/api-keys\nOPENAI_API_KEY=xxxxxxx\n');
+    p.write('examples/node/package.json', JSON.stringify({ name: '@example/node', dependencies: { dotenv: '16' } }));
+    p.write('examples/node/.env.example', 'ANTHROPIC_API_KEY=""\n');
+    p.write('examples/node/example.env', 'GROQ_API_KEY=your-groq-key\n');
+    p.write('examples/node/.env.production.sample', 'MISTRAL_API_KEY=\n');
+    p.commit('init');
+    return p;
+  }
+
+  it('committed .env.local.example, .env.example, example.env and .env.*.sample are never key sources nor env findings, but name the providers', async () => {
+    const p = sdkExamples();
+    const { report } = await doctor(p.dir);
+    expect(report.keys).toEqual([]);
+    expect(real(report).filter((f) => f.rule.startsWith('exposure.'))).toEqual([]);
+    expect(report.apps?.map((a) => [a.path, a.templates, a.envFiles, a.providers.map((u) => [u.id, u.evidence, u.variables])])).toEqual([
+      [
+        'examples/next-openai',
+        ['examples/next-openai/.env.local.example'],
+        [],
+        [['openai', ['dependency @ai-sdk/openai', '.env.local.example names OPENAI_API_KEY'], ['OPENAI_API_KEY']]],
+      ],
+      [
+        'examples/node',
+        ['examples/node/.env.example', 'examples/node/.env.production.sample', 'examples/node/example.env'],
+        [],
+        [
+          ['anthropic', ['.env.example names ANTHROPIC_API_KEY'], ['ANTHROPIC_API_KEY']],
+          ['groq', ['example.env names GROQ_API_KEY'], ['GROQ_API_KEY']],
+          ['mistral', ['.env.production.sample names MISTRAL_API_KEY'], ['MISTRAL_API_KEY']],
+        ],
+      ],
+    ]);
+  });
+
+  it('doctor --fix --yes leaves a template alone and writes no second .env.example beside it', async () => {
+    const p = sdkExamples();
+    p.write('examples/next-openai/.env.development', `OPENAI_API_KEY=${fakeKey('openai-project', 'dev')}\n`, 0o600);
+    const r = await runCli(['doctor', '--offline', '--no-history', '--fix', '--yes'], { cwd: p.dir });
+    expect(r.stdout).toMatch(/✓ Add "\/examples\/next-openai\/\.env\.development" to \.gitignore/);
+    expect(r.stdout).not.toMatch(/\.env\.example/);
+    expect(() => readFileSync(join(p.dir, 'examples/next-openai/.env.example'))).toThrow();
+    expect(p.git('ls-files', 'examples/next-openai/.env.local.example').trim()).toBe('examples/next-openai/.env.local.example');
+    expect(p.git('status', '--porcelain', '--', 'examples').trim()).toBe('');
+  });
+
+  it('a real key pasted into a template is still a leak in source', async () => {
+    const p = makeProject({ name: 'pasted' });
+    const key = fakeKey('openai-project', 'pasted');
+    p.write('.env.example', `OPENAI_API_KEY=${key}\n`);
+    p.commit('init');
+    const { report } = await doctor(p.dir);
+    expect(report.keys).toEqual([]);
+    expect(real(report).filter((f) => f.rule.startsWith('exposure.')).map((f) => [f.rule, f.severity, f.location?.file, f.secret?.fingerprint])).toEqual([
+      ['exposure.source-literal', 'critical', '.env.example', fingerprint(key)],
+    ]);
+  });
+
+  it('a provider the template marks optional (a comment, a section, a commented-out line) or the config names is optional', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'multi', dependencies: { '@ai-sdk/openai': '2', '@ai-sdk/mistral': '2' }, keyward: { optional: ['mistral'] } }));
+    p.write(
+      '.env.example',
+      [
+        '# Required',
+        'OPENAI_API_KEY=',
+        '',
+        '# Optional: only for the Claude models',
+        'ANTHROPIC_API_KEY=',
+        'GROQ_API_KEY= # optional',
+        '# XAI_API_KEY=',
+        '',
+        '# ---------- Optional providers ----------',
+        'DEEPSEEK_API_KEY=',
+        '',
+      ].join('\n'),
+    );
+    const { report } = await doctor(p.dir);
+    expect(report.project?.providers.map((u) => [u.id, u.optional])).toEqual([
+      ['openai', false],
+      ['anthropic', true],
+      ['groq', true],
+      ['mistral', true],
+      ['xai', true],
+      ['deepseek', true],
+    ]);
+  });
+});
+
+describe('the variable the code really reads', () => {
+  it('@ai-sdk/google, @ai-sdk/cohere and @ai-sdk/azure: the missing-key fix names the variable each SDK reads', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'sdk-app', dependencies: { ai: '5', '@ai-sdk/google': '2', '@ai-sdk/cohere': '2', '@ai-sdk/azure': '2' } }));
+    const { report } = await doctor(p.dir);
+    expect(report.project?.providers.map((u) => [u.id, u.variables])).toEqual([
+      ['gemini', ['GOOGLE_GENERATIVE_AI_API_KEY']],
+      ['azure-openai', ['AZURE_API_KEY']],
+      ['cohere', ['COHERE_API_KEY']],
+    ]);
+    const missing = real(report).filter((f) => f.rule === 'missing.key');
+    expect(missing.map((f) => [f.title, / and set (\w+)\.$/.exec(f.fix)?.[1]]).sort()).toEqual([
+      ['No Azure OpenAI key (AZURE_API_KEY)', 'AZURE_API_KEY'],
+      ['No Cohere key (COHERE_API_KEY)', 'COHERE_API_KEY'],
+      ['No Google Gemini key (GOOGLE_GENERATIVE_AI_API_KEY)', 'GOOGLE_GENERATIVE_AI_API_KEY'],
+    ]);
+  });
+
+  it('an app whose code reads GOOGLE_GEMINI_API_KEY finds its key there, with that as evidence', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'gemini-app', dependencies: { '@google/genai': '1' } }));
+    p.write('src/chat.ts', "import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({ apiKey: process.env.GOOGLE_GEMINI_API_KEY });\n");
+    p.write('.gitignore', '.env\n');
+    const key = fakeKey('gemini', 'own-name');
+    p.write('.env', `GOOGLE_GEMINI_API_KEY=${key}\n`, 0o600);
+    const { report, code } = await doctor(p.dir);
+    expect(report.project?.providers).toEqual([
+      {
+        id: 'gemini',
+        evidence: ['dependency @google/genai', 'src/chat.ts reads GOOGLE_GEMINI_API_KEY'],
+        variables: ['GOOGLE_GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GEMINI_API_KEY'],
+        optional: false,
+      },
+    ]);
+    expect(report.keys).toEqual([expect.objectContaining({ provider: 'gemini', variable: 'GOOGLE_GEMINI_API_KEY', file: '.env', fingerprint: fingerprint(key) })]);
+    expect(real(report)).toEqual([]);
+    expect(code).toBe(0);
+  });
+  it('the fix names the SDK\'s variable the code also reads before a name of its own, and never a browser-prefixed one', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'e2e', dependencies: { next: '15', '@ai-sdk/openai': '2', '@ai-sdk/anthropic': '2' } }));
+    p.write('app/chat/direct/page.tsx', "const key = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n");
+    p.write('app/chat/other/page.tsx', "const key = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n");
+    p.write('app/api/files/route.ts', "const key = process.env.OPENAI_API_KEY;\n");
+    p.write('agent/microsoft.ts', "const a = process.env.ANTHROPIC_MICROSOFT_API_KEY;\n");
+    p.write('agent/microsoft-tools.ts', "const a = process.env.ANTHROPIC_MICROSOFT_API_KEY;\n");
+    p.write('app/api/anthropic/route.ts', "const a = process.env.ANTHROPIC_API_KEY;\n");
+    const { report } = await doctor(p.dir);
+    expect(report.project?.providers.map((u) => [u.id, u.variables])).toEqual([
+      ['openai', ['OPENAI_API_KEY', 'NEXT_PUBLIC_OPENAI_API_KEY']],
+      ['anthropic', ['ANTHROPIC_API_KEY', 'ANTHROPIC_MICROSOFT_API_KEY']],
+    ]);
+    expect(real(report).filter((f) => f.rule === 'missing.key').map((f) => / and set (\w+)\.$/.exec(f.fix)?.[1]).sort()).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
+  });
+});
+
+describe('the Vercel AI Gateway', () => {
+  function chatbot() {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'chatbot', dependencies: { next: '16', ai: '6', react: '19' } }));
+    p.write('app/api/chat/route.ts', "import { streamText } from 'ai';\nimport type { ChatCompletion } from 'openai/resources';\n\nexport async function POST() {\n  return streamText({ model: 'openai/gpt-4o', prompt: 'hi' });\n}\n");
+    p.write('.env.example', '# API key required for non-Vercel deployments\n# For Vercel deployments, OIDC tokens are used automatically\nAI_GATEWAY_API_KEY=****\n');
+    p.write('.gitignore', '.env*.local\n');
+    return p;
+  }
+
+  it("the chatbot template (the `ai` package with 'openai/gpt-4o' model ids) needs only AI_GATEWAY_API_KEY", async () => {
+    const { report, code } = await doctor(chatbot().dir);
+    expect(report.project?.providers).toEqual([
+      {
+        id: 'ai-gateway',
+        evidence: ["app/api/chat/route.ts uses the gateway model id 'openai/gpt-4o'", '.env.example names AI_GATEWAY_API_KEY'],
+        variables: ['AI_GATEWAY_API_KEY'],
+        optional: false,
+      },
+    ]);
+    expect(real(report).map((f) => [f.rule, f.title])).toEqual([['missing.key', 'No Vercel AI Gateway key (AI_GATEWAY_API_KEY)']]);
+    expect(code).toBe(1);
+  });
+
+  it('finds a gateway key in .env.local and shows it by its vck_ prefix', async () => {
+    const p = chatbot();
+    const key = gatewayKey('chat');
+    p.write('.env.local', `AI_GATEWAY_API_KEY=${key}\n`, 0o600);
+    const { report, code } = await doctor(p.dir);
+    expect(report.keys).toEqual([expect.objectContaining({ provider: 'ai-gateway', variable: 'AI_GATEWAY_API_KEY', file: '.env.local', redacted: `vck_…${key.slice(-4)}`, fingerprint: fingerprint(key) })]);
+    expect(real(report)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('@ai-sdk/gateway is the gateway; an import path like openai/resources is not a model id', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'plain', dependencies: { ai: '6', openai: '5' } }));
+    p.write('src/index.ts', "import OpenAI from 'openai';\nimport type { Stream } from 'openai/streaming';\nconst client = new OpenAI();\n");
+    const plain = await doctor(p.dir, { OPENAI_API_KEY: fakeKey('openai-project', 'plain') });
+    expect(plain.report.project?.providers.map((u) => u.id)).toEqual(['openai']);
+    p.write('package.json', JSON.stringify({ name: 'gw', dependencies: { '@ai-sdk/gateway': '3' } }));
+    const gw = await doctor(p.dir);
+    expect(gw.report.project?.providers.map((u) => [u.id, u.evidence])).toEqual([['ai-gateway', ['dependency @ai-sdk/gateway']]]);
+  });
+});
+
+describe('Python projects configure keyward in pyproject.toml', () => {
+  it('[tool.keyward] sets the project name, the providers, the optional ones and the templates, as package.json "keyward" does', async () => {
+    const p = makeProject();
+    p.write(
+      'pyproject.toml',
+      [
+        '[project]',
+        'name = "rag-service"',
+        'dependencies = ["openai>=1.0", "cohere", "python-dotenv"]',
+        '',
+        '[tool.keyward]',
+        'project = "rag" # the keychain account',
+        'providers = [',
+        '  "openai",',
+        "  'anthropic',",
+        ']',
+        'optional = ["anthropic"]',
+        'templates = ["config/keys.txt"]',
+        '',
+        '[tool.ruff]',
+        'line-length = 100',
+        '',
+      ].join('\n'),
+    );
+    p.write('config/keys.txt', 'OPENAI_API_KEY=\n');
+    const { report } = await doctor(p.dir);
+    expect(report.project).toMatchObject({
+      name: 'rag',
+      language: 'python',
+      framework: 'python-dotenv',
+      templates: ['config/keys.txt'],
+      providers: [
+        { id: 'openai', evidence: ['pyproject.toml [tool.keyward].providers', 'config/keys.txt names OPENAI_API_KEY'], variables: ['OPENAI_API_KEY'], optional: false },
+        { id: 'anthropic', evidence: ['pyproject.toml [tool.keyward].providers'], variables: ['ANTHROPIC_API_KEY'], optional: true },
+      ],
+    });
+  });
+});
