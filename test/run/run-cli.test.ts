@@ -118,7 +118,7 @@ describe('keyward run', () => {
     const p = appWithDotenv('run-nodash-app', '');
     const r = await runCli(['run', 'npm', 'start'], { cwd: p.dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("keyward: put the command after `--`: keyward run -- npm start Fix: keyward's own options go before `--`, the command's after it.\n");
+    expect(r.stderr).toBe("keyward: put the command after `--`: keyward run -- COMMAND [ARG...] Fix: keyward's own options go before `--`, the command's after it.\n");
   });
 
   it('forwards SIGTERM to the child and exits with its code', async () => {
