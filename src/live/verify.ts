@@ -53,7 +53,8 @@ export function verifyBaseUrl(provider: Provider, env: Env): string | null {
 /** One key's verdict from its provider's free auth call; never more than that call. */
 async function verifyKey(secret: Secret, provider: Provider, env: Env, deps: LiveDeps, timeoutMs: number): Promise<Verdict> {
   const baseURL = verifyBaseUrl(provider, env);
-  if (!provider.api.authPath || !baseURL) return { live: 'unknown', reason: `${provider.name} has no free call that checks a key` };
+  if (!provider.api.authPath) return { live: 'unknown', reason: `${provider.name} has no free call that checks a key` };
+  if (!baseURL) return { live: 'unknown', reason: `${provider.name} keys are checked at their own resource's endpoint, which a leaked key does not name` };
   const target: LiveTarget = { provider, key: secret, origin: null, baseURL, model: provider.api.defaultModel, timeoutMs, organization: null, project: null };
   const { call, finding } = await runLiveCall('auth', target, deps);
   if (call.ok) return { live: 'live', reason: `${describeRequest('auth', target)} answered ${call.status}` };
