@@ -230,9 +230,12 @@ export function describeParseError(code: string, message: string): string {
   }
 }
 
-/** Words of the command line that could be a key: a value pasted where it does not belong is cut from any error. */
+/**
+ * Parts of the command line that could be a key (a value, or a file or folder name in a path:
+ * `--sarif out/<key>.sarif`), so a key pasted where it does not belong is cut from any error.
+ */
 function keyLikeWords(args: readonly string[]): string[] {
-  return args.flatMap((a) => a.split('=')).filter((w) => !w.startsWith('-') && /^[A-Za-z0-9_-]{16,}$/.test(w));
+  return args.flatMap((a) => (a.startsWith('-') && !a.includes('=') ? [] : a.split(/[=/\\.\s]/))).filter((w) => !w.startsWith('-') && /^[A-Za-z0-9_-]{16,}$/.test(w));
 }
 
 /** Prints an error as one line (message and fix), keys scrubbed; the stack only with --debug. */

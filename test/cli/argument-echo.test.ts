@@ -46,6 +46,19 @@ describe('argument values are named, never echoed', () => {
     });
   }
 
+  it.each([
+    ['a --markdown file named after a key, in a missing folder', (k: string) => ['doctor', '--offline', '--markdown', `nowhere/${k}.md`]],
+    ['a --sarif file named after a key, where a file blocks the folder', (k: string) => ['doctor', '--offline', '--sarif', `package.json/${k}.sarif`]],
+  ])('%s: the error names no part of the key', async (_label, args) => {
+    for (const key of [mistral, openai]) {
+      const p = makeProject({ name: 'argv-app' });
+      const r = await runCli(args(key), { cwd: p.dir });
+      expectNoSlice(r, key);
+      expect(r.stderr).toMatch(/^keyward: cannot write /);
+      expect(r.code).toBe(3);
+    }
+  });
+
   it('an unknown option is named when it can only be an option name, with the suggestion', async () => {
     const r = await runCli(['scan', '--josn'], { cwd: makeProject().dir });
     expect(r.stderr).toBe("keyward: unknown option '--josn' (did you mean --json?)\n");
