@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../support/fake-provider.js';
 import { useFakeProvider } from '../support/fake-provider.js';
@@ -46,6 +48,17 @@ describe('keyward test: a server that echoes part of the key', () => {
     expectNoMiddle(r, key);
     expect(r.stdout).toContain('permission.invalid-key');
     expect(r.code).toBe(1);
+  });
+
+  it.each(echoes)('$scenario, doctor --json with --sarif and --markdown', async ({ scenario }) => {
+    const key = fake.key(scenario);
+    const p = makeProject({ git: false });
+    const r = await runCli(['doctor', '--json', '--provider', 'openai', '--sarif', 'out.sarif', '--markdown', 'out.md'], { cwd: p.dir, env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: fake.baseURL } });
+    const files = { stdout: readFileSync(join(p.dir, 'out.sarif'), 'utf8'), stderr: readFileSync(join(p.dir, 'out.md'), 'utf8') };
+    expectNoMiddle(r, key);
+    expectNoMiddle({ ...r, ...files }, key);
+    expect(parse(r).findings.map((f) => f.rule)).toContain('permission.invalid-key');
+    expect(files.stdout).toContain('permission.invalid-key');
   });
 
   it('the request id the server chose is cut too', async () => {

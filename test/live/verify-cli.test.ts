@@ -118,6 +118,19 @@ describe('keyward scan --verify: is the leaked key live?', () => {
     expect(r.code).toBe(1);
   });
 
+  it('--staged --verify reads the key from the index, as the pre-commit hook sees it', async () => {
+    const key = fake.key('ok');
+    const p = makeProject({ name: 'staged-app' });
+    p.write('src/k.ts', `export const key = "${key}";\n`);
+    p.git('add', 'src/k.ts');
+    // The working copy no longer holds the key; the commit would.
+    p.write('src/k.ts', 'export const key = process.env.OPENAI_API_KEY;\n');
+    const r = await runCli(['scan', '--staged', '--verify', '--json'], { cwd: p.dir, env: verifyEnv() });
+    expectNoKey(r, key);
+    expect(parse(r).findings.map((f) => f.secret?.live)).toEqual(['live']);
+    expect(requestsFor(key)).toBe(1);
+  });
+
   it('makes no call without --verify', async () => {
     const key = fake.key('ok');
     const p = repoWith({ 'src/k.ts': key });
