@@ -68,6 +68,39 @@ describe('verifyExposedKeys', () => {
     }
   });
 
+  // What the free auth call's answer says of a leaked key: rejected is revoked, accepted (or known
+  // but refused for another reason) is live, anything that says nothing about the key is unknown.
+  it.each([
+    ['ok', 'live'],
+    ['invalid-key', 'revoked'],
+    ['ip-not-allowed', 'live'],
+    ['scope-listing', 'live'],
+    ['rate-limit', 'unknown'],
+    ['server-error', 'unknown'],
+    ['overloaded', 'unknown'],
+    ['html-200', 'unknown'],
+    ['drop', 'unknown'],
+    ['slow', 'unknown'],
+  ] as const)('%s -> %s', async (scenario, live) => {
+    const key = fake.key(scenario);
+    const p = makeProject({ git: false });
+    p.write('k.ts', `const k = "${key}";\n`);
+    const transport = createTransport({});
+    try {
+      const { findings } = await verifyExposedKeys([literal('k.ts', key)], {
+        root: p.dir,
+        git: createGitRunner({ PATH: process.env.PATH }),
+        env: { KEYWARD_VERIFY_BASE_URL_OPENAI: fake.baseURL },
+        deps: { transport, now: () => new Date(), clock: () => performance.now() },
+        timeoutMs: 500,
+      });
+      expect(findings[0]!.secret?.live).toBe(live);
+      expect(findings[0]!.severity).toBe('critical');
+    } finally {
+      await transport.close();
+    }
+  });
+
   it('a key that is no longer where the finding says is unknown, and no call is made', async () => {
     const key = fakeKey('openai-project', 'moved');
     const p = makeProject({ git: false });
