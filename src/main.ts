@@ -231,11 +231,12 @@ export function describeParseError(code: string, message: string): string {
 }
 
 /**
- * Parts of the command line that could be a key (a value, or a file or folder name in a path:
+ * Parts of the command line shaped like a key (a value, or a file or folder name in a path:
  * `--sarif out/<key>.sarif`), so a key pasted where it does not belong is cut from any error.
+ * Only whole key shapes count: a temp folder's name must not cut the word `keyward` from a fix.
  */
-function keyLikeWords(args: readonly string[]): string[] {
-  return args.flatMap((a) => (a.startsWith('-') && !a.includes('=') ? [] : a.split(/[=/\\.\s]/))).filter((w) => !w.startsWith('-') && /^[A-Za-z0-9_-]{16,}$/.test(w));
+function keyLikeWords(args: readonly string[], isKeyShaped: (word: string) => boolean): string[] {
+  return args.flatMap((a) => (a.startsWith('-') && !a.includes('=') ? [] : a.split(/[=/\\.\s]/))).filter((w) => !w.startsWith('-') && isKeyShaped(w));
 }
 
 /** Prints an error as one line (message and fix), keys scrubbed; the stack only with --debug. */
@@ -266,8 +267,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(own, { from: 'user' });
   } catch (error) {
     // Error paths may print text that holds a key (a key pasted as an argument, a library's message).
-    const { cutKeyMaterial, scrubKeys: scrubShapes } = await import('./providers/scrub.js');
-    const typed = keyLikeWords(args);
+    const { cutKeyMaterial, isKeyShaped, scrubKeys: scrubShapes } = await import('./providers/scrub.js');
+    const typed = keyLikeWords(args, isKeyShaped);
     const scrubKeys = (text: string): string => scrubShapes(cutKeyMaterial(text, typed));
     if (error instanceof CommanderError) {
       if (state.parseError) process.stderr.write(`keyward: ${scrubKeys(describeParseError(error.code, state.parseError))}\n`);

@@ -1,5 +1,5 @@
 import { redact } from '../core/fingerprint.js';
-import { PROVIDERS, redactionPrefix } from './index.js';
+import { matchesFormat, PROVIDERS, redactionPrefix } from './index.js';
 
 let anyKey: RegExp | undefined;
 
@@ -18,6 +18,11 @@ function anyKeyRegex(): RegExp {
  */
 export function scrubKeys(text: string): string {
   return text.replace(anyKeyRegex(), (key) => redact(key, redactionPrefix(key)));
+}
+
+/** True when `word` is, whole, a key of some provider's format, prefix-less ones (Mistral's 32 characters) included. */
+export function isKeyShaped(word: string): boolean {
+  return PROVIDERS.some((p) => p.formats.some((f) => matchesFormat(word, f)));
 }
 
 /** A key character written as `%2D` or `\u002d`: servers and proxies echo keys URL- or JSON-encoded. */
