@@ -69,7 +69,7 @@ function buildProgram(state: State, args: readonly string[], withHome = true): C
     const g = cmd.optsWithGlobals<GlobalFlags>();
     const cwd = resolve(g.cwd ?? process.cwd());
     if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
-      throw usageError(`--cwd ${g.cwd ?? cwd}: no such folder`, 'Pass an existing project folder.');
+      throw usageError('--cwd: no such folder', 'Pass an existing project folder.');
     }
     state.deps = createDeps({ cwd, noColor: !g.color, debug: Boolean(g.debug) });
     return state.deps;
@@ -123,6 +123,7 @@ function buildProgram(state: State, args: readonly string[], withHome = true): C
     .addOption(new Option('--fail-on <level>', 'exit 1 for findings at or above this severity').argParser(severityArg).default('high'))
     .option('--json', 'print the keyward.report/v1 JSON document (exposure findings only)')
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
+    .option('--verify', "check each exposed key with its provider's free auth call: live, revoked or unknown")
     .action(async (path: string | undefined, opts, cmd: Command) => {
       const deps = depsFor(cmd);
       const { scanCommand } = await import('./commands/scan.js');
@@ -204,9 +205,44 @@ function buildProgram(state: State, args: readonly string[], withHome = true): C
   return program;
 }
 
-/** Commander says "error: …" plus a "(Did you mean …?)" line; design.md wants one line. */
-function oneLine(commanderMessage: string, scrubKeys: (s: string) => string): string {
-  return `keyward: ${scrubKeys(commanderMessage).replace(/^error:\s*/, '').replace(/\s*\n\s*\(Did you mean/, ' (did you mean').trim()}\n`;
+/** An option name as typed, when it can only be one (`--josn`); anything else may be a pasted value. */
+const OPTION_NAME = /^--?[A-Za-z][A-Za-z-]{0,30}$/;
+
+/**
+ * Commander's message for a command-line mistake, as one line that names what was wrong and
+ * never echoes a value: a key pasted in the wrong place must not come back on the screen.
+ */
+export function describeParseError(code: string, message: string): string {
+  const text = message.replace(/^error:\s*/, '');
+  const suggestion = /\(Did you mean ([^)]*)\)/.exec(text)?.[1];
+  const didYouMean = suggestion ? ` (did you mean ${suggestion})` : '';
+  switch (code) {
+    case 'commander.unknownCommand':
+      return `unknown command${didYouMean}; \`keyward --help\` lists the commands`;
+    case 'commander.unknownOption': {
+      const flag = /^unknown option '(.*)'/.exec(text)?.[1] ?? '';
+      return `${OPTION_NAME.test(flag) ? `unknown option '${flag}'` : 'unknown option'}${didYouMean}`;
+    }
+    case 'commander.excessArguments':
+      return text.replace(/ but got (\d+): [\s\S]*$/, ' but got $1.');
+    case 'commander.invalidArgument': {
+      const reason = text.slice(text.lastIndexOf(' is invalid') + ' is invalid'.length).replace(/^(?: for argument '([^']*)')?\.\s*/, '');
+      const option = /^option '([^']*)'/.exec(text)?.[1];
+      const argument = /is invalid for argument '([^']*)'/.exec(text)?.[1];
+      return `invalid value for ${option ?? argument ?? 'an argument'}${reason ? `: ${reason}` : ''}`;
+    }
+    default:
+      return text.replace(/\s*\n\s*\(Did you mean/, ' (did you mean').trim();
+  }
+}
+
+/**
+ * Parts of the command line shaped like a key (a value, or a file or folder name in a path:
+ * `--sarif out/<key>.sarif`), so a key pasted where it does not belong is cut from any error.
+ * Only whole key shapes count: a temp folder's name must not cut the word `keyward` from a fix.
+ */
+function keyLikeWords(args: readonly string[], isKeyShaped: (word: string) => boolean): string[] {
+  return args.flatMap((a) => (a.startsWith('-') && !a.includes('=') ? [] : a.split(/[=/\\.\s]/))).filter((w) => !w.startsWith('-') && isKeyShaped(w));
 }
 
 /** Prints an error as one line (message and fix), keys scrubbed; the stack only with --debug. */
@@ -232,9 +268,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     // Error paths may print text that holds a key (a key pasted as an argument, a library's message).
-    const { scrubKeys } = await import('./providers/scrub.js');
+    const { cutKeyMaterial, isKeyShaped, scrubKeys: scrubShapes } = await import('./providers/scrub.js');
+    const typed = keyLikeWords(args, isKeyShaped);
+    const scrubKeys = (text: string): string => scrubShapes(cutKeyMaterial(text, typed));
     if (error instanceof CommanderError) {
-      if (state.parseError) process.stderr.write(oneLine(state.parseError, scrubKeys));
+      if (state.parseError) process.stderr.write(`keyward: ${scrubKeys(describeParseError(error.code, state.parseError))}\n`);
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     const debug = state.deps?.debug ?? args.includes('--debug');

@@ -1,5 +1,5 @@
 import { envFilesGitCheck } from './env-files-git.js';
-import { exposureScanCheck } from './exposure-scan.js';
+import { exposedKeysLiveCheck } from './exposed-keys-live.js';
 import { filePermissionsCheck } from './file-permissions.js';
 import { keyAgeCheck } from './key-age.js';
 import { keyKindCheck } from './key-kind.js';
@@ -12,4 +12,4 @@ export type { Check, CheckContext, CheckOutcome, LiveMode } from './types.js';
 export { runDoctor, type DoctorIO, type DoctorOptions } from './run-doctor.js';
 
 /** The doctor's checks, in report order. A check is added by adding it here. */
-export const DOCTOR_CHECKS: readonly Check[] = [keyResolutionCheck, keychainCheck, envFilesGitCheck, filePermissionsCheck, exposureScanCheck, keyKindCheck, keyAgeCheck, liveCallsCheck];
+export const DOCTOR_CHECKS: readonly Check[] = [keyResolutionCheck, keychainCheck, envFilesGitCheck, filePermissionsCheck, exposedKeysLiveCheck, keyKindCheck, keyAgeCheck, liveCallsCheck];

@@ -40,7 +40,7 @@ const NETWORK_RULES: ReadonlySet<string> = new Set(['permission.network', 'permi
 /** Validates the flags into the doctor's options. */
 export function doctorOptions(flags: DoctorFlags): DoctorOptions {
   for (const id of flags.provider ?? []) {
-    if (!findProvider(id)) throw usageError(`unknown provider "${id}"`, `Use one of: ${PROVIDER_IDS.join(', ')}.`);
+    if (!findProvider(id)) throw usageError('unknown provider given to --provider', `Use one of: ${PROVIDER_IDS.join(', ')}.`);
   }
   if (flags.offline && flags.live) throw usageError('--offline and --live contradict each other', 'Pass one of them.');
   if ((flags.dryRun || flags.toKeychain) && !flags.fix) throw usageError(`${flags.dryRun ? '--dry-run' : '--to-keychain'} goes with --fix`, 'Pass --fix too.');

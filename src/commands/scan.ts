@@ -15,6 +15,10 @@ import { BASELINE_FILE, formatBaseline, scanHistory, scanStaged, scanWorktree, m
 import { writeFileAtomic } from '../stores/atomic-write.js';
 import { readDotenvFile } from '../stores/dotenv-file.js';
 import type { Deps } from '../deps.js';
+import type { CheckResult } from '../core/finding.js';
+
+/** The doctor's per-call timeout, for the auth calls of --verify. */
+const VERIFY_TIMEOUT_MS = 15_000;
 
 /** `keyward scan`'s flags as commander parsed them. */
 export interface ScanFlags {
@@ -24,6 +28,8 @@ export interface ScanFlags {
   json?: boolean;
   sarif?: string;
   failOn?: Severity;
+  /** Make each exposed key's free auth call and say whether it is live, revoked or unknown. */
+  verify?: boolean;
 }
 
 /** The folder to scan and, when PATH names a file, that one file. */
@@ -33,7 +39,7 @@ function target(deps: Deps, path: string | undefined): { root: string; only?: st
   try {
     st = statSync(abs);
   } catch {
-    throw usageError(`${path}: no such file or folder`, 'Pass a folder or a file of the project.');
+    throw usageError('the PATH given to scan: no such file or folder', 'Pass a folder or a file of the project.');
   }
   if (st.isDirectory()) return { root: abs };
   const inCwd = relative(deps.cwd, abs);
@@ -82,6 +88,22 @@ async function writeOut(path: string, text: string, flag: string): Promise<void>
     });
 }
 
+/** With --verify: the findings with each leaked key's live verdict, and the `exposure.live` check entry. */
+async function verified(result: ScanResult, root: string, deps: Deps): Promise<ScanResult> {
+  const started = performance.now();
+  // Loaded only here: the openai SDK behind the calls would slow every pre-commit scan.
+  const { createLiveDeps } = await import('../checks/live-calls.js');
+  const { describeVerdicts, EXPOSURE_LIVE_CHECK, verifyExposedKeys } = await import('../live/verify.js');
+  const live = createLiveDeps(deps.env, deps.now);
+  try {
+    const { findings, counts } = await verifyExposedKeys(result.findings, { root, git: deps.git, env: deps.env, deps: live, timeoutMs: VERIFY_TIMEOUT_MS });
+    const entry: CheckResult = { id: EXPOSURE_LIVE_CHECK, status: counts.live > 0 ? 'fail' : 'pass', durationMs: Math.round(performance.now() - started), note: describeVerdicts(counts) };
+    return { findings, checks: [...result.checks, entry] };
+  } finally {
+    await live.transport.close();
+  }
+}
+
 /** `keyward scan [PATH]`: exposure findings only, as text, JSON or SARIF; exit 1 at or above --fail-on. */
 export async function scanCommand(path: string | undefined, flags: ScanFlags, deps: Deps): Promise<Outcome> {
   const started = performance.now();
@@ -95,7 +117,8 @@ export async function scanCommand(path: string | undefined, flags: ScanFlags, de
     useBaseline: !flags.writeBaseline,
     ...(only ? { only } : {}),
   };
-  const result = await runScans(flags, opts);
+  const scanned = await runScans(flags, opts);
+  const result = flags.verify && !flags.writeBaseline ? await verified(scanned, root, deps) : scanned;
   const failOn = flags.failOn ?? 'high';
 
   if (flags.writeBaseline) {

@@ -62,7 +62,7 @@ function hookPort(deps: Deps): HookPort {
 
 /** `keyward setup`: the wizard, or its non-interactive form with --provider, --store, --key-stdin and --yes. */
 export async function setupCommand(flags: SetupFlags, deps: Deps): Promise<Outcome> {
-  if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError(`--store ${String(flags.store)}: expected keychain or dotenv`);
+  if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
   const interactive = deps.terminal.interactive;
   const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
   const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);

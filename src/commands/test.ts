@@ -37,11 +37,11 @@ const DEFAULT_TIMEOUT_S = 15;
 /** Validates the flags. */
 export function testOptions(flags: TestFlags): TestOptions {
   const provider = flags.provider === undefined ? null : findProvider(flags.provider);
-  if (provider === undefined) throw usageError(`unknown provider "${flags.provider}"`, `Use one of: ${PROVIDER_IDS.join(', ')}.`);
+  if (provider === undefined) throw usageError('unknown provider given to --provider', `Use one of: ${PROVIDER_IDS.join(', ')}.`);
   const seconds = flags.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(flags.timeout);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw usageError(`--timeout ${flags.timeout}: not a number of seconds`, 'Pass a positive number, e.g. --timeout 30.');
+  if (!Number.isFinite(seconds) || seconds <= 0) throw usageError('--timeout: not a number of seconds', 'Pass a positive number, e.g. --timeout 30.');
   if (flags.baseUrl !== undefined && !/^https?:\/\/[^/]/.test(flags.baseUrl)) {
-    throw usageError(`--base-url ${flags.baseUrl}: not an http(s) URL`, 'Pass the full URL, e.g. --base-url https://api.openai.com/v1.');
+    throw usageError('--base-url: not an http(s) URL', 'Pass the full URL, e.g. --base-url https://api.openai.com/v1.');
   }
   if (flags.model !== undefined && flags.model.trim() === '') throw usageError('--model is empty', 'Pass a model id, e.g. --model gpt-4o-mini.');
   return {

@@ -20,7 +20,12 @@ export interface SecretRef {
   redacted: string;
   /** True when this is the key the project is configured to use now. */
   active: boolean;
+  /** What the provider's free auth call said of a leaked key (`scan --verify`, the doctor online); absent when not checked. */
+  live?: Liveness;
 }
+
+/** A leaked key as its provider sees it now: accepted, rejected as invalid, or not known (no free call, no answer). */
+export type Liveness = 'live' | 'revoked' | 'unknown';
 
 export interface Finding {
   rule: string;

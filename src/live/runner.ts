@@ -1,6 +1,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AzureOpenAI, type ClientOptions } from 'openai';
 import type { Finding } from '../core/finding.js';
 import type { CallReport } from '../core/report.js';
+import type { Secret } from '../core/secret.js';
 import { makeFinding } from '../core/rules.js';
 import { identifyKey } from '../providers/index.js';
 import { classifyFailure, type ClassifyContext } from './classify.js';
@@ -125,10 +126,10 @@ export async function runLiveCall(name: CallName, target: LiveTarget, deps: Live
       ok: true,
       status: probe.status,
       latencyMs: Math.round(deps.clock() - started),
-      ...(probe.headers['x-request-id'] ? { requestId: probe.headers['x-request-id'] } : {}),
-      ...(probe.model ? { model: probe.model } : {}),
+      ...(probe.headers['x-request-id'] ? { requestId: scrubMessage(probe.headers['x-request-id'], target.key) } : {}),
+      ...(probe.model ? { model: scrubMessage(probe.model, target.key) } : {}),
       ...(probe.ttftMs !== undefined ? { ttftMs: probe.ttftMs, chunks: probe.chunks, concurrent: CONCURRENT_STREAMS } : {}),
-      ...rateLimitOf(probe.headers),
+      ...rateLimitOf(probe.headers, target.key),
     };
     return { call, finding: null };
   } catch (error) {
@@ -171,16 +172,16 @@ function fail(
     ok: false,
     status,
     latencyMs,
-    ...(exchange?.headers['x-request-id'] ? { requestId: exchange.headers['x-request-id'] } : {}),
+    ...(exchange?.headers['x-request-id'] ? { requestId: scrub(exchange.headers['x-request-id']) } : {}),
     rule: d.rule,
     ...(failure.kind === 'stream' ? { chunks: failure.chunks } : {}),
-    ...(exchange ? rateLimitOf(exchange.headers) : {}),
+    ...(exchange ? rateLimitOf(exchange.headers, key) : {}),
   };
   return { call, finding };
 }
 
-/** The `x-ratelimit-*` headers as numbers and reset strings, under `rateLimit`; nothing when absent. */
-function rateLimitOf(headers: Record<string, string>): { rateLimit?: Record<string, number | string> } {
+/** The `x-ratelimit-*` headers as numbers and reset strings (scrubbed: the server wrote them), under `rateLimit`; nothing when absent. */
+function rateLimitOf(headers: Record<string, string>, key: Secret | null): { rateLimit?: Record<string, number | string> } {
   const out: Record<string, number | string> = {};
   for (const [header, field] of [
     ['x-ratelimit-remaining-requests', 'remainingRequests'],
@@ -192,7 +193,7 @@ function rateLimitOf(headers: Record<string, string>): { rateLimit?: Record<stri
   ] as const) {
     const v = headers[header];
     if (v === undefined) continue;
-    out[field] = field.startsWith('reset') || Number.isNaN(Number(v)) ? v : Number(v);
+    out[field] = field.startsWith('reset') || Number.isNaN(Number(v)) ? scrubMessage(v, key) : Number(v);
   }
   return Object.keys(out).length ? { rateLimit: out } : {};
 }

@@ -1,6 +1,6 @@
 import type { Secret } from '../core/secret.js';
 import { PROVIDERS } from '../providers/index.js';
-import { scrubKeys } from '../providers/scrub.js';
+import { cutKeyMaterial, scrubKeys } from '../providers/scrub.js';
 
 const PREFIXES = [...new Set(PROVIDERS.flatMap((p) => p.formats.map((f) => f.prefix)).filter((p) => p !== ''))].sort(
   (a, b) => b.length - a.length,
@@ -24,14 +24,16 @@ export function redactEcho(head: string, tail: string): string {
 
 /**
  * Makes text from a server or a library safe to show: the configured key becomes its redacted
- * form, echoed partial keys keep only prefix and last four, a `Bearer` token disappears, and
- * anything else shaped like a key is redacted.
+ * form, any other part of it (a head, a middle slice, URL-encoded, split by a space) is cut,
+ * echoed partial keys keep only prefix and last four, a `Bearer` token disappears, and anything
+ * else shaped like a key is redacted.
  */
 export function scrubMessage(text: string, key: Secret | null): string {
   let out = text;
   if (key) {
     const value = key.reveal();
     for (const v of new Set([value, value.trim()])) if (v.length >= 4) out = out.split(v).join(key.redacted);
+    out = cutKeyMaterial(out, [value.trim()]);
   }
   out = out.replace(/(Bearer|api-key:|x-api-key:)\s+\S+/gi, '$1 …');
   out = out.replace(ECHO, (_m, head: string, tail: string) => redactEcho(head, tail));

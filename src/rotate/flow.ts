@@ -62,7 +62,7 @@ function placeOf(entry: KeyEntry): string {
 async function chooseProvider(flags: RotateFlags, stored: Map<string, KeyEntry>, prompter: Prompter | null): Promise<Provider> {
   if (flags.provider) {
     const p = findProvider(flags.provider);
-    if (!p) throw usageError(`unknown provider "${flags.provider}"`, `Use one of: ${PROVIDER_IDS.join(', ')}.`);
+    if (!p) throw usageError('unknown provider given to --provider', `Use one of: ${PROVIDER_IDS.join(', ')}.`);
     return p;
   }
   const candidates = [...stored.values()].map((e) => e.provider);

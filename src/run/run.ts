@@ -23,7 +23,7 @@ export interface RunIO extends KeyLoadIO, ChildIO {
 function providersOf(ids: readonly string[]): Provider[] {
   return ids.map((id) => {
     const p = findProvider(id);
-    if (!p) throw usageError(`unknown provider "${id}"`, `Use one of: ${PROVIDER_IDS.join(', ')}.`);
+    if (!p) throw usageError('unknown provider given to --provider', `Use one of: ${PROVIDER_IDS.join(', ')}.`);
     return p;
   });
 }

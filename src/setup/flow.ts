@@ -133,7 +133,7 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   let provider: Provider;
   if (flags.provider) {
     const p = findProvider(flags.provider);
-    if (!p) throw usageError(`unknown provider "${flags.provider}"`, `Use one of: ${PROVIDER_IDS.join(', ')}.`);
+    if (!p) throw usageError('unknown provider given to --provider', `Use one of: ${PROVIDER_IDS.join(', ')}.`);
     provider = p;
   } else {
     const choices: Array<Choice<string>> = PROVIDERS.map((p) => ({ value: p.id, name: p.name, description: p.envVars[0]! }));

@@ -16,6 +16,10 @@ export type Scenario =
   | 'invalid-key'
   | 'other-key'
   | 'echo-full-key'
+  | 'echo-head'
+  | 'echo-middle'
+  | 'echo-urlencoded'
+  | 'echo-split'
   | 'echo-undefined'
   | 'no-key-sent'
   | 'org-mismatch'
@@ -166,6 +170,14 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         return e(401, `Incorrect API key provided: ${openaiMask(fakeKey('openai-project', 'someone-else'))}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key');
       case 'echo-full-key':
         return e(401, `Incorrect API key provided: ${sent}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key');
+      case 'echo-head':
+        return e(401, `Incorrect API key provided: ${sent.slice(0, 16)}…${sent.slice(-7)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key');
+      case 'echo-middle':
+        return e(401, `Token segment ${sent.slice(30, 70)} is not valid.`, 'invalid_request_error', 'invalid_api_key', { 'x-request-id': `req_${sent.slice(80, 110)}` });
+      case 'echo-urlencoded':
+        return e(401, `Incorrect API key provided: ${[...sent].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('')}.`, 'invalid_request_error', 'invalid_api_key');
+      case 'echo-split':
+        return e(401, `Incorrect API key provided: ${sent.slice(0, 60)} ${sent.slice(60)}.`, 'invalid_request_error', 'invalid_api_key');
       case 'echo-undefined':
         return e(401, 'Incorrect API key provided: undefined. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key');
       case 'no-key-sent':
