@@ -235,13 +235,15 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
     changes.push({ what: `Stored ${key.redacted} (${key.fingerprint}) in the OS keychain as keyward/${account}.` });
   } else {
     const { envPath, example } = plan!;
+    // git learns to ignore the file before the key is in it: a kill between the two never leaves a committable key.
+    const gitChanges = ctx.repo.kind === 'repo' ? await gitHygiene(io, envRel, flags, prompter) : [];
     const before = await withFileLock(envPath, envRel, async () => {
       const text = await readEditTarget(envPath, envRel);
       await writeFileAtomic(envPath, setDotenvValue(text, variable, key.reveal()), 0o600);
       return text;
     });
     changes.push({ what: `${before ? 'Updated' : 'Created'} ${envRel}: ${variable}=${key.redacted} (mode 0600; every other line kept).` });
-    changes.push(...(await dotenvHygiene(io, ctx.repo.kind === 'repo', envRel, variable, example, flags, prompter)));
+    changes.push(...gitChanges, ...(await nameInExample(example, variable)));
   }
   // The key is stored by now; a state folder that cannot be written costs only the key-age check.
   await ports.recordKey?.({ provider: provider.id, project: survey.project, fingerprint: key.fingerprint, store }).catch((e: unknown) => {
@@ -296,34 +298,35 @@ async function appendOnce(path: string, rel: string, line: string, has: (text: s
   });
 }
 
-/** After writing a .env: keep it out of git, stop tracking a committed one, and name the variable in .env.example. */
-async function dotenvHygiene(io: DoctorIO, inRepo: boolean, envRel: string, variable: string, example: string, flags: SetupFlags, prompter: Prompter | null): Promise<SetupChange[]> {
+/** Before writing a .env: keep it out of git and stop tracking a committed one. */
+async function gitHygiene(io: DoctorIO, envRel: string, flags: SetupFlags, prompter: Prompter | null): Promise<SetupChange[]> {
   const changes: SetupChange[] = [];
   const consent = async (question: string): Promise<boolean> => flags.yes || (prompter ? prompter.confirm(question, true) : false);
-  if (inRepo) {
-    if ((await trackedPaths(io.git, io.root, [envRel])).has(envRel)) {
-      const warning = `${envRel} was committed: every key ever in it is in the history. Revoke those keys at the provider and create new ones.`;
-      if (await consent(`${envRel} is tracked by git. Stop tracking it (git rm --cached; the file stays)?`)) {
-        await untrack(io.git, io.root, envRel);
-        changes.push({ what: `Stopped tracking ${envRel} (git rm --cached); commit that change.`, warning });
-      } else {
-        changes.push({ what: `${envRel} is still tracked by git: run \`git rm --cached ${envRel}\`.`, warning });
-      }
-    }
-    if (!(await ignoredPaths(io.git, io.root, [envRel])).has(envRel)) {
-      const line = `/${envRel.split('\\').join('/')}`;
-      if (await consent(`git does not ignore ${envRel}. Add "${line}" to .gitignore?`)) {
-        const gitignore = await resolveProjectFile(io.root, '.gitignore');
-        await appendOnce(gitignore, '.gitignore', line, (text) => text.split(/\r?\n/).includes(line), 0o644);
-        changes.push({ what: `Added "${line}" to .gitignore.` });
-      } else {
-        changes.push({ what: `git does not ignore ${envRel}: add "${line}" to .gitignore.`, warning: `A \`git add .\` would commit the key.` });
-      }
+  if ((await trackedPaths(io.git, io.root, [envRel])).has(envRel)) {
+    const warning = `${envRel} was committed: every key ever in it is in the history. Revoke those keys at the provider and create new ones.`;
+    if (await consent(`${envRel} is tracked by git. Stop tracking it (git rm --cached; the file stays)?`)) {
+      await untrack(io.git, io.root, envRel);
+      changes.push({ what: `Stopped tracking ${envRel} (git rm --cached); commit that change.`, warning });
+    } else {
+      changes.push({ what: `${envRel} is still tracked by git: run \`git rm --cached ${envRel}\`.`, warning });
     }
   }
-  const existed = await lstat(example).then(() => true, () => false);
-  if (await appendOnce(example, '.env.example', `${variable}=`, (text) => assignsVariable(text, variable), 0o644)) {
-    changes.push({ what: `${existed ? 'Updated' : 'Created'} .env.example with ${variable}= (no value), for the next person.` });
+  if (!(await ignoredPaths(io.git, io.root, [envRel])).has(envRel)) {
+    const line = `/${envRel.split('\\').join('/')}`;
+    if (await consent(`git does not ignore ${envRel}. Add "${line}" to .gitignore?`)) {
+      const gitignore = await resolveProjectFile(io.root, '.gitignore');
+      await appendOnce(gitignore, '.gitignore', line, (text) => text.split(/\r?\n/).includes(line), 0o644);
+      changes.push({ what: `Added "${line}" to .gitignore.` });
+    } else {
+      changes.push({ what: `git does not ignore ${envRel}: add "${line}" to .gitignore.`, warning: `A \`git add .\` would commit the key.` });
+    }
   }
   return changes;
+}
+
+/** After writing a .env: name the variable in .env.example, for the next person. */
+async function nameInExample(example: string, variable: string): Promise<SetupChange[]> {
+  const existed = await lstat(example).then(() => true, () => false);
+  if (!(await appendOnce(example, '.env.example', `${variable}=`, (text) => assignsVariable(text, variable), 0o644))) return [];
+  return [{ what: `${existed ? 'Updated' : 'Created'} .env.example with ${variable}= (no value), for the next person.` }];
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, rmSync } from 'node:fs';
+import { constants, fstatSync, rmSync, writeSync } from 'node:fs';
 import { chmod, lstat, open, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -261,7 +261,10 @@ export async function writeReportFile(path: string, text: string, label: string)
     throw failure(`cannot write ${label}: it is a folder`, 'Pass a file path.');
   }
   try {
-    if (st && (!st.isFile() || /^\/(dev|proc)\//.test(path))) {
+    const std = st ? ownStream(st) : null;
+    if (std !== null) {
+      await writeToFd(std, text);
+    } else if (st && (!st.isFile() || /^\/(dev|proc)\//.test(path))) {
       await writeStream(path, text, st.isFIFO());
     } else {
       await writeFileAtomic(path, text);
@@ -270,6 +273,36 @@ export async function writeReportFile(path: string, text: string, label: string)
     if (isKeywardError(e)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw failure(`cannot write ${label}: ${code === 'ENXIO' ? 'no program is reading that FIFO' : (code ?? String(e))}`, 'Pass a path you can write to.');
+  }
+}
+
+/**
+ * 1 or 2 when the file is keyward's own standard output or error (`/dev/stdout`, or the file
+ * stdout is redirected to): written through that descriptor, so the report lands after what was
+ * printed instead of over it, and a socket (which cannot be opened by name) works too.
+ */
+function ownStream(st: { dev: number; ino: number }): 1 | 2 | null {
+  for (const fd of [1, 2] as const) {
+    try {
+      const s = fstatSync(fd);
+      if (s.dev === st.dev && s.ino === st.ino) return fd;
+    } catch {
+      // A closed descriptor is not the target.
+    }
+  }
+  return null;
+}
+
+async function writeToFd(fd: number, text: string): Promise<void> {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      // A non-blocking pipe that is full: wait for the reader.
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      await sleep(5);
+    }
   }
 }
 
