@@ -144,8 +144,10 @@ async function takeLock(lock: string): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-    // A lock whose writer died (kill -9) is taken over; an empty one may be a writer between open and write.
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) await rm(lock, { force: true });
+    // A lock whose writer died (kill -9) is taken over; an empty one is a writer between open and
+    // write, unless it is older than any wait (killed right there).
+    const stale = Number.isInteger(owner) && owner > 0 ? !alive(owner) : Date.now() - ((await stat(lock).catch(() => null))?.mtimeMs ?? Date.now()) > LOCK_WAIT_MS;
+    if (stale) await rm(lock, { force: true });
     return false;
   }
 }

@@ -101,6 +101,10 @@ describe('links out of the project', () => {
       '.gitignore': 'file 644 /.env.local\n',
       'package.json': 'file 644 {\n  "name": "local-env-app",\n  "version": "1.0.0"\n}\n',
     });
+    // --env-file still works where node lets it through: the file exists.
+    const again = fakeKey('openai-project', 'local-again');
+    expect((await runWithin([...SETUP, '--env-file', '.env.local'], p.dir, `${again}\n`)).code).toBe(0);
+    expect(readFileSync(join(p.dir, '.env.local'), 'utf8')).toBe(`OPENAI_API_KEY=${again}\n`);
     const missingFolder = await runWithin([...SETUP, '--dotenv-file', 'conf/.env'], p.dir, `${key}\n`);
     expect(missingFolder.code).toBe(3);
     expect(missingFolder.stderr).toBe('keyward: the folder of conf/.env does not exist Fix: Create conf first, or pass another path.\n');
