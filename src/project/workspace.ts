@@ -1,6 +1,6 @@
-import { glob, readFile, stat } from 'node:fs/promises';
+import { glob, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJson } from './read.js';
+import { readJson, readText } from './read.js';
 
 const MANIFESTS = ['package.json', 'pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile'];
 /** Where monorepos keep apps when no workspace file says so. */
@@ -27,7 +27,7 @@ export async function detectApps(root: string): Promise<string[]> {
   const ws = pkg?.workspaces as string[] | { packages?: string[] } | undefined;
   const patterns = [
     ...(Array.isArray(ws) ? ws : (ws?.packages ?? [])),
-    ...pnpmPackages((await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8').catch(() => '')) + '\n'),
+    ...pnpmPackages(((await readText(join(root, 'pnpm-workspace.yaml'))) ?? '') + '\n'),
     ...(((await readJson(join(root, 'lerna.json')))?.packages as string[] | undefined) ?? []),
   ].filter((p) => !p.startsWith('!'));
   const apps = new Set<string>();
