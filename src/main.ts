@@ -135,7 +135,9 @@ function buildProgram(state: State, args: readonly string[], withHome = true): C
     .description('a wizard: paste a key (hidden), test it, store it in the OS keychain or a .env file kept out of git')
     .option('--provider <id>', 'the provider of the key (default: asked, or the one the project uses)')
     .addOption(new Option('--store <where>', 'where the key lives').choices(['keychain', 'dotenv']))
-    .option('--env-file <path>', 'the .env file for --store dotenv', '.env')
+    // Not --env-file: node itself reads a file named after --env-file anywhere in argv before keyward starts (exit 9 when missing).
+    .option('--dotenv-file <path>', 'the .env file for --store dotenv (default: .env)')
+    .addOption(new Option('--env-file <path>').hideHelp())
     .option('--key-stdin', 'read the key from standard input (keys never go on the command line)')
     .option('--yes', 'answer yes: store, add the .gitignore line, untrack a committed .env')
     .option('--skip-test', 'store the key without the test calls')

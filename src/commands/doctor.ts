@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DOCTOR_CHECKS, runDoctor, type DoctorOptions } from '../checks/index.js';
 import { detectProject } from '../project/detect.js';
-import { failure, needsAnswer, usageError } from '../core/errors.js';
+import { needsAnswer, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import type { Severity } from '../core/severity.js';
 import { findProvider, PROVIDER_IDS } from '../providers/index.js';
@@ -10,7 +10,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { present, summaryLine } from '../report/present.js';
 import type { Report } from '../core/report.js';
 import { renderText } from '../report/text.js';
-import { writeFileAtomic } from '../stores/atomic-write.js';
+import { writeReportFile } from '../stores/atomic-write.js';
 import type { Deps } from '../deps.js';
 import { doctorIO } from './doctor-io.js';
 
@@ -56,11 +56,9 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
   };
 }
 
-/** Writes a report file whole or not at all. */
+/** Writes a report file whole or not at all; `/dev/stdout` and FIFOs are written to, never replaced. */
 async function writeReport(cwd: string, file: string, text: string): Promise<void> {
-  await writeFileAtomic(resolve(cwd, file), text).catch((e: unknown) => {
-    throw failure(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'Pass a path in a folder you can write to.');
-  });
+  await writeReportFile(resolve(cwd, file), text, file);
 }
 
 /** `keyward doctor`: runs every check and shows the report as JSON, plain text or an Ink view. */

@@ -1,8 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { failure, usageError } from '../core/errors.js';
+import { usageError } from '../core/errors.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { sortFindings, summarize, type Report } from '../core/report.js';
@@ -12,7 +11,7 @@ import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { BASELINE_FILE, formatBaseline, scanHistory, scanStaged, scanWorktree, mergeScans, type ScanOptions, type ScanResult } from '../scanner/index.js';
-import { writeFileAtomic } from '../stores/atomic-write.js';
+import { writeReportFile } from '../stores/atomic-write.js';
 import { readDotenvFile } from '../stores/dotenv-file.js';
 import type { Deps } from '../deps.js';
 import type { CheckResult } from '../core/finding.js';
@@ -80,12 +79,9 @@ async function runScans(flags: ScanFlags, opts: ScanOptions & { only?: string[] 
   return flags.history ? mergeScans(worktree, await scanHistory(opts)) : worktree;
 }
 
+/** Writes a report or the baseline whole; `/dev/stdout` and FIFOs are written to, never replaced; no folder is created. */
 async function writeOut(path: string, text: string, flag: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-    .then(() => writeFileAtomic(path, text))
-    .catch((e: unknown) => {
-      throw failure(`cannot write ${flag}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'Pass a path in a folder you can write to.');
-    });
+  await writeReportFile(path, text, flag);
 }
 
 /** With --verify: the findings with each leaked key's live verdict, and the `exposure.live` check entry. */

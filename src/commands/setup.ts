@@ -1,5 +1,5 @@
 import { createLiveDeps, liveTargetFor } from '../checks/live-calls.js';
-import { usageError } from '../core/errors.js';
+import { failure, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { runLiveCalls } from '../live/runner.js';
 import { callText, doneText, noteText, surveyText } from '../report/setup-text.js';
@@ -35,7 +35,12 @@ function liveTester(deps: Deps): KeyTester {
     endpoint: (provider) => liveTargetFor(provider, null, deps.env, overrides)?.baseURL ?? null,
     async run(provider, key, onCall) {
       const target = liveTargetFor(provider, null, deps.env, overrides)!;
-      const liveDeps = createLiveDeps(deps.env, deps.now);
+      let liveDeps;
+      try {
+        liveDeps = createLiveDeps(deps.env, deps.now);
+      } catch {
+        throw failure('HTTPS_PROXY or HTTP_PROXY is not a URL, so the key cannot be tested; nothing was stored', 'Set it to a URL like http://proxy.example:8080 or unset it, or pass --skip-test.');
+      }
       try {
         return await runLiveCalls(['sync', 'async'], { ...target, key, origin: { variable: provider.envVars[0]!, source: 'env', file: null, shadows: [] } }, liveDeps, ({ result }) => {
           if (result) onCall(result.call);
@@ -61,7 +66,9 @@ function hookPort(deps: Deps): HookPort {
 }
 
 /** `keyward setup`: the wizard, or its non-interactive form with --provider, --store, --key-stdin and --yes. */
-export async function setupCommand(flags: SetupFlags, deps: Deps): Promise<Outcome> {
+export async function setupCommand(given: SetupFlags & { dotenvFile?: string }, deps: Deps): Promise<Outcome> {
+  const { dotenvFile, ...rest } = given;
+  const flags: SetupFlags = { ...rest, ...(dotenvFile !== undefined ? { envFile: dotenvFile } : {}) };
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
   const interactive = deps.terminal.interactive;
   const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;

@@ -1,8 +1,8 @@
-import { chmod, lstat, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { failure } from '../core/errors.js';
 import type { GitRunner } from '../git/git.js';
-import { writeFileAtomic } from '../stores/atomic-write.js';
+import { readEditTarget, writeFileAtomic } from '../stores/atomic-write.js';
 
 /** What installing a hook takes from the outside world. */
 export interface HookIO {
@@ -119,6 +119,12 @@ async function locate(io: HookIO): Promise<{ root: string; hooks: string }> {
   return { root, hooks: resolve(io.cwd, hooks) };
 }
 
+/** The hook's text, or null when there is none; a FIFO, device or folder under its name is a failure, never a hang. */
+async function readHook(path: string): Promise<string | null> {
+  if (!(await lstat(path).then(() => true, () => false))) return null;
+  return readEditTarget(path, path);
+}
+
 const isKeywardHook = (text: string): boolean => text.includes(HOOK_MARKER);
 
 /**
@@ -131,10 +137,12 @@ export async function installHook(io: HookIO): Promise<InstallResult> {
   const { root, hooks } = await locate(io);
   const manager = await detectHookManager(io, root);
   if (manager) return { kind: 'managed', manager };
-  await mkdir(hooks, { recursive: true });
+  await mkdir(hooks, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+    throw failure(`cannot use ${hooks} for git hooks: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'it is not a folder' : (e.code ?? String(e))}`, 'Move that file away (git keeps its hooks in that folder), then run `keyward hook install` again.');
+  });
   const hook = join(hooks, 'pre-commit');
   const chained = join(hooks, CHAINED_HOOK);
-  const current = await lstat(hook).then(() => readFile(hook, 'utf8').catch(() => ''), () => null);
+  const current = await readHook(hook);
   const script = hookScript(io.self);
   if (current !== null && isKeywardHook(current)) {
     await writeFileAtomic(hook, script, 0o755);
@@ -161,7 +169,7 @@ export async function uninstallHook(io: HookIO): Promise<UninstallResult> {
   const { hooks } = await locate(io);
   const hook = join(hooks, 'pre-commit');
   const chained = join(hooks, CHAINED_HOOK);
-  const current = await readFile(hook, 'utf8').catch(() => null);
+  const current = await readHook(hook);
   if (current === null || !isKeywardHook(current)) return { kind: 'not-installed', hook, foreign: current !== null };
   if (await lstat(chained).then(() => true, () => false)) {
     await rename(chained, hook);
@@ -175,6 +183,6 @@ export async function uninstallHook(io: HookIO): Promise<UninstallResult> {
 export async function hookOffered(io: HookIO): Promise<boolean> {
   const where = await locate(io).catch(() => null);
   if (!where || (await detectHookManager(io, where.root))) return false;
-  const current = await readFile(join(where.hooks, 'pre-commit'), 'utf8').catch(() => null);
-  return current === null || !isKeywardHook(current);
+  const current = await readHook(join(where.hooks, 'pre-commit')).catch(() => undefined);
+  return current === null || (current !== undefined && !isKeywardHook(current));
 }

@@ -1,19 +1,105 @@
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 
-/** A JSON file's object, or undefined when it is missing or not JSON: manifests are optional. */
-export async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
+/** Larger than any manifest, template or settings file keyward reads: something else was given the name. */
+export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
+
+/** A file read so that nothing can hang or bloat keyward: regular files only, at most a given size. */
+export type RegularFileRead =
+  | { ok: true; bytes: Buffer; mode: number }
+  | { ok: false; problem: 'missing' | 'folder' | 'not-a-file' | 'too-large' | 'unreadable'; code?: string; size?: number };
+
+// O_NONBLOCK: opening a FIFO nobody writes to returns at once instead of waiting for a writer (absent on Windows).
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function openProblem(e: unknown): RegularFileRead {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, problem: 'missing', code };
+  if (code === 'EISDIR') return { ok: false, problem: 'folder', code };
+  return { ok: false, problem: 'unreadable', ...(code ? { code } : {}) };
+}
+
+function kindProblem(st: { isDirectory(): boolean; isFile(): boolean; size: number }, maxBytes: number): RegularFileRead | null {
+  if (st.isDirectory()) return { ok: false, problem: 'folder' };
+  if (!st.isFile()) return { ok: false, problem: 'not-a-file' };
+  if (st.size > maxBytes) return { ok: false, problem: 'too-large', size: st.size };
+  return null;
+}
+
+/**
+ * Reads a regular file (links followed) of at most `maxBytes`: a FIFO, a device, a socket or a
+ * folder is refused without reading a byte, and a file that grows past the limit while read is
+ * refused too, so `/dev/zero` or a FIFO under a known name costs nothing.
+ */
+export async function readRegularFile(path: string, maxBytes = MAX_TEXT_BYTES): Promise<RegularFileRead> {
+  let handle;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    handle = await open(path, READ_FLAGS);
+  } catch (e) {
+    return openProblem(e);
+  }
+  try {
+    const st = await handle.stat();
+    const problem = kindProblem(st, maxBytes);
+    if (problem) return problem;
+    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      // More bytes than the size said: a file growing under keyward is refused rather than chased.
+      if (n === buf.length) return { ok: false, problem: 'too-large', size: n };
+    }
+    return { ok: true, bytes: buf.subarray(0, n), mode: st.mode & 0o7777 };
+  } catch (e) {
+    return openProblem(e);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** readRegularFile for the synchronous callers (the scanner's settings files). */
+export function readRegularFileSync(path: string, maxBytes = MAX_TEXT_BYTES): RegularFileRead {
+  let fd: number;
+  try {
+    fd = openSync(path, READ_FLAGS);
+  } catch (e) {
+    return openProblem(e);
+  }
+  try {
+    const st = fstatSync(fd);
+    const problem = kindProblem(st, maxBytes);
+    if (problem) return problem;
+    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const r = readSync(fd, buf, n, buf.length - n, n);
+      if (r === 0) break;
+      n += r;
+      if (n === buf.length) return { ok: false, problem: 'too-large', size: n };
+    }
+    return { ok: true, bytes: buf.subarray(0, n), mode: st.mode & 0o7777 };
+  } catch (e) {
+    return openProblem(e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A JSON file's object, or undefined when it is missing, not a regular file, too large or not JSON: manifests are optional. */
+export async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readText(path);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
   } catch {
     return undefined;
   }
 }
 
-/** A text file's content, or undefined when it cannot be read. */
+/** A text file's content, or undefined when it cannot be read as a regular file of reasonable size. */
 export async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = await readRegularFile(path);
+  return read.ok ? read.bytes.toString('utf8') : undefined;
 }

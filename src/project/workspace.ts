@@ -1,6 +1,6 @@
-import { glob, readdir, readFile } from 'node:fs/promises';
+import { glob, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJson } from './read.js';
+import { readJson, readText } from './read.js';
 
 /** A file that makes its folder an app of its own. */
 const MANIFEST = /^(?:package\.json|pyproject\.toml|requirements[\w.-]*\.txt|setup\.py|setup\.cfg|Pipfile)$/;
@@ -49,7 +49,7 @@ async function workspaceFolders(root: string): Promise<string[]> {
   const ws = pkg?.workspaces as string[] | { packages?: string[] } | undefined;
   const patterns = [
     ...(Array.isArray(ws) ? ws : (ws?.packages ?? [])),
-    ...pnpmPackages((await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8').catch(() => '')) + '\n'),
+    ...pnpmPackages(((await readText(join(root, 'pnpm-workspace.yaml'))) ?? '') + '\n'),
     ...(((await readJson(join(root, 'lerna.json')))?.packages as string[] | undefined) ?? []),
   ].filter((p) => !p.startsWith('!'));
   const out: string[] = [];

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Finding } from '../core/finding.js';
+import { readRegularFileSync } from '../project/read.js';
 
 /** Path patterns (.gitignore syntax) keyward never scans, in the project root. */
 export const IGNORE_FILE = '.keywardignore';
@@ -13,27 +13,22 @@ export const IGNORE_FILE = '.keywardignore';
  */
 export const BASELINE_FILE = '.keyward-baseline';
 
+/** A FIFO, a device or a runaway file under these names is not read: they are never this large. */
+const SETTINGS_MAX_BYTES = 4 * 1024 * 1024;
+
 const FINGERPRINT = /^sha256:[0-9a-f]{12}$/;
 
 /** The root's .keywardignore, or null when there is none. */
 export function readKeywardIgnore(root: string): Ignore | null {
-  let text: string;
-  try {
-    text = readFileSync(join(root, IGNORE_FILE), 'utf8');
-  } catch {
-    return null;
-  }
-  return ignore().add(text);
+  const read = readRegularFileSync(join(root, IGNORE_FILE), SETTINGS_MAX_BYTES);
+  return read.ok ? ignore().add(read.bytes.toString('utf8')) : null;
 }
 
 /** Fingerprints listed in the baseline file (empty when there is none); unknown lines are ignored. */
 export function readBaseline(root: string): Set<string> {
-  let text: string;
-  try {
-    text = readFileSync(join(root, BASELINE_FILE), 'utf8');
-  } catch {
-    return new Set();
-  }
+  const read = readRegularFileSync(join(root, BASELINE_FILE), SETTINGS_MAX_BYTES);
+  if (!read.ok) return new Set();
+  const text = read.bytes.toString('utf8');
   const out = new Set<string>();
   for (const line of text.split('\n')) {
     const fp = line.split('#')[0]!.trim();

@@ -1,5 +1,6 @@
-import { lstat, readFile, realpath } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, lstat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { buildContext, keysReport, type DoctorIO } from '../checks/run-doctor.js';
 import { inspectValue } from '../checks/key-value.js';
 import { aKeyOf } from '../checks/secret-ref.js';
@@ -9,7 +10,7 @@ import { Secret } from '../core/secret.js';
 import { ignoredPaths, trackedPaths, untrack } from '../git/repo.js';
 import { findProvider, identifyKey, PROVIDER_IDS, PROVIDERS, type Provider } from '../providers/index.js';
 import type { Choice, Prompter } from '../prompts/types.js';
-import { writeFileAtomic } from '../stores/atomic-write.js';
+import { readEditTarget, resolveProjectFile, withFileLock, writeFileAtomic } from '../stores/atomic-write.js';
 import { secretFor } from '../stores/collect.js';
 import { appendLine, assignsVariable, setDotenvValue } from '../stores/dotenv-edit.js';
 import type { KeyRecorder } from '../stores/key-records.js';
@@ -96,19 +97,6 @@ async function ask<T>(prompter: Prompter | null, flagHelp: string, question: (p:
   return question(prompter);
 }
 
-/** Reads the existing .env text, refusing what is not a text file (the wizard must not clobber it). */
-async function readExisting(path: string, rel: string): Promise<string> {
-  const st = await lstat(path).catch(() => null);
-  if (!st) return '';
-  const target = st.isSymbolicLink() ? await realpath(path).catch(() => null) : path;
-  if (target === null) throw failure(`${rel} is a link to a file that does not exist`, `Remove the link or point --env-file at another file.`);
-  const buf = await readFile(target).catch((e: NodeJS.ErrnoException) => {
-    throw failure(`${rel} cannot be read (${e.code === 'EISDIR' ? 'it is a folder' : e.code})`, 'Point --env-file at a file.');
-  });
-  if (buf.includes(0)) throw failure(`${rel} holds binary data, not KEY=value lines`, 'Point --env-file at a text .env file.');
-  return buf.toString('utf8');
-}
-
 /**
  * The wizard: survey, provider, key (masked, checked as entered), store, test calls, write, git
  * hygiene, how to load. Nothing is written before the person (or `--yes`) agreed, so Ctrl-C at any
@@ -162,9 +150,10 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
     );
   }
   const envFile = flags.envFile ?? '.env';
-  const envPath = resolve(io.root, envFile);
-  const envRel = relative(io.root, envPath) || envFile;
-  if (store === 'dotenv') await readExisting(envPath, envRel);
+  if (/[\r\n\0]/.test(envFile)) throw usageError('--dotenv-file holds a line break', 'Pass one file name, like --dotenv-file .env.local.');
+  const envRel = relative(io.root, resolve(io.root, envFile)) || envFile;
+  // Every file the dotenv store will write is checked before the key is asked for: a refusal never leaves it half set up.
+  const plan = store === 'dotenv' ? await planDotenvWrites(io, ctx.repo.kind === 'repo', envFile, envRel) : null;
 
   // Step 3 and 5: the key, then its test calls; another key on failure.
   let key: Secret;
@@ -246,10 +235,16 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
     });
     changes.push({ what: `Stored ${key.redacted} (${key.fingerprint}) in the OS keychain as keyward/${account}.` });
   } else {
-    const before = await readExisting(envPath, envRel);
-    await writeFileAtomic(envPath, setDotenvValue(before, variable, key.reveal()), 0o600);
+    const { envPath, example } = plan!;
+    // git learns to ignore the file before the key is in it: a kill between the two never leaves a committable key.
+    const gitChanges = ctx.repo.kind === 'repo' ? await gitHygiene(io, envRel, flags, prompter) : [];
+    const before = await withFileLock(envPath, envRel, async () => {
+      const text = await readEditTarget(envPath, envRel);
+      await writeFileAtomic(envPath, setDotenvValue(text, variable, key.reveal()), 0o600);
+      return text;
+    });
     changes.push({ what: `${before ? 'Updated' : 'Created'} ${envRel}: ${variable}=${key.redacted} (mode 0600; every other line kept).` });
-    changes.push(...(await dotenvHygiene(io, ctx.repo.kind === 'repo', envRel, variable, flags, prompter)));
+    changes.push(...gitChanges, ...(await nameInExample(example, variable)));
   }
   // The key is stored by now; a state folder that cannot be written costs only the key-age check.
   await ports.recordKey?.({ provider: provider.id, project: survey.project, fingerprint: key.fingerprint, store }).catch((e: unknown) => {
@@ -264,38 +259,75 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   return { stored: true, provider: provider.id, store };
 }
 
-/** After writing a .env: keep it out of git, stop tracking a committed one, and name the variable in .env.example. */
-async function dotenvHygiene(io: DoctorIO, inRepo: boolean, envRel: string, variable: string, flags: SetupFlags, prompter: Prompter | null): Promise<SetupChange[]> {
+/** The real paths the dotenv store writes, each checked: inside the project, a regular file or none yet, readable, in a writable folder. */
+interface DotenvPlan {
+  envPath: string;
+  example: string;
+}
+
+async function writableFolder(path: string, rel: string): Promise<void> {
+  await access(dirname(path), constants.W_OK).catch((e: NodeJS.ErrnoException) => {
+    throw failure(`${rel} cannot be written: its folder is ${e.code === 'EROFS' ? 'on a read-only file system' : 'not writable'} (${e.code ?? 'unknown error'})`, 'Make the project folder writable, or run keyward as its owner.');
+  });
+}
+
+async function planDotenvWrites(io: DoctorIO, inRepo: boolean, envFile: string, envRel: string): Promise<DotenvPlan> {
+  const envPath = await resolveProjectFile(io.root, envFile);
+  await readEditTarget(envPath, envRel);
+  await writableFolder(envPath, envRel);
+  if (inRepo && !(await ignoredPaths(io.git, io.root, [envRel])).has(envRel)) {
+    const gitignore = join(io.root, '.gitignore');
+    const st = await lstat(gitignore).catch(() => null);
+    if (st?.isSymbolicLink()) {
+      throw failure('.gitignore is a link; git does not read a .gitignore that is a symbolic link, so a line added there would not keep the key out of git', 'Replace the link with a regular .gitignore file (copy its lines), then run setup again.');
+    }
+    await readEditTarget(await resolveProjectFile(io.root, '.gitignore'), '.gitignore');
+  }
+  const example = await resolveProjectFile(io.root, '.env.example');
+  await readEditTarget(example, '.env.example');
+  await writableFolder(example, '.env.example');
+  return { envPath, example };
+}
+
+/** Appends `line` to the file at `path` unless `has` says it is there, under the file's lock; true when it was added. */
+async function appendOnce(path: string, rel: string, line: string, has: (text: string) => boolean, mode: number): Promise<boolean> {
+  return withFileLock(path, rel, async () => {
+    const text = await readEditTarget(path, rel);
+    if (has(text)) return false;
+    await writeFileAtomic(path, appendLine(text, line), mode);
+    return true;
+  });
+}
+
+/** Before writing a .env: keep it out of git and stop tracking a committed one. */
+async function gitHygiene(io: DoctorIO, envRel: string, flags: SetupFlags, prompter: Prompter | null): Promise<SetupChange[]> {
   const changes: SetupChange[] = [];
   const consent = async (question: string): Promise<boolean> => flags.yes || (prompter ? prompter.confirm(question, true) : false);
-  if (inRepo) {
-    if ((await trackedPaths(io.git, io.root, [envRel])).has(envRel)) {
-      const warning = `${envRel} was committed: every key ever in it is in the history. Revoke those keys at the provider and create new ones.`;
-      if (await consent(`${envRel} is tracked by git. Stop tracking it (git rm --cached; the file stays)?`)) {
-        await untrack(io.git, io.root, envRel);
-        changes.push({ what: `Stopped tracking ${envRel} (git rm --cached); commit that change.`, warning });
-      } else {
-        changes.push({ what: `${envRel} is still tracked by git: run \`git rm --cached ${envRel}\`.`, warning });
-      }
-    }
-    if (!(await ignoredPaths(io.git, io.root, [envRel])).has(envRel)) {
-      const line = `/${envRel.split('\\').join('/')}`;
-      if (await consent(`git does not ignore ${envRel}. Add "${line}" to .gitignore?`)) {
-        const gitignore = join(io.root, '.gitignore');
-        const target = await realpath(gitignore).catch(() => gitignore);
-        const text = await readFile(target, 'utf8').catch(() => '');
-        await writeFileAtomic(target, appendLine(text, line), 0o644);
-        changes.push({ what: `Added "${line}" to .gitignore.` });
-      } else {
-        changes.push({ what: `git does not ignore ${envRel}: add "${line}" to .gitignore.`, warning: `A \`git add .\` would commit the key.` });
-      }
+  if ((await trackedPaths(io.git, io.root, [envRel])).has(envRel)) {
+    const warning = `${envRel} was committed: every key ever in it is in the history. Revoke those keys at the provider and create new ones.`;
+    if (await consent(`${envRel} is tracked by git. Stop tracking it (git rm --cached; the file stays)?`)) {
+      await untrack(io.git, io.root, envRel);
+      changes.push({ what: `Stopped tracking ${envRel} (git rm --cached); commit that change.`, warning });
+    } else {
+      changes.push({ what: `${envRel} is still tracked by git: run \`git rm --cached ${envRel}\`.`, warning });
     }
   }
-  const example = join(io.root, '.env.example');
-  const exampleText = await readFile(example, 'utf8').catch(() => null);
-  if (exampleText === null || !assignsVariable(exampleText, variable)) {
-    await writeFileAtomic(example, appendLine(exampleText ?? '', `${variable}=`), 0o644);
-    changes.push({ what: `${exampleText === null ? 'Created' : 'Updated'} .env.example with ${variable}= (no value), for the next person.` });
+  if (!(await ignoredPaths(io.git, io.root, [envRel])).has(envRel)) {
+    const line = `/${envRel.split('\\').join('/')}`;
+    if (await consent(`git does not ignore ${envRel}. Add "${line}" to .gitignore?`)) {
+      const gitignore = await resolveProjectFile(io.root, '.gitignore');
+      await appendOnce(gitignore, '.gitignore', line, (text) => text.split(/\r?\n/).includes(line), 0o644);
+      changes.push({ what: `Added "${line}" to .gitignore.` });
+    } else {
+      changes.push({ what: `git does not ignore ${envRel}: add "${line}" to .gitignore.`, warning: `A \`git add .\` would commit the key.` });
+    }
   }
   return changes;
+}
+
+/** After writing a .env: name the variable in .env.example, for the next person. */
+async function nameInExample(example: string, variable: string): Promise<SetupChange[]> {
+  const existed = await lstat(example).then(() => true, () => false);
+  if (!(await appendOnce(example, '.env.example', `${variable}=`, (text) => assignsVariable(text, variable), 0o644))) return [];
+  return [{ what: `${existed ? 'Updated' : 'Created'} .env.example with ${variable}= (no value), for the next person.` }];
 }

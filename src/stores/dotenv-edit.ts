@@ -16,20 +16,29 @@ export function dotenvValue(value: string): string {
 }
 
 /**
- * Sets `variable` in the text of a .env file: every line that assigns it is rewritten in place
- * (so no older key stays behind), or one line is added at the end. Every other byte is kept.
+ * One assignment as dotenv's own parser finds it (its LINE pattern, with blanks limited to the
+ * line): `KEY=v`, `export KEY=v`, `KEY: v`, and quoted values that span lines. Group 1 is what
+ * comes before the name (indent, `export `), group 2 the name.
+ */
+const ASSIGNMENT = /^([ \t]*(?:export[ \t]+)?)([\w.-]+)(?:[ \t]*=[ \t]*?|:[ \t]+?)(?:\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?[ \t]*(?:#[^\r\n]*)?(\r?)$/gm;
+
+/**
+ * Sets `variable` in the text of a .env file: every assignment dotenv would read (any of its
+ * forms, a multi-line value whole) is rewritten in place as `variable=value`, so no older key
+ * and no dangling line stays behind; or one line is added at the end. Every other byte is kept.
  */
 export function setDotenvValue(text: string, variable: string, value: string): string {
-  const assign = new RegExp(`^(\\s*(?:export\\s+)?)${variable.replace(/[.]/g, '\\.')}\\s*=.*?(\\r?)$`, 'gm');
   let found = false;
-  const replaced = text.replace(assign, (_line, lead: string, cr: string) => {
+  const replaced = text.replace(ASSIGNMENT, (whole: string, lead: string, name: string, cr: string) => {
+    if (name !== variable) return whole;
     found = true;
     return `${lead}${variable}=${dotenvValue(value)}${cr}`;
   });
   return found ? replaced : appendLine(text, `${variable}=${dotenvValue(value)}`);
 }
 
-/** True when the text assigns `variable` (with or without a value). */
+/** True when the text assigns `variable` (with or without a value) in any form dotenv reads. */
 export function assignsVariable(text: string, variable: string): boolean {
-  return new RegExp(`^\\s*(?:export\\s+)?${variable.replace(/[.]/g, '\\.')}\\s*=`, 'm').test(text);
+  for (const m of text.matchAll(ASSIGNMENT)) if (m[2] === variable) return true;
+  return false;
 }

@@ -1,6 +1,7 @@
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { parse } from 'dotenv';
+import { readRegularFile, type RegularFileRead } from '../project/read.js';
 
 /** A `.env` file as keyward read it. */
 export type DotenvRead =
@@ -62,18 +63,32 @@ export async function readDotenvFile(root: string, rel: string): Promise<DotenvR
       const within = relative(await realpath(root), target);
       if (within.startsWith('..') || isAbsolute(within)) linksOutside = target;
     }
-    const st = await stat(path);
-    if (st.isDirectory()) return { ok: false, reason: `${rel} is a folder, not a file` };
-    if (!st.isFile()) return { ok: false, reason: `${rel} is not a regular file` };
-    if (st.size > MAX_BYTES) return { ok: false, reason: `${rel} is ${st.size} bytes, too large for a .env file` };
-    const buf = await readFile(path);
-    if (buf.includes(0)) return { ok: false, reason: `${rel} holds binary data (NUL bytes), not KEY=value lines` };
-    const text = buf.toString('utf8');
-    return { ok: true, values: parseDotenvText(text), lines: { noEquals: linesWithoutEquals(text) }, mode: st.mode & 0o777, linksOutside };
+    const read = await readRegularFile(path, MAX_BYTES);
+    if (!read.ok) return { ok: false, reason: unreadable(rel, read) };
+    if (read.bytes.includes(0)) return { ok: false, reason: `${rel} holds binary data (NUL bytes), not KEY=value lines` };
+    const text = read.bytes.toString('utf8');
+    return { ok: true, values: parseDotenvText(text), lines: { noEquals: linesWithoutEquals(text) }, mode: read.mode & 0o777, linksOutside };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: `${rel} cannot be read (permission denied)` };
-    if (code === 'ELOOP') return { ok: false, reason: `${rel} is a link loop` };
-    return { ok: false, reason: `${rel} cannot be read (${code ?? 'unknown error'})` };
+    return { ok: false, reason: codeReason(rel, (error as NodeJS.ErrnoException).code) };
+  }
+}
+
+function codeReason(rel: string, code: string | undefined): string {
+  if (code === 'EACCES' || code === 'EPERM') return `${rel} cannot be read (permission denied)`;
+  if (code === 'ELOOP') return `${rel} is a link loop`;
+  return `${rel} cannot be read (${code ?? 'unknown error'})`;
+}
+
+/** Why a .env file was not read: a FIFO or device is refused unopened, never waited on. */
+function unreadable(rel: string, read: Extract<RegularFileRead, { ok: false }>): string {
+  switch (read.problem) {
+    case 'folder':
+      return `${rel} is a folder, not a file`;
+    case 'not-a-file':
+      return `${rel} is not a regular file`;
+    case 'too-large':
+      return `${rel} is ${read.size ?? 'over ' + MAX_BYTES} bytes, too large for a .env file`;
+    default:
+      return codeReason(rel, read.code);
   }
 }

@@ -100,6 +100,8 @@ describe('keyward scan (built bin)', () => {
   it('--sarif writes SARIF 2.1.0 that validates against the official schema, with rules and fingerprints', async () => {
     const { p, canary } = leakyProject();
     p.write('src/client.ts', 'new OpenAI({ dangerouslyAllowBrowser: true });\n'); // keyward:allow (fixture)
+    // keyward creates no folder for a report (a typo must not build a tree): out/ exists first.
+    p.write('out/.keep', '');
     const r = await runCli(['scan', '--history', '--sarif', 'out/keyward.sarif'], { cwd: p.dir });
     expect(r.code).toBe(1);
     const text = readFileSync(join(p.dir, 'out/keyward.sarif'), 'utf8');
