@@ -77,8 +77,9 @@ function buildProgram(state: State): Command {
     .addOption(new Option('--live <mode>', 'live calls: auth (default) or full').choices(['auth', 'full']))
     .option('--no-history', 'do not scan git history')
     .addOption(new Option('--fail-on <level>', 'exit 1 for findings at or above this severity').argParser(severityArg).default('high'))
-    .option('--ci', 'deploy gate: plain output, never prompt; network failures reported but not fatal')
+    .option('--ci', 'deploy gate: plain output, never prompt; network failures and missing keys reported but not fatal')
     .option('--fail-on-network', 'with --ci: an unreachable provider fails the gate too')
+    .option('--require-keys', 'with --ci: a missing key fails the gate (default: a note, as CI runners rarely hold keys; or package.json keyward.requireKeys)')
     .option('--json', 'print the keyward.report/v1 JSON document')
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
     .option('--markdown <file>', 'also write a Markdown report to this file')
@@ -224,7 +225,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const args = argv.slice(2);
   // Bare `keyward` picks the wizard or the doctor; with only flags (`keyward --json`) it is the doctor.
   const onlyFlags = args.every((a) => a.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(a));
-  const effective = args.length === 0 ? ['home'] : onlyFlags ? [...args, 'doctor'] : args;
+  const effective = args.length === 0 ? ['home'] : onlyFlags ? ['doctor', ...args] : args;
   const { own, child } = splitRunArgv(effective);
   if (child) state.childArgv = child;
   try {

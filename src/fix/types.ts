@@ -4,7 +4,8 @@ export type FixAction =
   | { kind: 'untrack'; file: string }
   | { kind: 'chmod'; file: string }
   | { kind: 'example'; file: string; variables: string[] }
-  | { kind: 'to-keychain'; file: string; variable: string; provider: string; project: string };
+  /** `language`: the app's, so the note says how it now gets the key in its own language. */
+  | { kind: 'to-keychain'; file: string; variable: string; provider: string; project: string; language: 'node' | 'python' | 'unknown' };
 
 /** A planned fix with what it needs to still be true when it is applied. */
 export interface PlannedFix {

@@ -38,6 +38,8 @@ export interface ProjectInfo {
   language: 'node' | 'python' | 'unknown';
   /** package.json `"keyward": {"rotationDays": N}`, when set to a positive number. */
   rotationDays: number | undefined;
+  /** `"keyward": {"requireKeys": true}`: the deploy gate (`doctor --ci`) fails on a missing key. */
+  requireKeys: boolean;
 }
 
 const EXAMPLE = /^\.env\.(example|sample|template|defaults|dist)$/;
@@ -88,7 +90,7 @@ async function readManifests(root: string, names: readonly string[]): Promise<Ma
 export async function detectProject(root: string, opts: { mode: string; providerIds: readonly string[] }): Promise<ProjectInfo> {
   const names = await readdir(root).catch((): string[] => []);
   const m = await readManifests(root, names);
-  const own = m.pkg?.keyward as { project?: unknown; providers?: unknown; rotationDays?: unknown } | undefined;
+  const own = m.pkg?.keyward as { project?: unknown; providers?: unknown; rotationDays?: unknown; requireKeys?: unknown } | undefined;
   const rotationDays = typeof own?.rotationDays === 'number' && Number.isFinite(own.rotationDays) && own.rotationDays > 0 ? own.rotationDays : undefined;
   const name =
     (typeof own?.project === 'string' && own.project) || (typeof m.pkg?.name === 'string' && m.pkg.name) || m.pythonName || basename(root);
@@ -123,5 +125,5 @@ export async function detectProject(root: string, opts: { mode: string; provider
   }
 
   const used = PROVIDERS.filter((p) => reasons.has(p.id)).map((provider) => ({ provider, reasons: reasons.get(provider.id)!, variables: [...provider.envVars], optional: false }));
-  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language, rotationDays };
+  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language, rotationDays, requireKeys: own?.requireKeys === true };
 }

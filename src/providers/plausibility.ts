@@ -6,7 +6,7 @@ export function entropy(s: string): number {
   const other = new Map<string, number>();
   for (let i = 0; i < s.length; i += 1) {
     const c = s.charCodeAt(i);
-    if (c < 128) ascii[c] += 1;
+    if (c < 128) ascii[c]! += 1;
     else other.set(s[i]!, (other.get(s[i]!) ?? 0) + 1);
   }
   let bits = 0;
