@@ -109,7 +109,7 @@ describe('keyward doctor on real repositories', () => {
     ['quotes kept inside the value', (k: string) => `OPENAI_API_KEY="'${k}'"`, 'missing.malformed', /quote/],
     ['a Bearer prefix', (k: string) => `OPENAI_API_KEY="Bearer ${k}"`, 'missing.malformed', /Bearer/],
     ['trailing whitespace inside quotes', (k: string) => `OPENAI_API_KEY="${k} "`, 'missing.malformed', /spaces/],
-    ['a placeholder', () => 'OPENAI_API_KEY=sk-...', 'missing.malformed', /placeholder/],
+    ['a placeholder: the key is not set', () => 'OPENAI_API_KEY=sk-...', 'missing.key', /^No OpenAI key: OPENAI_API_KEY in \.env line 1 is a placeholder$/],
     ['a masked copy', (k: string) => `OPENAI_API_KEY=${k.slice(0, 8)}••••••••${k.slice(-4)}`, 'missing.malformed', /masked/],
     ['non-ASCII characters', (k: string) => `OPENAI_API_KEY=${k.slice(0, 20)}ü${k.slice(21)}`, 'missing.malformed', /non-ASCII/],
     ['an empty value', () => 'OPENAI_API_KEY=', 'missing.empty', /empty/],

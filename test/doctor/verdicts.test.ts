@@ -95,6 +95,17 @@ describe('a placeholder in a .env file', () => {
     expect(fix.stdout).not.toMatch(/git rm --cached|Stop tracking|\.gitignore/);
   });
 
+  it('makes no live call with a placeholder: no 401 contradicts "the key is not set"', async () => {
+    const p = nodeApp('placeholder-live-app');
+    p.write('.gitignore', '.env\n');
+    p.write('.env', 'OPENAI_API_KEY=sk-...\n', 0o600);
+    const { code, report } = await doctor(p, ['--no-history']);
+    expect(problems(report).map((f) => f.rule)).toEqual(['missing.key']);
+    expect(report.checks.find((c) => c.id === 'permission.live')).toMatchObject({ status: 'skip', note: 'no key to test' });
+    expect(report.calls).toBeUndefined();
+    expect(code).toBe(1);
+  });
+
   it('a real key beside a placeholder in one committed file: the key is reported, the placeholder is not a second leak', async () => {
     const p = nodeApp('mixed-app');
     p.write('package.json', JSON.stringify({ name: 'mixed-app', dependencies: { openai: '1', '@anthropic-ai/sdk': '1' } }));
