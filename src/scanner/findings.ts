@@ -52,7 +52,8 @@ export function literalFix(file: string, envVar: string): string {
   if (['sh', 'bash', 'zsh'].includes(ext)) return `replace the literal with "$${envVar}", set in the environment that runs the script`;
   if (name === 'dockerfile' || name.startsWith('dockerfile.') || ext === 'dockerfile') return `remove it from the image and pass it when the container starts (\`docker run -e ${envVar}\`, or your platform's secrets)`;
   if (['yml', 'yaml'].includes(ext) && file.includes('.github/')) return `replace the literal with \`\${{ secrets.${envVar} }}\` and store the key as a repository secret`;
-  if (/^\.env\.|\.(example|sample|template)$|^example\.env$/.test(name)) return `replace the value with a placeholder (${envVar}=) so the template names the variable only`;
+  if (/env/.test(name) && /(^|\.)(example|sample|template|dist|defaults)(\.|$)/.test(name)) return `replace the value with a placeholder (${envVar}=) so the template names the variable only`;
+  if (/^\.env(\.|$)/.test(name)) return `add \`/${file}\` to .gitignore (and run \`git rm --cached ${file}\` if it is committed)`;
   if (['md', 'mdx', 'rst', 'txt', 'html'].includes(ext)) return `replace it with a placeholder such as ${envVar}=your-key-here`;
   return `move it out of the file into the environment variable ${envVar}`;
 }
