@@ -3,6 +3,11 @@ import type { ProjectInfo } from '../project/detect.js';
 /** Frameworks that read `.env*` files into the server's environment themselves: no dotenv line to add. */
 const LOADS_ENV_ITSELF = new Set(['nextjs', 'expo', 'cra', 'nuxt', 'sveltekit', 'astro', 'remix', 'gatsby', 'vite', 'dotenv-flow']);
 
+/** True when the app's framework reads `file` (a `.env*` name) into its environment without a line of code. */
+export function frameworkLoads(framework: ProjectInfo['framework'], file: string): boolean {
+  return LOADS_ENV_ITSELF.has(framework.id) && framework.loadOrder('development').includes(file);
+}
+
 /**
  * The end of a "set VAR" sentence: where to put the variable and how this project's app gets it,
  * in its language and framework (issue 11): a Next.js app is not told to add dotenv, a Python app
@@ -11,7 +16,7 @@ const LOADS_ENV_ITSELF = new Set(['nextjs', 'expo', 'cra', 'nuxt', 'sveltekit', 
 export function loadStep(project: Pick<ProjectInfo, 'framework' | 'language'>): string {
   const { framework, language } = project;
   if (LOADS_ENV_ITSELF.has(framework.id)) {
-    const file = framework.loadOrder('development').find((f) => f === '.env.local') ?? '.env';
+    const file = frameworkLoads(framework, '.env.local') ? '.env.local' : '.env';
     return ` in ${file}: ${framework.name} loads ${file} itself, so there is nothing to add to the code.`;
   }
   if (framework.id === 'dotenv') return " in .env, which the app's dotenv loads (`import 'dotenv/config'`).";

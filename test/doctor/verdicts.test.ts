@@ -169,3 +169,17 @@ describe('advice in the project language and framework', () => {
     );
   });
 });
+
+describe('setup in a framework that loads .env files itself', () => {
+  it('tells a Next.js app that Next.js loads .env, with no dotenv line', async () => {
+    const p = makeProject({ name: 'next-setup' });
+    p.write('package.json', JSON.stringify({ name: 'next-setup', dependencies: { next: '15', openai: '6' } }));
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes', '--skip-test'], {
+      cwd: p.dir,
+      input: fakeKey('openai-project', 'next-setup'),
+    });
+    expect(r.stdout).toContain('Next.js loads .env itself; start the app as usual');
+    expect(r.stdout).not.toContain('dotenv');
+    expect(r.code).toBe(0);
+  });
+});
