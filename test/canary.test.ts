@@ -20,27 +20,27 @@ describe('the canary key never leaves its store', () => {
     return p;
   }
 
-  const invocations: Array<[string, string[], Record<string, string>]> = [
-    ['doctor (text)', ['doctor', '--offline'], {}],
-    ['doctor --json', ['doctor', '--offline', '--json'], {}],
-    ['doctor --debug --json', ['doctor', '--offline', '--json', '--debug'], {}],
-    ['doctor with the canary in the environment too', ['doctor', '--offline'], { OPENAI_API_KEY: `${canary} ` }],
-    ['doctor with another key shadowing it', ['doctor', '--offline', '--json'], { OPENAI_API_KEY: fakeKey('openai-project', 'other') }],
-    ['bare keyward', ['--offline'], {}],
-    ['a key pasted as a provider id', ['doctor', '--provider', canary], {}],
-    ['a key pasted as a provider id, --debug', ['doctor', '--debug', '--provider', canary], {}],
-    ['a key pasted as an unknown flag value', ['doctor', '--fail-on', canary], {}],
-    ['a key pasted as a command', [canary], {}],
-    ['--help', ['doctor', '--help'], {}],
+  const invocations: Array<[string, string[], Record<string, string>, number]> = [
+    ['doctor (text)', ['doctor', '--offline'], {}, 1],
+    ['doctor --json', ['doctor', '--offline', '--json'], {}, 1],
+    ['doctor --debug --json', ['doctor', '--offline', '--json', '--debug'], {}, 1],
+    ['doctor with the canary in the environment too', ['doctor', '--offline'], { OPENAI_API_KEY: `${canary} ` }, 1],
+    ['doctor with another key shadowing it', ['doctor', '--offline', '--json'], { OPENAI_API_KEY: fakeKey('openai-project', 'other') }, 1],
+    ['bare keyward', ['--offline'], {}, 1],
+    ['a key pasted as a provider id', ['doctor', '--provider', canary], {}, 2],
+    ['a key pasted as a provider id, --debug', ['doctor', '--debug', '--provider', canary], {}, 2],
+    ['a key pasted as an unknown flag value', ['doctor', '--fail-on', canary], {}, 2],
+    ['a key pasted as a command', [canary], {}, 2],
+    ['--help', ['doctor', '--help'], {}, 0],
   ];
 
-  it.each(invocations)('%s', async (_label, args, env) => {
+  it.each(invocations)('%s', async (_label, args, env, code) => {
     const p = project();
     const r = await runCli(args, { cwd: p.dir, env });
     const out = r.stdout + r.stderr;
     expect(out).not.toContain(canary);
     expect(out).not.toContain(tail);
-    expect(r.code).not.toBe(3);
+    expect(r.code).toBe(code);
   });
 
   it('writes no key into a Markdown report', async () => {
@@ -101,6 +101,7 @@ describe('the canary key never leaves run, rotate or the hook', () => {
       expect(same.code).toBe(2);
       const pasted = await runCli(['rotate', '--provider', canary], { cwd: app().dir });
       clean(pasted.stdout + pasted.stderr);
+      expect(pasted.code).toBe(2);
     } finally {
       await fake.close();
     }

@@ -1,11 +1,13 @@
 import { identifyKey, providerForVariable, type Provider } from '../providers/index.js';
 import { secretFor } from '../stores/collect.js';
 import type { KeyEntry } from '../stores/types.js';
+import { holdsKey } from './key-value.js';
 import type { CheckContext } from './types.js';
 
 /**
  * The keys each readable `.env*` file holds, loaded in the current mode or not: a variable of a
- * known provider with a value, or any value with a provider's own prefix or marker.
+ * known provider holding a key (a placeholder holds none: the file is a template, not a key file),
+ * or any value with a provider's own prefix or marker.
  */
 export function keysInDotenvFiles(ctx: CheckContext): Array<{ file: string; mode: number; keys: KeyEntry[] }> {
   const out: Array<{ file: string; mode: number; keys: KeyEntry[] }> = [];
@@ -15,7 +17,7 @@ export function keysInDotenvFiles(ctx: CheckContext): Array<{ file: string; mode
     for (const [variable, { value, line }] of read.values) {
       if (value.trim() === '') continue;
       const provider: Provider | undefined = providerForVariable(variable) ?? identifyKey(value)?.provider;
-      if (!provider) continue;
+      if (!provider || !holdsKey(value, provider)) continue;
       keys.push({ provider, variable, source: 'dotenv', file: ref.file, line, account: null, secret: secretFor(value, provider) });
     }
     if (keys.length) out.push({ file: ref.file, mode: read.mode, keys });

@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import type { Framework } from '../project/framework.js';
+import { findProvider } from '../providers/index.js';
 import { scanProject } from '../scanner/index.js';
 import type { Check, CheckContext } from './types.js';
 
@@ -25,6 +26,18 @@ export function matchBrowserPrefix(f: Finding, framework: Framework): Finding {
 }
 
 /**
+ * The scanner names a provider's canonical variable; a project that reads another one
+ * (`GOOGLE_GENERATIVE_AI_API_KEY` for Gemini through `@ai-sdk/google`) is told its own.
+ */
+function withProjectVariable(f: Finding, ctx: CheckContext): Finding {
+  const provider = f.secret ? findProvider(f.secret.provider) : undefined;
+  const variable = ctx.project.used.find((u) => u.provider.id === provider?.id)?.variables[0];
+  const canonical = provider?.envVars[0];
+  if (!variable || !canonical || variable === canonical) return f;
+  return { ...f, fix: f.fix.replaceAll(canonical, variable) };
+}
+
+/**
  * `exposure.*` from the scanner: keys in the working tree (source, bundles, logs, browser names)
  * and in git history. A root `.env*` file that git does not ignore is the env-files check's to
  * report (`exposure.env-tracked` / `exposure.env-not-ignored` say what to do with the file), so
@@ -39,7 +52,7 @@ export const exposureScanCheck: Check = {
     const envFiles = new Set(ctx.dotenvFiles.map((f) => f.ref.file));
     const findings = result.findings
       .filter((f) => !(f.rule === 'exposure.source-literal' && f.location && envFiles.has(f.location.file)))
-      .map((f) => (f.location ? matchBrowserPrefix(f, frameworkOf(ctx, f.location.file)) : f));
+      .map((f) => withProjectVariable(f.location ? matchBrowserPrefix(f, frameworkOf(ctx, f.location.file)) : f, ctx));
     // A worktree whose findings were all dropped above passes. A gap it had would have made it `error`, not `fail`, so a gap left here is the history's.
     const historyOnly = findings.every((f) => f.rule === 'exposure.history' || f.rule === 'exposure.scan-incomplete');
     const parts = result.checks.map((c) => (c.id === 'exposure.worktree' && c.status === 'fail' && historyOnly ? { ...c, status: 'pass' as const } : c));

@@ -10,6 +10,7 @@ import type { Check } from './types.js';
 
 export type { Check, CheckContext, CheckOutcome, LiveMode } from './types.js';
 export { runDoctor, type DoctorIO, type DoctorOptions } from './run-doctor.js';
+export { gateMissingKeys } from './missing-gate.js';
 
 /** The doctor's checks, in report order. A check is added by adding it here. */
 export const DOCTOR_CHECKS: readonly Check[] = [keyResolutionCheck, keychainCheck, envFilesGitCheck, filePermissionsCheck, exposedKeysLiveCheck, keyKindCheck, keyAgeCheck, liveCallsCheck];

@@ -1,20 +1,26 @@
 import type { Finding } from '../core/finding.js';
 import { makeFinding } from '../core/rules.js';
-import { providerForVariable, type Provider } from '../providers/index.js';
-import { inspectValue } from './key-value.js';
+import { providerForVariable } from '../providers/index.js';
+import { holdsKey, inspectValue } from './key-value.js';
+import { loadStep } from './advice.js';
 import { aKeyOf, describeSource, entryLocation, secretRef } from './secret-ref.js';
 import type { Check, CheckContext } from './types.js';
 
-/** The variables the project reads for the provider, the one it reads first first. */
-function variablesOf(ctx: CheckContext, p: Provider): string[] {
-  return ctx.project.used.find((u) => u.provider.id === p.id)?.variables ?? p.envVars;
+/** The variables this project reads for the provider, the one its code or SDK reads first leading. */
+function variablesOf(ctx: CheckContext, providerId: string): string[] {
+  const used = ctx.project.used.find((u) => u.provider.id === providerId);
+  return used?.variables.length ? used.variables : ctx.providers.find((x) => x.id === providerId)!.envVars;
 }
 
 /** Setting a key by hand, in a sentence: where to create it and where to put it. */
 function setKeyStep(ctx: CheckContext, providerId: string): string {
   const p = ctx.providers.find((x) => x.id === providerId)!;
-  const variable = variablesOf(ctx, p)[0];
-  return `Run \`keyward setup --provider ${p.id}\` (it tests the key and keeps it in the keychain or a .env file out of git), or create one at ${p.dashboard.keys} and set ${variable}.`;
+  return `Run \`keyward setup --provider ${p.id}\` (it tests the key and keeps it in the keychain or a .env file out of git), or create one at ${p.dashboard.keys} and set ${variablesOf(ctx, providerId)[0]}${loadStep(ctx.project)}`;
+}
+
+/** A provider the template or the configuration marks optional: its missing key is a note. */
+function isOptional(ctx: CheckContext, providerId: string): boolean {
+  return ctx.project.used.find((u) => u.provider.id === providerId)?.optional === true;
 }
 
 /** `missing.*`: is there a key for every provider the project uses, and is it one an API will take? */
@@ -24,14 +30,18 @@ export const keyResolutionCheck: Check = {
     const findings: Finding[] = [];
     for (const provider of ctx.providers) {
       const resolved = ctx.resolved.find((r) => r.provider.id === provider.id);
+      const optional = isOptional(ctx, provider.id);
+      const severity = optional ? { severity: 'info' as const } : {};
+      const optionalNote = optional ? ` The project marks ${provider.name} optional, so this is a note.` : '';
       if (!resolved) {
         const looked = ['the environment', ctx.keychain.usable ? 'the keychain' : null, ctx.dotenvFiles.length ? ctx.dotenvFiles.map((f) => f.ref.file).join(', ') : 'no .env file']
           .filter(Boolean)
           .join(', ');
         findings.push(
           makeFinding('missing.key', {
-            title: `No ${provider.name} key (${variablesOf(ctx, provider).join(' or ')})`,
-            detail: `The project uses ${provider.name}, but no source holds its key (looked in ${looked}).`,
+            ...severity,
+            title: `No ${provider.name} key (${variablesOf(ctx, provider.id).join(' or ')})`,
+            detail: `The project uses ${provider.name}, but no source holds its key (looked in ${looked}).${optionalNote}`,
             fix: setKeyStep(ctx, provider.id),
           }),
         );
@@ -47,6 +57,17 @@ export const keyResolutionCheck: Check = {
             title: `${winner.variable} is set but empty in ${where}`,
             detail: `An app reads an empty ${winner.variable}${winner.source === 'env' ? ', and dotenv will not override a variable that is already set, even to an empty value' : ''}.`,
             fix: winner.source === 'env' ? `Run \`unset ${winner.variable}\` (or remove it from your shell profile), or set it to the key.` : setKeyStep(ctx, provider.id),
+            ...(location ? { location } : {}),
+          }),
+        );
+      } else if (problem?.kind === 'malformed' && problem.placeholder) {
+        // A stand-in is no key at all: one finding that the key is not set, and nothing of it to redact.
+        findings.push(
+          makeFinding('missing.key', {
+            ...severity,
+            title: `No ${provider.name} key: ${winner.variable} in ${where} is a placeholder`,
+            detail: `${where} sets ${winner.variable} to a stand-in (like sk-... or your-key-here), not a key, so the app has no ${provider.name} key; nothing secret is in the file.${optionalNote}`,
+            fix: setKeyStep(ctx, provider.id),
             ...(location ? { location } : {}),
           }),
         );
@@ -72,7 +93,8 @@ export const keyResolutionCheck: Check = {
           }),
         );
       }
-      for (const other of shadowed) {
+      // A placeholder behind a real key changes nothing an app sees.
+      for (const other of shadowed.filter((o) => holdsKey(o.secret.reveal(), provider))) {
         const otherLocation = entryLocation(other);
         findings.push(
           makeFinding('missing.shadowed', {
@@ -105,7 +127,7 @@ export const keyResolutionCheck: Check = {
     }
     const unreadable = ctx.dotenvFiles.filter((f) => !f.read.ok).map((f) => (f.read.ok ? '' : f.read.reason));
     return {
-      status: findings.length ? 'fail' : unreadable.length ? 'error' : 'pass',
+      status: findings.some((f) => f.severity !== 'info') ? 'fail' : unreadable.length ? 'error' : 'pass',
       findings,
       ...(unreadable.length ? { note: `could not read: ${unreadable.join('; ')}` } : {}),
     };

@@ -6,6 +6,7 @@ import { runLiveCalls, type CallListener, type LiveDeps } from '../live/runner.j
 import { createTransport } from '../live/transport.js';
 import { CALL_NAMES, type CallName, type LiveTarget } from '../live/types.js';
 import type { ResolvedKey } from '../stores/types.js';
+import { inspectValue } from './key-value.js';
 import type { Check } from './types.js';
 
 /** What `keyward test` may change about a call; the doctor uses the defaults. */
@@ -78,7 +79,12 @@ export function createLiveCallsCheck(makeDeps: (env: Env, now: () => Date) => Li
     id: 'permission.live',
     async run(ctx) {
       if (ctx.live === 'off') return { status: 'skip', findings: [], note: 'offline: no live calls' };
-      const withKey = ctx.resolved.filter((r) => r.winner.secret.length > 0);
+      // A placeholder is no key (the offline check says so): calling with it would only earn a misleading 401.
+      const standIn = (r: ResolvedKey) => {
+        const problem = inspectValue(r.winner.secret.reveal(), r.provider, ctx.env);
+        return problem?.kind === 'malformed' && problem.placeholder === true;
+      };
+      const withKey = ctx.resolved.filter((r) => r.winner.secret.length > 0 && !standIn(r));
       const targets: LiveTarget[] = [];
       const untested: string[] = [];
       for (const r of withKey) {

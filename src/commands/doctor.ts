@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DOCTOR_CHECKS, runDoctor, type DoctorOptions } from '../checks/index.js';
+import { DOCTOR_CHECKS, gateMissingKeys, runDoctor, type DoctorIO, type DoctorOptions } from '../checks/index.js';
 import { detectProject } from '../project/detect.js';
 import { needsAnswer, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
@@ -27,6 +27,8 @@ export interface DoctorFlags {
   sarif?: string;
   /** With --ci: network failures fail the gate too. */
   failOnNetwork?: boolean;
+  /** With --ci: a missing key fails the gate (else it is a note). */
+  requireKeys?: boolean;
   rotationDays?: number;
   fix?: boolean;
   dryRun?: boolean;
@@ -43,6 +45,7 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
     if (!findProvider(id)) throw usageError('unknown provider given to --provider', `Use one of: ${PROVIDER_IDS.join(', ')}.`);
   }
   if (flags.offline && flags.live) throw usageError('--offline and --live contradict each other', 'Pass one of them.');
+  if (flags.requireKeys && !flags.ci) throw usageError('--require-keys goes with --ci', 'On your own machine a missing key is already a problem; pass --ci too for the deploy gate.');
   if ((flags.dryRun || flags.toKeychain) && !flags.fix) throw usageError(`${flags.dryRun ? '--dry-run' : '--to-keychain'} goes with --fix`, 'Pass --fix too.');
   return {
     providerIds: flags.provider ?? [],
@@ -61,6 +64,17 @@ async function writeReport(cwd: string, file: string, text: string): Promise<voi
   await writeReportFile(resolve(cwd, file), text, file);
 }
 
+/**
+ * The doctor's report as this run judges it: in `--ci` a missing key is a note unless the gate
+ * needs the keys (`--require-keys`, or `requireKeys` in the project's keyward settings).
+ */
+async function diagnose(io: DoctorIO, options: DoctorOptions, flags: DoctorFlags): Promise<Report> {
+  const report = await runDoctor(io, options, DOCTOR_CHECKS);
+  if (!flags.ci) return report;
+  const requireKeys = Boolean(flags.requireKeys) || (await detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: [] })).requireKeys;
+  return gateMissingKeys(report, { requireKeys, failOn: options.failOn, ...(options.notFatal ? { notFatal: options.notFatal } : {}) });
+}
+
 /** `keyward doctor`: runs every check and shows the report as JSON, plain text or an Ink view. */
 export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Outcome> {
   const options = doctorOptions(flags);
@@ -73,10 +87,10 @@ export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Out
     const { createElement } = await import('react');
     const { DoctorView, Working } = await import('../ui/DoctorView.js');
     const screen = openScreen(deps.stdout, createElement(Working, { label: 'Checking keys…' }));
-    report = await runDoctor(io, options, DOCTOR_CHECKS);
+    report = await diagnose(io, options, flags);
     await screen.finish(createElement(DoctorView, { root: report.root, presentation: present(report) }));
   } else {
-    report = await runDoctor(io, options, DOCTOR_CHECKS);
+    report = await diagnose(io, options, flags);
     deps.stdout.write(flags.json ? renderJson(report) : renderText(report));
   }
 
@@ -116,7 +130,7 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
   }
   const io = doctorIO(deps);
   const results = await applyFixes({ root: deps.cwd, git: deps.git, keychain: deps.keychain }, fixes);
-  const after = await runDoctor(io, rerunOptions, DOCTOR_CHECKS);
+  const after = await diagnose(io, rerunOptions, flags);
   out.write(fixResultsText(results, summaryLine(after)));
   return after.summary.failed ? FINDINGS : OK;
 }

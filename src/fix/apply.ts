@@ -87,7 +87,8 @@ async function applyOne(io: FixIO, fix: PlannedFix): Promise<string | undefined>
       const text = await readFile(path, 'utf8');
       const st = await lstat(path);
       await writeFileAtomic(await realpath(path), removeAssignment(text, a.variable), st.mode & 0o777);
-      return `apps now need \`keyward run -- <command>\` or \`import 'keyward/config'\` to get ${a.variable}`;
+      const how = a.language === 'python' ? '`keyward run -- python app.py`' : a.language === 'node' ? "`keyward run -- npm start` or `import 'keyward/config'`" : '`keyward run -- <command>`';
+      return `the app now needs ${how} to get ${a.variable}`;
     }
   }
 }

@@ -8,7 +8,7 @@ import { readDotenvFile } from '../stores/dotenv-file.js';
 import type { ManualStep, PlannedFix } from './types.js';
 
 /** The monorepo app whose folder holds `file`, if any. */
-function appOf(report: Report, file: string): { name: string; path: string } | undefined {
+function appOf(report: Report, file: string): { name: string; path: string; language: 'node' | 'python' | 'unknown' } | undefined {
   return (report.apps ?? []).filter((a) => a.path !== '.' && file.startsWith(`${a.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
 }
 
@@ -76,7 +76,8 @@ export async function planFixes(root: string, report: Report, opts: { toKeychain
       if (!ownTemplate && (exampleText === null || !assignsVariable(exampleText, variable))) missing.set(example, (missing.get(example) ?? new Set()).add(variable));
       if (opts.toKeychain) {
         const app = appOf(report, file);
-        await add(`to-keychain:${file}:${variable}`, { action: { kind: 'to-keychain', file, variable, provider: providerForVariable(variable)!.id, project: app?.name ?? opts.project, folder: app?.path ?? '.' }, describe: `Move ${variable} from ${file} into the OS keychain` }, [file]);
+        const language = app?.language ?? report.project?.language ?? 'unknown';
+        await add(`to-keychain:${file}:${variable}`, { action: { kind: 'to-keychain', file, variable, provider: providerForVariable(variable)!.id, project: app?.name ?? opts.project, folder: app?.path ?? '.', language }, describe: `Move ${variable} from ${file} into the OS keychain` }, [file]);
       }
     }
   }

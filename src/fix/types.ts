@@ -4,7 +4,8 @@ export type FixAction =
   | { kind: 'untrack'; file: string }
   | { kind: 'chmod'; file: string }
   | { kind: 'example'; file: string; variables: string[] }
-  | { kind: 'to-keychain'; file: string; variable: string; provider: string; project: string; /** The project's folder, relative to the root: with the name, its keychain account. */ folder: string };
+  /** `folder`: the project's folder, relative to the root (with the name, its keychain account); `language`: the app's, so the note says how it now gets the key. */
+  | { kind: 'to-keychain'; file: string; variable: string; provider: string; project: string; folder: string; language: 'node' | 'python' | 'unknown' };
 
 /** A planned fix with what it needs to still be true when it is applied. */
 export interface PlannedFix {

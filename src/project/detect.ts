@@ -40,6 +40,8 @@ export interface ProjectInfo {
   language: 'node' | 'python' | 'unknown';
   /** `keyward.rotationDays` (package.json) or `rotation-days` (pyproject.toml), when set to a positive number. */
   rotationDays: number | undefined;
+  /** `"keyward": {"requireKeys": true}`: the deploy gate (`doctor --ci`) fails on a missing key. */
+  requireKeys: boolean;
 }
 
 const DOTENV = /^\.env(\.[A-Za-z0-9_.-]+)?$/;
@@ -88,6 +90,7 @@ interface Manifests {
 /** `"keyward"` in package.json, else `[tool.keyward]` in pyproject.toml, with where each came from. */
 interface Settings {
   project?: unknown;
+  requireKeys?: unknown;
   providers?: unknown;
   optional?: unknown;
   templates?: unknown;
@@ -223,5 +226,5 @@ export async function detectProject(root: string, opts: { mode: string; provider
     variables: evidence.variables(provider),
     optional: optional.has(provider.id) || evidence.optionalByTemplates(provider),
   }));
-  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language, rotationDays };
+  return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language, rotationDays, requireKeys: own.requireKeys === true };
 }

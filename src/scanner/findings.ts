@@ -33,6 +33,31 @@ function describe(hit: KeyHit): { name: string; label: string; revoke: string; e
   };
 }
 
+/**
+ * How the file's own language reads a variable, for "replace the literal with …": a key in a
+ * `.py` file is not told `process.env`. Files that are not code say where the key goes instead.
+ */
+export function literalFix(file: string, envVar: string): string {
+  const name = file.split('/').pop()!.toLowerCase();
+  const ext = /\.([a-z0-9]+)$/.exec(name)?.[1] ?? '';
+  if (ext === 'ipynb') return `read it with os.environ["${envVar}"] in the notebook's code and clear saved outputs (\`jupyter nbconvert --clear-output --inplace ${file}\`)`;
+  if (['py', 'pyi', 'pyw'].includes(ext)) return `replace the literal with os.environ["${envVar}"] (import os)`;
+  if (['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'vue', 'svelte', 'astro'].includes(ext)) return `replace the literal with process.env.${envVar} (server code only)`;
+  if (ext === 'rb') return `replace the literal with ENV.fetch("${envVar}")`;
+  if (ext === 'go') return `replace the literal with os.Getenv("${envVar}")`;
+  if (['java', 'kt'].includes(ext)) return `replace the literal with System.getenv("${envVar}")`;
+  if (ext === 'rs') return `replace the literal with std::env::var("${envVar}")`;
+  if (ext === 'php') return `replace the literal with getenv('${envVar}')`;
+  if (ext === 'cs') return `replace the literal with Environment.GetEnvironmentVariable("${envVar}")`;
+  if (['sh', 'bash', 'zsh'].includes(ext)) return `replace the literal with "$${envVar}", set in the environment that runs the script`;
+  if (name === 'dockerfile' || name.startsWith('dockerfile.') || ext === 'dockerfile') return `remove it from the image and pass it when the container starts (\`docker run -e ${envVar}\`, or your platform's secrets)`;
+  if (['yml', 'yaml'].includes(ext) && file.includes('.github/')) return `replace the literal with \`\${{ secrets.${envVar} }}\` and store the key as a repository secret`;
+  if (/env/.test(name) && /(^|\.)(example|sample|template|dist|defaults)(\.|$)/.test(name)) return `replace the value with a placeholder (${envVar}=) so the template names the variable only`;
+  if (/^\.env(\.|$)/.test(name)) return `add \`/${file}\` to .gitignore (and run \`git rm --cached ${file}\` if it is committed)`;
+  if (['md', 'mdx', 'rst', 'txt', 'html'].includes(ext)) return `replace it with a placeholder such as ${envVar}=your-key-here`;
+  return `move it out of the file into the environment variable ${envVar}`;
+}
+
 function at(l: Location): string {
   return `${l.file}${l.line ? `:${l.line}` : ''}`;
 }
@@ -80,7 +105,7 @@ export function keyFinding(rule: RuleId, hit: KeyHit, location: Location, active
       }
       title = `${who} hardcoded in ${location.file}`;
       detail = `${said} is written in ${where}, a file git does not ignore: anyone with the code has the key.`;
-      fix = `Rotate the key at ${d.revoke}, replace the literal with process.env.${d.envVar}, and store the new key with \`keyward setup\`.`;
+      fix = `Rotate the key at ${d.revoke}, ${literalFix(location.file, d.envVar)}, and store the new key with \`keyward setup\`.`;
   }
   return makeFinding(rule, {
     title,

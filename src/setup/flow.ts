@@ -3,11 +3,13 @@ import { access, lstat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildContext, keysReport, type DoctorIO } from '../checks/run-doctor.js';
 import { inspectValue } from '../checks/key-value.js';
+import { frameworkLoads } from '../checks/advice.js';
 import { aKeyOf } from '../checks/secret-ref.js';
 import type { Env } from '../core/io.js';
 import { cancelled, failure, needsAnswer, usageError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import { ignoredPaths, trackedPaths, untrack } from '../git/repo.js';
+import type { Framework } from '../project/framework.js';
 import { findProvider, identifyKey, PROVIDER_IDS, PROVIDERS, type Provider } from '../providers/index.js';
 import type { Choice, Prompter } from '../prompts/types.js';
 import { readEditTarget, resolveProjectFile, withFileLock, writeFileAtomic } from '../stores/atomic-write.js';
@@ -57,9 +59,13 @@ export function defaultProvider(survey: Survey): string {
 }
 
 /** Step 6: the lines that make the app read the key, for the project's language; nothing is written into the user's code. */
-export function loadAdvice(store: 'keychain' | 'dotenv', variable: string, file: string | null, language: 'node' | 'python' | 'unknown' = 'unknown'): LoadAdvice {
+export function loadAdvice(store: 'keychain' | 'dotenv', variable: string, file: string | null, language: 'node' | 'python' | 'unknown' = 'unknown', framework?: Framework): LoadAdvice {
   const node = language !== 'python';
   const python = language !== 'node';
+  // Next.js, Vite, Nuxt and their kin read the file themselves: a dotenv line would be noise (issue 11).
+  if (store === 'dotenv' && framework && frameworkLoads(framework, file ?? '.env')) {
+    return { store, variable, file, lines: [{ label: `${framework.name} loads ${file ?? '.env'} itself; start the app as usual`, code: 'npm run dev' }] };
+  }
   if (store === 'keychain') {
     return {
       store,
@@ -255,7 +261,7 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
       changes.push({ what: await ports.hook.install() });
     }
   }
-  view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null, info.language));
+  view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null, info.language, info.framework));
   return { stored: true, provider: provider.id, store };
 }
 

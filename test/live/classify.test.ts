@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RULES } from '../../src/core/rules.js';
 import { Secret } from '../../src/core/secret.js';
 import { findProvider, redactionPrefix } from '../../src/providers/index.js';
 import { classifyFailure, readEchoedKey, withV1, type ClassifyContext } from '../../src/live/classify.js';
@@ -119,7 +120,8 @@ describe('classifyFailure', () => {
     if (row.provider) c.key = new Secret(KEY, redactionPrefix(KEY));
     const d = classifyFailure(row.failure, c);
     expect(d.rule).toBe(row.rule);
-    if (row.severity) expect(d.severity ?? (row.rule === 'permission.invalid-key' || row.rule === 'permission.account' ? 'critical' : row.severity)).toBe(row.severity);
+    // The finding's severity: the classifier's own, else the rule's default.
+    if (row.severity) expect(d.severity ?? RULES[d.rule].severity).toBe(row.severity);
     const text = `${d.title}\n${d.detail}\n${d.fix}`;
     for (const re of row.says ?? []) expect(text).toMatch(re);
     // Nothing of the key but its prefix and last four, whatever the server echoed.

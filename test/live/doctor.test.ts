@@ -5,6 +5,7 @@ import { runDoctor, type DoctorIO, type DoctorOptions } from '../../src/checks/r
 import type { LiveMode } from '../../src/checks/types.js';
 import { createGitRunner } from '../../src/git/git.js';
 import { findProvider } from '../../src/providers/index.js';
+import { ALNUM, pseudoRandom } from '../../src/providers/sample.js';
 import { createTransport } from '../../src/live/transport.js';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { runCli } from '../support/cli.js';
@@ -65,7 +66,7 @@ describe('the permission.live check in the doctor', () => {
   it('skips keys of providers without a free check, and leaves key-format problems to the offline checks', async () => {
     const p = makeProject({ git: false });
     const report = await runDoctor(
-      io(p.dir, { PERPLEXITY_API_KEY: `pplx-${'a1B2c3D4'.repeat(6)}`, OPENAI_API_KEY: 'sk-proj-••••', OPENAI_BASE_URL: fake.baseURL }),
+      io(p.dir, { PERPLEXITY_API_KEY: `pplx-${pseudoRandom(48, ALNUM, 'px')}`, OPENAI_API_KEY: 'sk-proj-••••', OPENAI_BASE_URL: fake.baseURL }),
       options('auth', ['openai', 'perplexity']),
       [liveCallsCheck],
     );

@@ -8,6 +8,7 @@ import { createGitRunner } from '../../src/git/git.js';
 import { createKeychainOpener } from '../../src/stores/keychain-backend.js';
 import { accountFor } from '../support/keychain.js';
 import { runSetup, type SetupFlags } from '../../src/setup/flow.js';
+import { detectFramework } from '../../src/project/framework.js';
 import type { KeyTester, SetupView } from '../../src/setup/types.js';
 import { fakeKey } from '../support/keys.js';
 import { gitEnv, makeProject } from '../support/repo.js';
@@ -177,5 +178,9 @@ describe('how the app loads the key', () => {
     expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'python').lines.map((l) => l.code)).toEqual(['from dotenv import load_dotenv; load_dotenv()']);
     expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'node').lines.map((l) => l.code)).toEqual(["import 'dotenv/config';", 'node --env-file=.env app.js']);
     expect(loadAdvice('keychain', 'OPENAI_API_KEY', null, 'python').lines.map((l) => l.code)).toEqual(['keyward run -- python app.py']);
+    // Issue 11: a framework that loads the file itself gets no dotenv line.
+    const next = detectFramework(new Set(['next']), new Set());
+    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env.local', 'node', next).lines).toEqual([{ label: 'Next.js loads .env.local itself; start the app as usual', code: 'npm run dev' }]);
+    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', 'config/keys.env', 'node', next).lines.map((l) => l.code)).toEqual(["import { config } from 'dotenv'; config({ path: 'config/keys.env' });", 'node --env-file=config/keys.env app.js']);
   });
 });
