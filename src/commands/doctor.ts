@@ -7,7 +7,7 @@ import type { Severity } from '../core/severity.js';
 import { findProvider, PROVIDER_IDS } from '../providers/index.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { present, summaryLine } from '../report/present.js';
+import { summaryLine } from '../report/present.js';
 import type { Report } from '../core/report.js';
 import { renderText } from '../report/text.js';
 import { writeFileAtomic } from '../stores/atomic-write.js';
@@ -32,6 +32,8 @@ export interface DoctorFlags {
   dryRun?: boolean;
   yes?: boolean;
   toKeychain?: boolean;
+  /** Rule and check ids beside their words, every app in full. */
+  verbose?: boolean;
 }
 
 /** Live-call failures that say the runner cannot reach the provider, not that the key is wrong. */
@@ -76,13 +78,13 @@ export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Out
     const { DoctorView, Working } = await import('../ui/DoctorView.js');
     const screen = openScreen(deps.stdout, createElement(Working, { label: 'Checking keys…' }));
     report = await runDoctor(io, options, DOCTOR_CHECKS);
-    await screen.finish(createElement(DoctorView, { root: report.root, presentation: present(report) }));
+    await screen.finish(createElement(DoctorView, { report, columns: deps.stdout.columns ?? 80, verbose: Boolean(flags.verbose) }));
   } else {
     report = await runDoctor(io, options, DOCTOR_CHECKS);
-    deps.stdout.write(flags.json ? renderJson(report) : renderText(report));
+    deps.stdout.write(flags.json ? renderJson(report) : renderText(report, 'keyward doctor', { verbose: Boolean(flags.verbose), ...(deps.stdout.columns ? { columns: deps.stdout.columns } : {}) }));
   }
 
-  if (flags.markdown) await writeReport(deps.cwd, flags.markdown, renderMarkdown(report));
+  if (flags.markdown) await writeReport(deps.cwd, flags.markdown, renderMarkdown(report, { verbose: Boolean(flags.verbose) }));
   if (flags.sarif) await writeReport(deps.cwd, flags.sarif, (await import('../report/sarif.js')).renderSarif(report));
 
   // In a terminal the doctor offers its safe fixes after the report, as react-native doctor does.

@@ -1,4 +1,5 @@
 import type { FixResult, ManualStep, PlannedFix } from '../fix/types.js';
+import { terminalSafe } from './escape.js';
 
 /** The plan: safe fixes (or what --dry-run would do), then the steps left to a person. */
 export function fixPlanText(fixes: readonly PlannedFix[], manual: readonly ManualStep[], dryRun: boolean): string {
@@ -13,7 +14,7 @@ export function fixPlanText(fixes: readonly PlannedFix[], manual: readonly Manua
     out.push('', 'Left for you (keyward does not do these):');
     for (const m of manual) out.push(`  • ${m.step}`);
   }
-  return `${out.join('\n')}\n`;
+  return `${out.map(terminalSafe).join('\n')}\n`;
 }
 
 /** What was done and what was skipped (with why), then the summary of the rerun. */
@@ -24,5 +25,5 @@ export function fixResultsText(results: readonly FixResult[], summaryAfter: stri
     else out.push(`  - skipped: ${r.fix.describe}: ${r.reason}`);
   }
   out.push('', `After the fixes: ${summaryAfter}`);
-  return `${out.join('\n')}\n`;
+  return `${out.map(terminalSafe).join('\n')}\n`;
 }
