@@ -44,14 +44,14 @@ describe('what keyward thinks the project is', () => {
     await runCli(['doctor', '--offline', '--no-history', '--markdown', 'report.md'], { cwd: p.dir });
     const md = readFileSync(join(p.dir, 'report.md'), 'utf8');
     expect(md).toContain(`**Project chat**: Node.js, Next.js; loads .env.local; templates .env.example; uses openai: OPENAI\\_API\\_KEY \\(${openai.evidence.join(', ')}\\)\n`);
-  });
+  }, 120_000);
 });
 
 describe('reports that fit on a screen', () => {
   it('collapses a 30-app monorepo with nothing wrong to one line for its apps, one key line and checks in words', async () => {
     const p = monorepo(30);
     const key = fakeKey('openai-project', 'mono');
-    const r = await runCli(['doctor', '--offline', '--no-history'], { cwd: p.dir, env: { OPENAI_API_KEY: key } });
+    const r = await runCli(['doctor', '--offline', '--no-history', '--markdown', 'report.md'], { cwd: p.dir, env: { OPENAI_API_KEY: key } });
     const apps = Array.from({ length: 30 }, (_, i) => `apps/app${String(i + 1).padStart(2, '0')}`).join(', ');
     expect(r.stdout).toBe(
       [
@@ -73,6 +73,8 @@ describe('reports that fit on a screen', () => {
       ].join('\n'),
     );
     expect(r.code).toBe(0);
+    const md = readFileSync(join(p.dir, 'report.md'), 'utf8');
+    expect(md).toContain('<details><summary>30 apps: what keyward found in each</summary>\n\n| App | What it is | Providers (why) |\n|---|---|---|\n| apps/app01 | Node.js, Next.js; no .env file | uses openai: OPENAI\\_API\\_KEY \\(');
 
     const verbose = await runCli(['doctor', '--offline', '--no-history', '--verbose'], { cwd: p.dir, env: { OPENAI_API_KEY: key } });
     expect(verbose.stdout).toContain('\n== apps/app30: Node.js, Next.js; no .env file\n   uses openai: OPENAI_API_KEY (');
@@ -90,7 +92,7 @@ describe('reports that fit on a screen', () => {
     const verbose = await runCli(['doctor', '--offline', '--no-history', '--verbose'], { cwd: p.dir });
     expect(verbose.stdout).toMatch(/^ {2}✓ which key wins \(keys\.resolution\)$/m);
     expect(verbose.stdout).toMatch(/^ {2}✖ high: \.env holds keys \(OPENAI_API_KEY\) and git does not ignore it \[exposure\.env-not-ignored\]$/m);
-  });
+  }, 120_000);
 });
 
 describe('nothing anyone else controls reaches the output raw', () => {
@@ -113,5 +115,5 @@ describe('nothing anyone else controls reaches the output raw', () => {
     expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in \\\\x1b\\]0;pwned\\\\x07\\\\x1b\\[2Ka.ts | \`\\x1b]0;pwned\\x07\\x1b[2Ka.ts:1:19 ${where}\` |`);
     expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in &lt;img src=x&gt;.ts | \`<img src=x>.ts:1:19 ${where}\` |`);
     expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in \\[link\\]\\(https:evil.example\\) \\\`x\\\` \\|.ts | \`\`[link](https:evil.example) \`x\` \\|.ts:1:19 ${where}\`\` |`);
-  });
+  }, 120_000);
 });
