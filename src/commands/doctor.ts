@@ -110,7 +110,7 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
   const project = (await detectProject(deps.cwd, { mode: deps.env.NODE_ENV || 'development', providerIds: [] })).name;
   const { fixes, manual } = await planFixes(deps.cwd, report, { toKeychain: Boolean(flags.toKeychain), project });
   if (offer && fixes.length === 0) return null;
-  out.write(fixPlanText(fixes, manual, Boolean(flags.dryRun)));
+  out.write(fixPlanText(fixes, manual, Boolean(flags.dryRun), out.columns));
   if (flags.dryRun || fixes.length === 0) return null;
   if (!flags.yes) {
     if (!deps.terminal.interactive) throw needsAnswer(`${fixes.length} fix${fixes.length === 1 ? ' is' : 'es are'} pending and there is no terminal to ask; nothing was changed.`, 'Pass --yes to apply them, or --dry-run to only list them.');
@@ -121,6 +121,6 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
   const io = doctorIO(deps);
   const results = await applyFixes({ root: deps.cwd, git: deps.git, keychain: deps.keychain }, fixes);
   const after = await runDoctor(io, rerunOptions, DOCTOR_CHECKS);
-  out.write(fixResultsText(results, summaryLine(after)));
+  out.write(fixResultsText(results, summaryLine(after), out.columns));
   return after.summary.failed ? FINDINGS : OK;
 }

@@ -30,7 +30,8 @@ export function renderMarkdown(report: Report, { verbose = false }: { verbose?: 
     for (const f of report.findings) {
       const where = [formatLocation(f), formatSecret(f)].filter(Boolean).join(' ');
       const app = apps ? ` ${f.app ? markdownCode(f.app) : 'repository'} |` : '';
-      const rule = verbose ? ` ${markdownCode(f.rule)}` : '';
+      // A pull-request reader looks a rule up in the README's table: the id stays beside the title.
+      const rule = ` ${markdownCode(f.rule)}`;
       out.push(`| ${SEVERITY_SYMBOL[f.severity]} |${app} ${f.severity} | ${markdownText(f.title)}${rule} | ${where ? markdownCode(where) : ''} | ${markdownInline(f.fix)} |`);
     }
     out.push('');

@@ -136,7 +136,7 @@ describe('in a terminal', () => {
     p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'offer')}\n`, 0o644);
     const s = startPty(['doctor', '--offline', '--no-history'], { cwd: p.dir });
     await s.waitFor(/Apply 3 safe fixes\? \(y\/N\)/);
-    expect(s.screen()).toMatch(/✖ high .env holds keys \(OPENAI_API_KEY\) and git does not ignore it/);
+    expect(s.screen()).toMatch(/✖ high: .env holds keys \(OPENAI_API_KEY\) and git does not ignore it/);
     s.write('y\r');
     await s.waitFor(/After the fixes: (No problems found|1 note)/);
     expect((await s.exit).code).toBe(0);

@@ -112,8 +112,8 @@ describe('nothing anyone else controls reaches the output raw', () => {
     // Inside a code span HTML is text; outside one, no tag may open.
     expect(md.replace(/(`+)[^`]*?\1|``.*?``/g, '').replace(/<\/?(details|summary|sub)>/g, '')).not.toContain('<');
     const where = `sk-proj-…${key.slice(-4)} ${fingerprint(key)}`;
-    expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in \\\\x1b\\]0;pwned\\\\x07\\\\x1b\\[2Ka.ts | \`\\x1b]0;pwned\\x07\\x1b[2Ka.ts:1:19 ${where}\` |`);
-    expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in &lt;img src=x&gt;.ts | \`<img src=x>.ts:1:19 ${where}\` |`);
-    expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in \\[link\\]\\(https:evil.example\\) \\\`x\\\` \\|.ts | \`\`[link](https:evil.example) \`x\` \\|.ts:1:19 ${where}\`\` |`);
+    expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in \\\\x1b\\]0;pwned\\\\x07\\\\x1b\\[2Ka.ts \`exposure.source-literal\` | \`\\x1b]0;pwned\\x07\\x1b[2Ka.ts:1:19 ${where}\` |`);
+    expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in &lt;img src=x&gt;.ts \`exposure.source-literal\` | \`<img src=x>.ts:1:19 ${where}\` |`);
+    expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in \\[link\\]\\(https:evil.example\\) \\\`x\\\` \\|.ts \`exposure.source-literal\` | \`\`[link](https:evil.example) \`x\` \\|.ts:1:19 ${where}\`\` |`);
   }, 120_000);
 });
