@@ -131,7 +131,7 @@ export function checkName(id: string, verbose: boolean): string {
   return verbose ? `${words} (${id})` : words;
 }
 
-const LANGUAGE_NAMES: Record<AppReport['language'], string> = { node: 'Node.js', python: 'Python', unknown: 'language unknown' };
+const LANGUAGE_NAMES: Record<string, string> = { node: 'Node.js', python: 'Python', unknown: 'language unknown' };
 
 /** A path of the app's own, without the app's folder in front. */
 function inApp(app: AppReport, file: string): string {
@@ -142,7 +142,7 @@ function inApp(app: AppReport, file: string): string {
 export function describeApp(app: AppReport): string {
   const env = app.envFiles.length ? `loads ${app.envFiles.map((f) => inApp(app, f)).join(', ')}` : 'no .env file';
   const templates = app.templates.length ? `; templates ${app.templates.map((f) => inApp(app, f)).join(', ')}` : '';
-  return `${LANGUAGE_NAMES[app.language]}, ${app.framework}; ${env}${templates}`;
+  return `${LANGUAGE_NAMES[app.language] ?? app.language}, ${app.framework}; ${env}${templates}`;
 }
 
 /** `apps/web`, or `apps/web (web-app)` when the app's name is not its folder's. */
