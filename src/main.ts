@@ -53,6 +53,7 @@ function addDoctorOptions(cmd: Command): Command {
     .option('--json', 'print the keyward.report/v1 JSON document')
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
     .option('--markdown <file>', 'also write a Markdown report to this file')
+    .option('--verbose', 'show rule and check ids, and every app of a monorepo in full')
     .addOption(new Option('--rotation-days <days>', 'report keys stored longer ago than this (default: package.json keyward.rotationDays, else 90)').argParser(positiveInt))
     .option('--fix', 'apply the safe fixes (.gitignore line, git rm --cached, chmod 600, .env.example)')
     .option('--dry-run', 'with --fix: list the fixes, change nothing')

@@ -7,7 +7,7 @@ import type { Severity } from '../core/severity.js';
 import { findProvider, PROVIDER_IDS } from '../providers/index.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { present, summaryLine } from '../report/present.js';
+import { summaryLine } from '../report/present.js';
 import type { Report } from '../core/report.js';
 import { renderText } from '../report/text.js';
 import { writeReportFile } from '../stores/atomic-write.js';
@@ -34,6 +34,8 @@ export interface DoctorFlags {
   dryRun?: boolean;
   yes?: boolean;
   toKeychain?: boolean;
+  /** Rule and check ids beside their words, every app in full. */
+  verbose?: boolean;
 }
 
 /** Live-call failures that say the runner cannot reach the provider, not that the key is wrong. */
@@ -88,13 +90,13 @@ export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Out
     const { DoctorView, Working } = await import('../ui/DoctorView.js');
     const screen = openScreen(deps.stdout, createElement(Working, { label: 'Checking keys…' }));
     report = await diagnose(io, options, flags);
-    await screen.finish(createElement(DoctorView, { root: report.root, presentation: present(report) }));
+    await screen.finish(createElement(DoctorView, { report, columns: deps.stdout.columns ?? 80, verbose: Boolean(flags.verbose) }));
   } else {
     report = await diagnose(io, options, flags);
-    deps.stdout.write(flags.json ? renderJson(report) : renderText(report));
+    deps.stdout.write(flags.json ? renderJson(report) : renderText(report, 'keyward doctor', { verbose: Boolean(flags.verbose), ...(deps.stdout.columns ? { columns: deps.stdout.columns } : {}) }));
   }
 
-  if (flags.markdown) await writeReport(deps.cwd, flags.markdown, renderMarkdown(report));
+  if (flags.markdown) await writeReport(deps.cwd, flags.markdown, renderMarkdown(report, { verbose: Boolean(flags.verbose) }));
   if (flags.sarif) await writeReport(deps.cwd, flags.sarif, (await import('../report/sarif.js')).renderSarif(report));
 
   // In a terminal the doctor offers its safe fixes after the report, as react-native doctor does.
@@ -120,7 +122,7 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
   const project = (await detectProject(deps.cwd, { mode: deps.env.NODE_ENV || 'development', providerIds: [] })).name;
   const { fixes, manual } = await planFixes(deps.cwd, report, { toKeychain: Boolean(flags.toKeychain), project });
   if (offer && fixes.length === 0) return null;
-  out.write(fixPlanText(fixes, manual, Boolean(flags.dryRun)));
+  out.write(fixPlanText(fixes, manual, Boolean(flags.dryRun), out.columns));
   if (flags.dryRun || fixes.length === 0) return null;
   if (!flags.yes) {
     if (!deps.terminal.interactive) throw needsAnswer(`${fixes.length} fix${fixes.length === 1 ? ' is' : 'es are'} pending and there is no terminal to ask; nothing was changed.`, 'Pass --yes to apply them, or --dry-run to only list them.');
@@ -131,6 +133,6 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
   const io = doctorIO(deps);
   const results = await applyFixes({ root: deps.cwd, git: deps.git, keychain: deps.keychain }, fixes);
   const after = await diagnose(io, rerunOptions, flags);
-  out.write(fixResultsText(results, summaryLine(after)));
+  out.write(fixResultsText(results, summaryLine(after), out.columns));
   return after.summary.failed ? FINDINGS : OK;
 }

@@ -1,28 +1,34 @@
 import type { FixResult, ManualStep, PlannedFix } from '../fix/types.js';
+import { terminalSafe } from './escape.js';
+import { linesText, type Line } from './terminal-lines.js';
 
-/** The plan: safe fixes (or what --dry-run would do), then the steps left to a person. */
-export function fixPlanText(fixes: readonly PlannedFix[], manual: readonly ManualStep[], dryRun: boolean): string {
-  const out = [''];
+const text = (s: string): Line => ({ indent: 0, hang: 0, spans: [{ text: terminalSafe(s) }] });
+/** `  • step`, its continuation rows under the step's first word. */
+const bullet = (mark: string, s: string): Line => ({ indent: 2, hang: mark.length + 1, spans: [{ text: `${mark} ${terminalSafe(s)}` }] });
+
+/** The plan: safe fixes (or what --dry-run would do), then the steps left to a person; wrapped to `columns` in a terminal. */
+export function fixPlanText(fixes: readonly PlannedFix[], manual: readonly ManualStep[], dryRun: boolean, columns?: number): string {
+  const out = [text('')];
   if (fixes.length) {
-    out.push(dryRun ? `Would apply ${fixes.length} safe fix${fixes.length === 1 ? '' : 'es'} (--dry-run: nothing is changed):` : `Safe fixes (${fixes.length}):`);
-    for (const f of fixes) out.push(`  • ${f.describe}`);
+    out.push(text(dryRun ? `Would apply ${fixes.length} safe fix${fixes.length === 1 ? '' : 'es'} (--dry-run: nothing is changed):` : `Safe fixes (${fixes.length}):`));
+    for (const f of fixes) out.push(bullet('•', f.describe));
   } else {
-    out.push('No safe fixes to apply.');
+    out.push(text('No safe fixes to apply.'));
   }
   if (manual.length) {
-    out.push('', 'Left for you (keyward does not do these):');
-    for (const m of manual) out.push(`  • ${m.step}`);
+    out.push(text(''), text('Left for you (keyward does not do these):'));
+    for (const m of manual) out.push(bullet('•', m.step));
   }
-  return `${out.join('\n')}\n`;
+  return linesText(out, columns);
 }
 
-/** What was done and what was skipped (with why), then the summary of the rerun. */
-export function fixResultsText(results: readonly FixResult[], summaryAfter: string): string {
-  const out = [''];
+/** What was done and what was skipped (with why), then the summary of the rerun; wrapped to `columns` in a terminal. */
+export function fixResultsText(results: readonly FixResult[], summaryAfter: string, columns?: number): string {
+  const out = [text('')];
   for (const r of results) {
-    if (r.applied) out.push(`  ✓ ${r.fix.describe}${r.note ? ` (${r.note})` : ''}`);
-    else out.push(`  - skipped: ${r.fix.describe}: ${r.reason}`);
+    if (r.applied) out.push(bullet('✓', `${r.fix.describe}${r.note ? ` (${r.note})` : ''}`));
+    else out.push(bullet('-', `skipped: ${r.fix.describe}: ${r.reason}`));
   }
-  out.push('', `After the fixes: ${summaryAfter}`);
-  return `${out.join('\n')}\n`;
+  out.push(text(''), text(`After the fixes: ${summaryAfter}`));
+  return linesText(out, columns);
 }

@@ -1,5 +1,6 @@
 import type { CallReport } from '../core/report.js';
 import type { LoadAdvice, SetupChange, Survey } from '../setup/types.js';
+import { terminalSafe } from './escape.js';
 import { formatKey } from './present.js';
 
 /** Step 1 as plain lines: the folder, git, providers in use, keys already there, the keychain. */
@@ -10,21 +11,21 @@ export function surveyText(s: Survey): string {
     ...(s.keys.length ? s.keys.map((k) => `  Key: ${formatKey(k)}`) : ['  Keys: none configured']),
     s.keychain.usable ? '  OS keychain: available' : `  OS keychain: unavailable (${s.keychain.problem.reason})`,
   ];
-  return `${lines.join('\n')}\n\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n\n`;
 }
 
 const NOTE_MARK = { info: '●', ok: '✓', warn: '▲', error: '✖' } as const;
 
 /** One message about the key or a choice. */
 export function noteText(level: keyof typeof NOTE_MARK, text: string): string {
-  return `${NOTE_MARK[level]} ${text}\n`;
+  return `${NOTE_MARK[level]} ${terminalSafe(text)}\n`;
 }
 
 /** A finished test call, as one line. */
 export function callText(call: CallReport): string {
   const mark = call.skipped ? '-' : call.ok ? '✓' : '✗';
   const detail = call.skipped ? 'not run: an earlier call failed' : [call.status ?? 'no answer', `${call.latencyMs}ms`, call.model, call.rule].filter(Boolean).join('  ');
-  return `  ${mark} ${call.name.padEnd(5)} ${call.request}  ${detail}\n`;
+  return `  ${mark} ${call.name.padEnd(5)} ${call.request}  ${terminalSafe(detail)}\n`;
 }
 
 /** Steps 4 to 6: what changed, and the lines that make the app read the key. */
@@ -36,5 +37,5 @@ export function doneText(changes: SetupChange[], advice: LoadAdvice): string {
   }
   out.push('', `How your app gets ${advice.variable}:`);
   for (const l of advice.lines) out.push(`  ${l.label}:`, `    ${l.code}`);
-  return `${out.join('\n')}\n`;
+  return `${out.map(terminalSafe).join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { Finding } from '../core/finding.js';
+import { terminalSafe } from '../report/escape.js';
 import type { Severity } from '../core/severity.js';
 
 /** One call as the view shows it: waiting, running (a spinner), or done with its one-line summary. */
@@ -31,13 +32,13 @@ export function TestCallsView({ targets, findings, summary }: { targets: TargetR
       {targets.map((t, i) => (
         <Box key={`${t.provider}-${i}`} flexDirection="column" marginBottom={1}>
           <Text>
-            <Text bold>{t.provider}</Text> {t.key} <Text dimColor>{t.baseURL}</Text>
+            <Text bold>{t.provider}</Text> {t.key} <Text dimColor>{terminalSafe(t.baseURL)}</Text>
           </Text>
           {t.calls.map((c) => (
             <Text key={c.name}>
               {'  '}
               {c.state === 'running' ? <Spinner type="dots" /> : <Text color={MARK_COLOR[c.state]}>{MARK[c.state]}</Text>}{' '}
-              <Text bold>{c.name.padEnd(5)}</Text> <Text dimColor={c.state === 'waiting'}>{c.summary || c.request}</Text>
+              <Text bold>{c.name.padEnd(5)}</Text> <Text dimColor={c.state === 'waiting'}>{terminalSafe(c.summary || c.request)}</Text>
             </Text>
           ))}
         </Box>
@@ -45,12 +46,12 @@ export function TestCallsView({ targets, findings, summary }: { targets: TargetR
       {findings.map((f, i) => (
         <Box key={`${f.rule}-${i}`} flexDirection="column" marginLeft={2} marginBottom={1}>
           <Text>
-            <Text color={SEVERITY_COLOR[f.severity]}>{f.severity}</Text> <Text bold>{f.title}</Text> <Text dimColor>{f.rule}</Text>
+            <Text color={SEVERITY_COLOR[f.severity]}>{f.severity}</Text> <Text bold>{terminalSafe(f.title)}</Text> <Text dimColor>{f.rule}</Text>
           </Text>
           <Box flexDirection="column" marginLeft={4}>
-            <Text>{f.detail}</Text>
+            <Text>{terminalSafe(f.detail)}</Text>
             <Text>
-              <Text color="cyan">fix:</Text> {f.fix}
+              <Text color="cyan">fix:</Text> {terminalSafe(f.fix)}
             </Text>
           </Box>
         </Box>

@@ -1,11 +1,11 @@
-import { render } from 'ink';
+import { render, renderToString } from 'ink';
 import type { ReactNode } from 'react';
 import type { OutStream } from '../core/io.js';
 
 /** A live terminal screen: shows one element, then another, and leaves the last one on screen. */
 export interface Screen {
   show(node: ReactNode): void;
-  /** Draws the final element and gives the terminal back. */
+  /** Clears the live element, prints the final one once, and gives the terminal back. */
   finish(node: ReactNode): Promise<void>;
 }
 
@@ -17,10 +17,13 @@ export function openScreen(stdout: OutStream, first: ReactNode): Screen {
       instance.rerender(node);
     },
     async finish(node) {
-      instance.rerender(node);
+      // A live frame taller than the window is redrawn by clearing the screen, which prints it twice:
+      // the final element is written once, as plain output, after the live one is erased.
+      instance.rerender(null);
       await instance.waitUntilRenderFlush();
       instance.unmount();
       await instance.waitUntilExit();
+      stdout.write(`${renderToString(node, { columns: stdout.columns ?? 80 })}\n`);
     },
   };
 }

@@ -137,7 +137,7 @@ describe('in a terminal', () => {
     p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'offer')}\n`, 0o644);
     const s = startPty(['doctor', '--offline', '--no-history'], { cwd: p.dir });
     await s.answer(/Apply 3 safe fixes\? \(y\/N\)/, 'y\r');
-    expect(s.screen()).toMatch(/✖ high .env holds keys \(OPENAI_API_KEY\) and git does not ignore it/);
+    expect(s.screen()).toMatch(/✖ high: .env holds keys \(OPENAI_API_KEY\) and git does not ignore it/);
     await s.waitFor(/After the fixes: (No problems found|1 note)/);
     expect((await s.exit).code).toBe(0);
     expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o600);

@@ -96,9 +96,9 @@ describe('a pnpm workspace with two Next.js apps and a Python service', () => {
     const p = monorepo();
     p.write('services/rag/.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'txt')}\n`, 0o600);
     const r = await runCli(['doctor', '--offline'], { cwd: p.dir });
-    expect(r.stdout).toMatch(/^== apps\/web: web \(Next\.js\), uses openai$/m);
-    expect(r.stdout).toMatch(/^== services\/rag: rag \(python-dotenv\), uses openai$/m);
-    expect(r.stdout).toMatch(/^== Whole repository$/m);
+    expect(r.stdout).toMatch(/^== apps\/web: Node\.js, Next\.js; no \.env file\n {3}uses openai: OPENAI_API_KEY \(/m);
+    expect(r.stdout).toMatch(/^== services\/rag: Python, python-dotenv; loads \.env\n {3}uses openai: OPENAI_API_KEY \(/m);
+    expect(r.stdout).toMatch(/^✓ Whole repository: nothing to report \(/m);
   });
 });
 

@@ -35,7 +35,7 @@ describe('keyward scan (built bin)', () => {
     expect(r.stdout).toContain('at src/app.ts:1:21');
     expect(r.stdout).toContain(`key: sk-proj-…${canary.slice(-4)} ${fingerprint(canary)}`);
     expect(r.stdout).toContain('fix: Rotate the key');
-    expect(r.stdout).toContain('exposure.worktree');
+    expect(r.stdout).toContain('keys in the working tree');
     expect(r.stdout + r.stderr).not.toContain(canary);
   });
 

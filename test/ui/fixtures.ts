@@ -12,13 +12,22 @@ export const report: Report = {
     { id: 'exposure.env-files', status: 'fail', durationMs: 3 },
     { id: 'exposure.history', status: 'skip', durationMs: 0, note: 'not a git repository' },
   ],
+  project: {
+    path: '.',
+    name: 'demo',
+    language: 'node',
+    framework: 'Next.js',
+    providers: [{ id: 'openai', evidence: ['dependency openai', 'src/chat.ts reads OPENAI_API_KEY'], variables: ['OPENAI_API_KEY'], optional: false }],
+    envFiles: ['.env.local', '.env'],
+    templates: ['.env.example'],
+  },
   keys: [{ provider: 'openai', variable: 'OPENAI_API_KEY', source: 'dotenv', file: '.env', account: null, fingerprint: 'sha256:0123456789ab', redacted: 'sk-proj-…9ZxQ', kind: 'project', shadows: [] }],
   findings: [
     {
       rule: 'exposure.env-tracked', category: 'exposure', severity: 'critical',
       title: '.env is committed to git and holds an OpenAI key (OPENAI_API_KEY)',
       detail: 'Anyone with the repository has it.',
-      fix: 'Run `git rm --cached .env`.',
+      fix: 'Run `git rm --cached .env`, then rotate the key at https://platform.openai.com/api-keys because everyone who cloned the repository has it.',
       location: { file: '.env', line: 1, commit: null, inHead: true },
       secret: { provider: 'openai', kind: 'project', fingerprint: 'sha256:0123456789ab', redacted: 'sk-proj-…9ZxQ', active: true },
     },
