@@ -32,7 +32,7 @@ describe('argument values are named, never echoed', () => {
     { name: 'a stray argument', args: (k) => ['doctor', k], says: "keyward: too many arguments for 'doctor'. Expected 0 arguments but got 1." },
     { name: 'test --timeout <key>', args: (k) => ['test', '--provider', 'openai', '--timeout', k], says: 'keyward: --timeout: not a number of seconds' },
     { name: 'test --base-url <key>', args: (k) => ['test', '--provider', 'openai', '--base-url', k], says: 'keyward: --base-url: not an http(s) URL' },
-    { name: 'run <key> without --', args: (k) => ['run', k], says: 'keyward: put the command after `--`: keyward run -- COMMAND [ARG...]' },
+    { name: 'run <key> without --', args: (k) => ['run', k], says: 'keyward: put the command after `--` Fix: keyward\'s own options go before `--`, the command\'s after it: keyward run -- COMMAND [ARG...].' },
   ];
 
   for (const [label, key] of [['Mistral', mistral], ['OpenAI', openai]] as const) {

@@ -218,7 +218,9 @@ describe('bad input: a clear finding or a one-line error, and no file changed', 
     const r = await runCli(['doctor', '--offline', '--json'], { cwd: p.dir, uid: 65534, env: { HOME: '/tmp' } });
     const report = JSON.parse(r.stdout) as Report;
     expect(report.checks.find((c) => c.id === 'keys.resolution')).toMatchObject({ status: 'error', note: 'could not read: .env cannot be read (permission denied)' });
-    expect(r.code).toBe(0);
+    // The scanner could not read it either: the gate fails closed.
+    expect(report.findings.map((f) => f.rule)).toContain('exposure.scan-incomplete');
+    expect(r.code).toBe(1);
   });
 
   it('reads a .env with a BOM, CRLF line ends and an unterminated quote', async () => {
@@ -252,16 +254,16 @@ describe('bad input: a clear finding or a one-line error, and no file changed', 
     expect(report.checks.find((c) => c.id === 'exposure.env-files')!.note).toMatch(/no commits/);
   });
 
-  it('reports a corrupted .git as a check that could not run, not a crash', async () => {
+  it('reports a corrupted .git as a check that could not run and fails closed, not a crash', async () => {
     const p = makeProject({ git: false, name: 'corrupt' });
     p.write('.git/HEAD', 'garbage\n');
     p.write('.env', `OPENAI_API_KEY=${fakeKey('openai-project', 'corrupt')}\n`, 0o600);
     const before = snapshot(p.dir);
     const { code, report, stderr } = await doctorJson(p.dir);
     expect(stderr).toBe('');
-    const check = report.checks.find((c) => c.id === 'exposure.env-files')!;
-    expect(['skip', 'error']).toContain(check.status);
-    expect(code).toBe(0);
+    expect(report.checks.find((c) => c.id === 'exposure.env-files')!.status).toBe('skip');
+    expect(report.findings.filter((f) => f.rule === 'exposure.scan-incomplete').map((f) => f.severity)).toEqual(['high']);
+    expect(code).toBe(1);
     expect(snapshot(p.dir)).toEqual(before);
   });
 

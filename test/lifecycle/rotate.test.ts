@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint, redact } from '../../src/core/fingerprint.js';
 import { runCli } from '../support/cli.js';
+import { accountFor, clearEntry, lookupEntry, storeAsKeytar } from '../support/keychain.js';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { startPty } from '../support/pty.js';
 import { makeProject, tempDir, type TestProject } from '../support/repo.js';
@@ -124,22 +124,23 @@ describe.skipIf(!hasSession)('keyward rotate with the OS keychain (real gnome-ke
     const fresh = fake.key('ok');
     const p = makeProject({ name: 'rotate-kc-app' });
     p.write('package.json', JSON.stringify({ name: 'rotate-kc-app', dependencies: { openai: '1' } }));
-    execFileSync('secret-tool', ['store', '--label=keyward/openai/rotate-kc-app', 'xdg:schema', 'org.freedesktop.Secret.Generic', 'service', 'keyward', 'account', 'openai/rotate-kc-app'], { input: old });
+    const account = accountFor('openai', 'rotate-kc-app', p.dir);
+    storeAsKeytar(account, old);
     try {
       const state = tempDir();
       const r = await rotate(p, fresh, state);
       expect(r.code).toBe(0);
-      expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', 'openai/rotate-kc-app'], { encoding: 'utf8' })).toBe(fresh);
-      expect(r.stdout).toContain(`Stored ${fingerprint(fresh)} in the OS keychain (keyward/openai/rotate-kc-app).`);
+      expect(lookupEntry(account)).toBe(fresh);
+      expect(r.stdout).toContain(`Stored ${fingerprint(fresh)} in the OS keychain (keyward/${account}).`);
       expect(r.stdout).toContain('  none found.');
       expectFingerprintsOnly(r.stdout + r.stderr, old, fresh);
       expect(readFileSync(join(state, 'keyward', 'keys.json'), 'utf8')).toContain('"store": "keychain"');
 
       const failed = await rotate(p, fake.key('invalid-key'), state);
       expect(failed.code).toBe(1);
-      expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', 'openai/rotate-kc-app'], { encoding: 'utf8' })).toBe(fresh);
+      expect(lookupEntry(account)).toBe(fresh);
     } finally {
-      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', 'openai/rotate-kc-app']);
+      clearEntry(account);
     }
   });
 });

@@ -136,7 +136,7 @@ describe('templates are templates', () => {
     p.write('examples/next-openai/.env.development', `OPENAI_API_KEY=${fakeKey('openai-project', 'dev')}\n`, 0o600);
     const r = await runCli(['doctor', '--offline', '--no-history', '--fix', '--yes'], { cwd: p.dir });
     expect(r.stdout).toMatch(/✓ Add "\/examples\/next-openai\/\.env\.development" to \.gitignore/);
-    expect(r.stdout).not.toMatch(/\.env\.example/);
+    expect(r.stdout).not.toMatch(/Create [^\n]*\.env\.example/);
     expect(() => readFileSync(join(p.dir, 'examples/next-openai/.env.example'))).toThrow();
     expect(p.git('ls-files', 'examples/next-openai/.env.local.example').trim()).toBe('examples/next-openai/.env.local.example');
     expect(p.git('status', '--porcelain', '--', 'examples').trim()).toBe('');
@@ -196,7 +196,7 @@ describe('the variable the code really reads', () => {
       ['cohere', ['COHERE_API_KEY']],
     ]);
     const missing = real(report).filter((f) => f.rule === 'missing.key');
-    expect(missing.map((f) => [f.title, / and set (\w+)\.$/.exec(f.fix)?.[1]]).sort()).toEqual([
+    expect(missing.map((f) => [f.title, / and set (\w+)/.exec(f.fix)?.[1]]).sort()).toEqual([
       ['No Azure OpenAI key (AZURE_API_KEY)', 'AZURE_API_KEY'],
       ['No Cohere key (COHERE_API_KEY)', 'COHERE_API_KEY'],
       ['No Google Gemini key (GOOGLE_GENERATIVE_AI_API_KEY)', 'GOOGLE_GENERATIVE_AI_API_KEY'],
@@ -237,7 +237,7 @@ describe('the variable the code really reads', () => {
       ['openai', ['OPENAI_API_KEY', 'NEXT_PUBLIC_OPENAI_API_KEY']],
       ['anthropic', ['ANTHROPIC_API_KEY', 'ANTHROPIC_MICROSOFT_API_KEY']],
     ]);
-    expect(real(report).filter((f) => f.rule === 'missing.key').map((f) => / and set (\w+)\.$/.exec(f.fix)?.[1]).sort()).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
+    expect(real(report).filter((f) => f.rule === 'missing.key').map((f) => / and set (\w+)/.exec(f.fix)?.[1]).sort()).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
   });
 });
 

@@ -43,7 +43,7 @@ describe('what keyward thinks the project is', () => {
 
     await runCli(['doctor', '--offline', '--no-history', '--markdown', 'report.md'], { cwd: p.dir });
     const md = readFileSync(join(p.dir, 'report.md'), 'utf8');
-    expect(md).toContain(`**Project chat**: Node.js, Next.js; loads .env.local; templates .env.example; uses openai: OPENAI\\_API\\_KEY \\(${openai.evidence.join(', ')}\\)\n`);
+    expect(md).toContain(`**Project chat**: Node.js, Next.js; loads .env.local; templates .env.example; uses openai: OPENAI\\_API\\_KEY \\(${openai.evidence.join(', ').replaceAll('_', '\\_')}\\)\n`);
   }, 120_000);
 });
 
@@ -74,10 +74,10 @@ describe('reports that fit on a screen', () => {
     );
     expect(r.code).toBe(0);
     const md = readFileSync(join(p.dir, 'report.md'), 'utf8');
-    expect(md).toContain('<details><summary>30 apps: what keyward found in each</summary>\n\n| App | What it is | Providers (why) |\n|---|---|---|\n| apps/app01 | Node.js, Next.js; no .env file | uses openai: OPENAI\\_API\\_KEY \\(');
+    expect(md).toContain('<details><summary>30 apps: what keyward found in each</summary>\n\n| App | What it is | Providers (why) |\n|---|---|---|\n| apps/app01 | Node.js, Next.js; no .env file; templates .env.local.example | uses openai: OPENAI\\_API\\_KEY \\(');
 
     const verbose = await runCli(['doctor', '--offline', '--no-history', '--verbose'], { cwd: p.dir, env: { OPENAI_API_KEY: key } });
-    expect(verbose.stdout).toContain('\n== apps/app30: Node.js, Next.js; no .env file\n   uses openai: OPENAI_API_KEY (');
+    expect(verbose.stdout).toContain('\n== apps/app30: Node.js, Next.js; no .env file; templates .env.local.example\n   uses openai: OPENAI_API_KEY (');
     expect(verbose.stdout.match(/^ {4}✓ which key wins \(keys\.resolution\)$/gm)).toHaveLength(30);
   }, 120_000);
 
