@@ -2,12 +2,28 @@
 // run sits on stores, rotate and setup on checks, hook on git.
 // Each rule forbids a lower layer from reaching up; nothing imports commands but the entry module.
 const layer = (name) => `^src/${name}/`;
-const forbidUp = (from, to) => ({
+const forbidUp = (from, to, except) => ({
   name: `${from}-not-to-${to.replace(/[^a-z|]/g, '')}`,
   severity: 'error',
   from: { path: layer(from) },
-  to: { path: `^src/(${to})/` },
+  to: { path: `^src/(${to})/`, ...(except ? { pathNot: except } : {}) },
 });
+// The wizard's ports (what it shows, as types): the views implement them, so they may import this one file.
+const SETUP_PORTS = '^src/setup/types\\.ts$';
+
+/** Each runtime dependency of package.json and the one place (a regex of paths) that imports it. */
+const HOMES = {
+  openai: '^src/live/',
+  undici: '^src/live/transport\\.ts$',
+  '@inquirer/prompts': '^src/prompts/',
+  ink: '^src/ui/',
+  'ink-spinner': '^src/ui/',
+  react: '^src/ui/',
+  commander: '^src/main\\.ts$',
+  dotenv: '^src/project/dotenv-syntax\\.ts$',
+  ignore: '^src/scanner/ignore-rules\\.ts$',
+  '@github/keytar': '^src/stores/keychain-helper\\.ts$',
+};
 
 module.exports = {
   forbidden: [
@@ -20,8 +36,8 @@ module.exports = {
     forbidUp('live', 'fix|stores|scanner|checks|report|prompts|ui|commands|run|rotate|hook'),
     forbidUp('checks', 'setup|report|prompts|ui|commands|run|rotate|hook'),
     forbidUp('setup', 'report|ui|commands|run|rotate|hook'),
-    forbidUp('report', 'checks|prompts|ui|commands|run|rotate|hook'),
-    forbidUp('ui', 'stores|scanner|live|checks|prompts|commands|run|rotate|hook'),
+    forbidUp('report', 'checks|setup|fix|prompts|ui|commands|run|rotate|hook', SETUP_PORTS),
+    forbidUp('ui', 'stores|scanner|live|checks|setup|fix|prompts|commands|run|rotate|hook', SETUP_PORTS),
     forbidUp('prompts', 'stores|scanner|live|checks|report|ui|commands|run|rotate|hook'),
     // run: keys into a child's environment (core, providers, project, stores only: no network, no git).
     forbidUp('run', 'git|scanner|live|checks|setup|report|prompts|ui|commands|rotate|hook'),
@@ -37,30 +53,15 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/(main\\.ts|commands/)' },
       to: { path: '^src/commands/' },
     },
-    {
-      name: 'keytar-only-in-keychain-store',
+    // One home per runtime dependency: a library is imported in one place, so replacing or
+    // upgrading it touches one module. Each entry: the package, and the only path that may import it.
+    ...Object.entries(HOMES).map(([pkg, home]) => ({
+      name: `${pkg.replace(/[@/]/g, '-').replace(/^-/, '')}-only-in-its-home`,
+      comment: `${pkg} is imported only by ${home}`,
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/stores/keychain-helper\\.ts$' },
-      to: { path: '@github/keytar' },
-    },
-    {
-      name: 'openai-only-in-live',
-      severity: 'error',
-      from: { path: '^src/', pathNot: '^src/live/' },
-      to: { path: 'node_modules/openai' },
-    },
-    {
-      name: 'inquirer-only-in-prompts',
-      severity: 'error',
-      from: { path: '^src/', pathNot: '^src/prompts/' },
-      to: { path: 'node_modules/@inquirer' },
-    },
-    {
-      name: 'ink-only-in-ui',
-      severity: 'error',
-      from: { path: '^src/', pathNot: '^src/ui/' },
-      to: { path: 'node_modules/ink/' },
-    },
+      from: { path: '^src/', pathNot: home },
+      to: { path: `node_modules/${pkg}/` },
+    })),
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

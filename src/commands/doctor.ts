@@ -85,12 +85,10 @@ export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Out
 
   let report;
   if (rich) {
-    const { openScreen } = await import('../ui/screen.js');
-    const { createElement } = await import('react');
-    const { DoctorView, Working } = await import('../ui/DoctorView.js');
-    const screen = openScreen(deps.stdout, createElement(Working, { label: 'Checking keys…' }));
+    const { openDoctorScreen } = await import('../ui/doctor-screen.js');
+    const screen = openDoctorScreen(deps.stdout);
     report = await diagnose(io, options, flags);
-    await screen.finish(createElement(DoctorView, { report, columns: deps.stdout.columns ?? 80, verbose: Boolean(flags.verbose) }));
+    await screen.finish(report, { verbose: Boolean(flags.verbose) });
   } else {
     report = await diagnose(io, options, flags);
     deps.stdout.write(flags.json ? renderJson(report) : renderText(report, 'keyward doctor', { verbose: Boolean(flags.verbose), ...(deps.stdout.columns ? { columns: deps.stdout.columns } : {}) }));

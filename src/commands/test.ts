@@ -12,6 +12,7 @@ import { renderJson } from '../report/json.js';
 import { formatSecret, SEVERITY_SYMBOL, summaryLine } from '../report/present.js';
 import type { ResolvedKey } from '../stores/types.js';
 import type { TargetRow } from '../ui/TestCallsView.js';
+import type { TestCallsScreen } from '../ui/test-calls-screen.js';
 import type { Deps } from '../deps.js';
 import { doctorIO } from './doctor-io.js';
 
@@ -166,21 +167,8 @@ export async function testCommand(flags: TestFlags, deps: Deps): Promise<Outcome
   return report.summary.failed ? FINDINGS : OK;
 }
 
-interface CallsScreen {
-  show(rows: TargetRow[], findings: Finding[], summary: string | null): void;
-  finish(rows: TargetRow[], findings: Finding[], summary: string): Promise<void>;
-}
-
 /** Loads Ink only for a terminal, so piped output and `--json` stay light. */
-async function openView(deps: Deps): Promise<CallsScreen> {
-  const { openScreen } = await import('../ui/screen.js');
-  const { createElement } = await import('react');
-  const { TestCallsView } = await import('../ui/TestCallsView.js');
-  const view = (rows: TargetRow[], findings: Finding[], summary: string | null) =>
-    createElement(TestCallsView, { targets: rows.map((r) => ({ ...r, calls: r.calls.map((c) => ({ ...c })) })), findings: [...findings], summary });
-  const screen = openScreen(deps.stdout, view([], [], null));
-  return {
-    show: (rows, findings, summary) => screen.show(view(rows, findings, summary)),
-    finish: (rows, findings, summary) => screen.finish(view(rows, findings, summary)),
-  };
+async function openView(deps: Deps): Promise<TestCallsScreen> {
+  const { openTestCallsScreen } = await import('../ui/test-calls-screen.js');
+  return openTestCallsScreen(deps.stdout);
 }

@@ -9,7 +9,7 @@ import { readDotenvFile } from '../stores/dotenv-file.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
 import { KEYCHAIN_SERVICE, keychainAccount, keychainProject, storeProjectKey } from '../stores/keychain.js';
 import { fileDigest } from './plan.js';
-import type { FixResult, PlannedFix } from './types.js';
+import type { FixResult, PlannedFix } from '../core/fix-plan.js';
 
 export interface FixIO {
   root: string;

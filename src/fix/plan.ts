@@ -5,7 +5,7 @@ import type { Report } from '../core/report.js';
 import { providerForVariable } from '../providers/index.js';
 import { assignsVariable } from '../stores/dotenv-edit.js';
 import { readDotenvFile } from '../stores/dotenv-file.js';
-import type { ManualStep, PlannedFix } from './types.js';
+import type { ManualStep, PlannedFix } from '../core/fix-plan.js';
 
 /** The monorepo app whose folder holds `file`, if any. */
 function appOf(report: Report, file: string): { name: string; path: string; language: 'node' | 'python' | 'unknown' } | undefined {

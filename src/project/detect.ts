@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse } from 'dotenv';
 import { PROVIDERS, findProvider, providerForName, providerForVariable, type Provider } from '../providers/index.js';
 import { readCode } from './code-reads.js';
+import { parseDotenv } from './dotenv-syntax.js';
 import { keywardTable } from './pyproject.js';
 import { readJson, readText } from './read.js';
 import { detectFramework, UNKNOWN_FRAMEWORK, type Framework } from './framework.js';
@@ -206,7 +206,7 @@ export async function detectProject(root: string, opts: { mode: string; provider
   for (const f of dotenv.map((d) => d.file)) {
     const text = await readText(join(root, f));
     if (text === undefined || text.includes('\0')) continue;
-    for (const variable of Object.keys(parse(text))) evidence.add(providerForVariable(variable), `${f} sets ${variable}`, [variable]);
+    for (const variable of Object.keys(parseDotenv(text))) evidence.add(providerForVariable(variable), `${f} sets ${variable}`, [variable]);
   }
   for (const f of examples) {
     const text = await readText(join(root, f));

@@ -1,4 +1,4 @@
-import type { FixResult, ManualStep, PlannedFix } from '../fix/types.js';
+import type { FixResult, ManualStep, PlannedFix } from '../core/fix-plan.js';
 import { terminalSafe } from './escape.js';
 import { linesText, type Line } from './terminal-lines.js';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { gitignoreRules, type IgnoreRules } from './ignore-rules.js';
 import type { Finding } from '../core/finding.js';
 import { readRegularFileSync } from '../project/read.js';
 
@@ -19,9 +19,9 @@ const SETTINGS_MAX_BYTES = 4 * 1024 * 1024;
 const FINGERPRINT = /^sha256:[0-9a-f]{12}$/;
 
 /** The root's .keywardignore, or null when there is none. */
-export function readKeywardIgnore(root: string): Ignore | null {
+export function readKeywardIgnore(root: string): IgnoreRules | null {
   const read = readRegularFileSync(join(root, IGNORE_FILE), SETTINGS_MAX_BYTES);
-  return read.ok ? ignore().add(read.bytes.toString('utf8')) : null;
+  return read.ok ? gitignoreRules(read.bytes.toString('utf8')) : null;
 }
 
 /** Fingerprints listed in the baseline file (empty when there is none); unknown lines are ignored. */

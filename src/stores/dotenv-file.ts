@@ -1,6 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { parse } from 'dotenv';
+import { parseDotenv } from '../project/dotenv-syntax.js';
 import { readRegularFile, type RegularFileRead } from '../project/read.js';
 
 /** A `.env` file as keyward read it. */
@@ -47,7 +47,7 @@ export function linesWithoutEquals(text: string): Array<{ line: number; name: st
 export function parseDotenvText(text: string): Map<string, { value: string; line: number | null }> {
   const lines = assignmentLines(text);
   const values = new Map<string, { value: string; line: number | null }>();
-  for (const [k, v] of Object.entries(parse(text))) values.set(k, { value: v, line: lines.get(k) ?? null });
+  for (const [k, v] of Object.entries(parseDotenv(text))) values.set(k, { value: v, line: lines.get(k) ?? null });
   return values;
 }
 

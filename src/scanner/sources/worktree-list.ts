@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { gitignoreRules, type IgnoreRules } from '../ignore-rules.js';
 import { failure } from '../../core/errors.js';
 import type { GitRunner } from '../../git/git.js';
 import { firstLine, splitZ } from '../../git/repo.js';
@@ -50,7 +50,7 @@ export function walkFiles(root: string): FileList {
   const files: string[] = [];
   const ignored = new Set<string>();
   const skipped: Skipped[] = [];
-  const stack: Array<{ rel: string; rules: Array<{ base: string; ig: Ignore }>; underIgnored: boolean }> = [{ rel: '', rules: [], underIgnored: false }];
+  const stack: Array<{ rel: string; rules: Array<{ base: string; ig: IgnoreRules }>; underIgnored: boolean }> = [{ rel: '', rules: [], underIgnored: false }];
   while (stack.length > 0) {
     const { rel, rules: parentRules, underIgnored } = stack.pop()!;
     const abs = rel ? join(root, rel) : root;
@@ -65,7 +65,7 @@ export function walkFiles(root: string): FileList {
     const gi = entries.find((d) => d.name === '.gitignore' && d.isFile());
     if (gi) {
       try {
-        rules.push({ base: rel, ig: ignore().add(readFileSync(join(abs, '.gitignore'), 'utf8')) });
+        rules.push({ base: rel, ig: gitignoreRules(readFileSync(join(abs, '.gitignore'), 'utf8')) });
       } catch {
         skipped.push({ path: join(rel, '.gitignore'), reason: 'unreadable' });
       }
@@ -94,7 +94,7 @@ export function walkFiles(root: string): FileList {
 }
 
 /** git's precedence: the deepest .gitignore that has a say about the path wins. */
-function isIgnoredBy(rules: Array<{ base: string; ig: Ignore }>, path: string): boolean {
+function isIgnoredBy(rules: Array<{ base: string; ig: IgnoreRules }>, path: string): boolean {
   let state = false;
   for (const { base, ig } of rules) {
     const r = ig.test(base ? path.slice(base.length + 1) : path);
