@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatDuration } from '../../src/live/durations.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject } from '../support/repo.js';
@@ -40,6 +41,26 @@ describe('a line break inside a key', () => {
     ]);
     expect(r.stdout).not.toContain('non-ASCII');
     expectNoKey(r, key);
+  });
+
+  it('is named a line break around the key for a quoted value that ends in \\n', async () => {
+    const key = fakeKey('openai-project', 'leftover-trailing-newline');
+    const p = makeProject({ name: 'trailing-newline-app' });
+    p.write('.gitignore', '/.env\n');
+    p.write('index.js', "import OpenAI from 'openai';\nnew OpenAI();\n");
+    p.write('.env', `OPENAI_API_KEY="${key}\\n"\n`, 0o600);
+    const r = await runCli(['doctor', '--offline', '--json'], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    expect(findingsOf(r).filter((f) => f.rule === 'missing.malformed').map((f) => f.title)).toEqual([
+      'OPENAI_API_KEY in .env line 1 is not a usable key: the value has a line break around the key',
+    ]);
+    expectNoKey(r, key);
+  });
+});
+
+describe('durations', () => {
+  it('carry whole seconds into minutes and long waits into days', () => {
+    expect([59_960, 119_600, 3_599_700, 7_500_000, 1e12].map(formatDuration)).toEqual(['1m 0s', '2m 0s', '1h 0m', '2h 5m', '11574d 1h']);
   });
 });
 
