@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/apps/**/*.test.ts'],
+    setupFiles: ['test/support/private-keyring.ts'],
     testTimeout: 600_000,
     hookTimeout: 900_000,
     maxWorkers: 1,

@@ -69,6 +69,10 @@ export function inspectValue(value: string, provider: Provider, env: Env): Value
   if (/^bearer\s/i.test(value)) {
     return { kind: 'malformed', what: 'the value starts with "Bearer "', fix: 'Store the key alone; the SDK adds "Bearer " itself.' };
   }
+  // A line break inside the value is what a multi-line quoted .env value or a pasted `\n` leaves: named, not called non-ASCII.
+  if (/[\r\n]/.test(value)) {
+    return { kind: 'malformed', what: 'the value has a line break inside the key', fix: 'Put the whole key on one line, with no line break or \\n in it.' };
+  }
   // The SDK puts the key in an HTTP header, which takes Latin-1 only: anything else fails before the call.
   if (/[^\x20-\x7e]/.test(value)) {
     return { kind: 'malformed', what: 'the value holds non-ASCII characters', fix: 'Paste the key again from the dashboard; it picked up a character that is not part of a key.' };

@@ -1,3 +1,5 @@
+import { statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { failure } from '../core/errors.js';
 import type { GitRunner } from './git.js';
 
@@ -26,9 +28,41 @@ export async function trackedPaths(git: GitRunner, cwd: string, paths: readonly 
   return new Set(splitZ(r.stdout));
 }
 
-/** Of `paths` (relative to `cwd`), those git ignores, asked of git itself (`git check-ignore`). */
+/** What a special file is, in words: git waits on a FIFO forever and reads a device without end. */
+function specialKind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * The ignore files git reads at the repository root (`.gitignore`, `.git/info/exclude`) that are
+ * FIFOs, sockets or devices, with what each is: git opens them with a blocking read and hangs, so
+ * with any of these the files are listed without git.
+ */
+export function specialIgnoreFiles(root: string): Array<{ path: string; kind: string }> {
+  const out: Array<{ path: string; kind: string }> = [];
+  for (const path of ['.gitignore', '.git/info/exclude']) {
+    let st: Stats;
+    try {
+      st = statSync(join(root, path));
+    } catch {
+      continue;
+    }
+    if (!st.isFile() && !st.isDirectory()) out.push({ path, kind: specialKind(st) });
+  }
+  return out;
+}
+
+/** Of `paths` (relative to `cwd`, the repository root), those git ignores, asked of git itself (`git check-ignore`). */
 export async function ignoredPaths(git: GitRunner, cwd: string, paths: readonly string[]): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
+  const special = specialIgnoreFiles(cwd);
+  if (special.length > 0) {
+    const names = special.map((x) => x.path).join(' and ');
+    throw failure(`${special.map((x) => `${x.path} is ${x.kind}`).join(', ')}, not a regular file: git would wait on it forever`, `Replace ${names} with a regular file holding the ignore rules.`);
+  }
   // --no-index: a tracked file that matches a pattern is still reported as matching; tracking is asked separately.
   const r = await git(['check-ignore', '-z', '--stdin', '--no-index'], { cwd, input: paths.join('\0') + '\0' });
   // Exit 1 means "none ignored"; anything above is an error.

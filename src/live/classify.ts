@@ -60,6 +60,8 @@ export function classifyFailure(failure: Failure, ctx: ClassifyContext): Diagnos
       };
     case 'key-charset':
       return keyCharset(failure.index, ctx);
+    case 'bad-base-url':
+      return notAUrl(ctx);
     case 'timeout':
       return timeout(failure.stage, ctx);
     case 'connection':
@@ -329,6 +331,19 @@ function rateLimit(tag: string, msg: string, said: string, headers: Readonly<Rec
     title: `Rate limited by ${p}${waits.length ? `: ${waits[0]}` : ''} (${tag})`,
     detail: `The key works but too many requests or tokens were used in the current window${ctx.call === 'async' ? ' (the async test sends a few requests at once)' : ''}.${remaining.length ? ` Remaining: ${remaining.join(', ')}.` : ''}${waits.length ? ` ${cap(waits.join('; '))}.` : ''}${said}`,
     fix: `Wait until the reset, then back off and retry with jitter; the limits per model are at ${ctx.provider.dashboard.keys.replace(/api-keys$/, 'settings/organization/limits')}.`,
+  };
+}
+
+/** The value is not shown: what is not a URL may be anything pasted there, a key included. */
+function notAUrl(ctx: ClassifyContext): Diagnosis {
+  const p = ctx.provider.name;
+  const variable = ctx.provider.api.baseUrlEnv;
+  const setting = variable ? `${variable} or --base-url` : '--base-url';
+  return {
+    rule: 'permission.base-url',
+    title: 'The base URL is not a URL',
+    detail: `The base URL (${setting}) is not an http(s) URL, so no call to ${p} was made; the app's SDK fails the same way before it sends a request.`,
+    fix: `Set ${setting} to a full URL such as ${ctx.provider.api.baseURL ?? 'https://host/v1'} (your gateway's, including its path), or unset it to use ${p}'s own.`,
   };
 }
 

@@ -24,11 +24,14 @@ export function parseRetryAfter(value: string, now: Date): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
-/** A short human duration: `644ms`, `8.6s`, `6m 0s`. */
+/** A short human duration: `644ms`, `8.6s`, `6m 0s`, `2h 5m`, `3d 4h`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${Math.round(ms / 100) / 10}s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return m < 60 ? `${m}m ${s}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
+  if (ms < 59_950) return `${Math.round(ms / 100) / 10}s`;
+  // Whole seconds first, so 119.6 s is `2m 0s`, not `1m 60s`.
+  const total = Math.round(ms / 1000);
+  const m = Math.floor(total / 60);
+  if (m < 60) return `${m}m ${total % 60}s`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h}h ${m % 60}m` : `${Math.floor(h / 24)}d ${h % 24}h`;
 }

@@ -99,6 +99,14 @@ export async function runLiveCalls(
   return results;
 }
 
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** Makes one call and classifies its failure; never throws for anything the network or server does. */
 export async function runLiveCall(name: CallName, target: LiveTarget, deps: LiveDeps): Promise<CallResult> {
   const request = describeRequest(name, target);
@@ -119,6 +127,7 @@ export async function runLiveCall(name: CallName, target: LiveTarget, deps: Live
     now: deps.now(),
   };
   if (!target.key) return fail(base, null, 0, { kind: 'no-key' }, ctx, target);
+  if (!isHttpUrl(target.baseURL)) return fail(base, null, 0, { kind: 'bad-base-url' }, ctx, target);
   try {
     const probe = name === 'auth' ? await callAuth(target, deps) : name === 'sync' ? await callSync(target, deps) : await callAsync(target, deps, started);
     const call: CallReport = {

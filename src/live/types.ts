@@ -48,4 +48,6 @@ export type Failure =
   | { kind: 'timeout'; stage: 'connect' | 'response' | 'stream' }
   | { kind: 'key-charset'; index: number | null }
   | { kind: 'no-key' }
+  /** The base URL does not parse as an http(s) URL, so no call could be made. */
+  | { kind: 'bad-base-url' }
   | { kind: 'unexpected'; message: string };

@@ -41,6 +41,8 @@ export async function findCommand(command: string, env: Env, cwd: string, platfo
   let notExecutable: string | null = null;
   for (const c of candidates) {
     const st = await stat(c).catch(() => null);
+    // A path to a folder is refused as shells do (126); a folder named like the command in PATH is passed over.
+    if (st?.isDirectory() && command.includes('/')) return { code: 126, message: `${command}: is a folder, not a command` };
     if (!st || st.isDirectory()) continue;
     if (await access(c, fsConstants.X_OK).then(() => true, () => false)) return { path: c };
     notExecutable ??= c;

@@ -20,7 +20,9 @@ export type Gap =
   | { kind: 'missing-blobs'; count: number; partialClone: { remote: string | null } | null }
   /** cat-file stopped before answering for every blob asked. */
   | { kind: 'read-stopped'; reason: string; unread: number }
-  | { kind: 'unreadable-files'; paths: readonly string[] };
+  | { kind: 'unreadable-files'; paths: readonly string[] }
+  /** Ignore files at the root that are FIFOs or devices: git would hang on them, so it was not asked which files it ignores. */
+  | { kind: 'special-ignore-files'; files: ReadonlyArray<{ path: string; kind: string }> };
 
 const MAX_NAMED = 5;
 
@@ -87,6 +89,14 @@ export function gapFinding(gap: Gap): Finding {
         `git cat-file stopped (${gap.reason}) before reading ${plural(gap.unread, 'blob')} of the history, so ${gap.unread === 1 ? 'it was' : 'they were'} not scanned.`,
         `\`git fsck --full\` names the damaged objects; \`git fetch --refetch origin\` (or a fresh clone) restores them, ${AGAIN}.`,
       );
+    case 'special-ignore-files': {
+      const what = gap.files.map((x) => `${JSON.stringify(x.path)} is ${x.kind}`).join(', ');
+      return f(
+        'Working tree listed without git: an ignore file is not a regular file',
+        `${what}, not a regular file; git would wait on it forever, so keyward listed the files itself and did not honour ${gap.files.length === 1 ? 'it' : 'them'}.`,
+        `Replace ${gap.files.map((x) => x.path).join(' and ')} with a regular file (\`rm\` it and write the ignore rules again), ${AGAIN}.`,
+      );
+    }
     case 'unreadable-files': {
       const n = gap.paths.length;
       return f(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
-import { accountFor, clearEntry, storeAsKeytar } from '../support/keychain.js';
+import { accountFor, clearEntry, storeAsKeytar, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 
@@ -13,7 +13,6 @@ import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 // tarball, not a link). It answers /api/key with the fingerprints it saw at load and at request.
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const NAME = 'next-keys-app';
-const hasKeychain = process.env.KEYWARD_TEST_SESSION === '1' && Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 
 let app: TestProject;
 // vitest sets NODE_ENV=test, and Next.js skips .env.local under test: the app runs as deployed.

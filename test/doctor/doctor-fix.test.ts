@@ -6,9 +6,8 @@ import type { Report } from '../../src/core/report.js';
 import { runCli } from '../support/cli.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject } from '../support/repo.js';
-import { accountFor } from '../support/keychain.js';
+import { accountFor, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 
-const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 
 async function rules(dir: string): Promise<string[]> {
   const r = await runCli(['doctor', '--offline', '--no-history', '--json'], { cwd: dir });

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint, redact } from '../../src/core/fingerprint.js';
 import { runCli } from '../support/cli.js';
-import { accountFor, clearEntry, lookupEntry, storeAsKeytar } from '../support/keychain.js';
+import { accountFor, clearEntry, lookupEntry, storeAsKeytar, hasPrivateKeyring as hasSession } from '../support/keychain.js';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { startPty } from '../support/pty.js';
 import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 
-const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 const fake = useFakeProvider();
 
 /** A project whose old key is in .env and was also committed, logged and bundled. */

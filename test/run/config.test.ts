@@ -6,10 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, tempDir, type TestProject } from '../support/repo.js';
-import { accountFor, clearEntry, storeAsKeytar } from '../support/keychain.js';
+import { accountFor, clearEntry, storeAsKeytar, hasPrivateKeyring as hasSession } from '../support/keychain.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 
 /**
  * A separate package that depends on keyward (linked, as `npm link` or a workspace does) and

@@ -6,10 +6,9 @@ import { redact } from '../../src/core/fingerprint.js';
 import { BIN, runCli } from '../support/cli.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, type TestProject } from '../support/repo.js';
-import { accountFor, storeAsKeytar } from '../support/keychain.js';
+import { accountFor, storeAsKeytar, hasPrivateKeyring as hasSession } from '../support/keychain.js';
 
 const NODE = process.execPath;
-const hasSession = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 
 /** A child that prints which keys it got, as fingerprints of nothing but presence and a short hash. */
 const SHOW_KEYS = `

@@ -6,7 +6,7 @@ import type { Finding } from '../../src/core/finding.js';
 import type { CallReport } from '../../src/core/report.js';
 import { createGitRunner } from '../../src/git/git.js';
 import { createKeychainOpener } from '../../src/stores/keychain-backend.js';
-import { accountFor } from '../support/keychain.js';
+import { accountFor, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 import { runSetup, type SetupFlags } from '../../src/setup/flow.js';
 import { detectFramework } from '../../src/project/framework.js';
 import type { KeyTester, SetupView } from '../../src/setup/types.js';
@@ -17,7 +17,6 @@ import { scriptedPrompter, type Step } from '../support/scripted-prompter.js';
 // The wizard's decisions through a scripted prompter, on real repositories and the real keychain
 // of the test session. The test calls answer from a table (the real calls over HTTP are the PTY
 // and live tests' job), so each branch of the flow is reached without a network.
-const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 
 function keychainEntry(account: string): string | null {
   try {

@@ -5,10 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { makeProject } from '../support/repo.js';
-import { accountFor } from '../support/keychain.js';
+import { accountFor, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 
 // `keyward setup` without a terminal, as a script or CI runs it: every answer from a flag.
-const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 const fake = useFakeProvider();
 
 describe('keyward setup without a terminal', () => {

@@ -5,12 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
 import { makeProject, type TestProject } from '../support/repo.js';
-import { accountFor } from '../support/keychain.js';
+import { accountFor, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 
 // The wizard end to end: the built bin in a real pseudo-terminal, real keystrokes, a real git
 // repository, the fake provider server for the test calls and, where the session has one, the
 // real keychain read back with secret-tool.
-const hasKeychain = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 const fake = useFakeProvider();
 
 function app(name: string): TestProject {

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { tempDir } from './repo.js';
 
+/** True inside the private D-Bus session and keyring of `npm test` (scripts/test.mjs), never the developer's own. */
+export const hasPrivateKeyring = process.env.KEYWARD_TEST_SESSION === '1' && Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
+
 /** design.md's account for a provider's key in the project folder `dir`: `<provider>/<name>@<first 12 hex of sha256(real path)>`. */
 export function accountFor(provider: string, name: string, dir: string): string {
   return `${provider}/${name}@${createHash('sha256').update(realpathSync(dir)).digest('hex').slice(0, 12)}`;

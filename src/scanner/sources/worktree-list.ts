@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitignoreRules, type IgnoreRules } from '../ignore-rules.js';
 import { failure } from '../../core/errors.js';
+import { readRegularFileSync } from '../../project/read.js';
 import type { GitRunner } from '../../git/git.js';
 import { firstLine, splitZ } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
@@ -64,11 +65,9 @@ export function walkFiles(root: string): FileList {
     const rules = [...parentRules];
     const gi = entries.find((d) => d.name === '.gitignore' && d.isFile());
     if (gi) {
-      try {
-        rules.push({ base: rel, ig: gitignoreRules(readFileSync(join(abs, '.gitignore'), 'utf8')) });
-      } catch {
-        skipped.push({ path: join(rel, '.gitignore'), reason: 'unreadable' });
-      }
+      const read = readRegularFileSync(join(abs, '.gitignore'));
+      if (read.ok) rules.push({ base: rel, ig: gitignoreRules(read.bytes.toString('utf8')) });
+      else skipped.push({ path: join(rel, '.gitignore'), reason: 'unreadable', detail: read.problem });
     }
     for (const d of entries) {
       const path = rel ? `${rel}/${d.name}` : d.name;

@@ -1,4 +1,4 @@
-import { inspectRepo } from '../../git/repo.js';
+import { inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
 import { check, fileFindings, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
 import { gapFinding } from '../gaps.js';
@@ -19,15 +19,17 @@ export const WORKTREE_CHECK = 'exposure.worktree';
  */
 export async function scanWorktree(opts: ScanOptions & { only?: readonly string[] }): Promise<ScanResult> {
   const started = now();
+  const special = specialIgnoreFiles(opts.root);
   // The listing starts beside the repository check (they are independent git calls); outside a repository its answer is dropped.
-  const listing = listGitFiles(opts.git, opts.root).then(
+  const listing = special.length > 0 ? null : listGitFiles(opts.git, opts.root).then(
     (l) => ({ list: l }),
     (e: unknown) => ({ error: e }),
   );
   const repo = await inspectRepo(opts.git, opts.root);
   let list: FileList;
   const notes: string[] = [];
-  if (repo.kind === 'repo') {
+  const gaps = special.length > 0 ? [gapFinding({ kind: 'special-ignore-files', files: special })] : [];
+  if (repo.kind === 'repo' && listing) {
     const listed = await listing;
     if ('error' in listed) throw listed.error instanceof Error ? listed.error : new Error(String(listed.error));
     list = listed.list;
@@ -60,6 +62,7 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
   const { findings, suppressed } = withBaseline(opts, all);
   const note = describeScan(result.scanned, 'file', skipped, [...suppressionNote({ allowed, baseline: suppressed }), ...notes]);
   const unreadable = skipped.filter((s) => s.reason === 'unreadable').map((s) => s.path);
-  if (unreadable.length === 0) return { findings, checks: [check(WORKTREE_CHECK, statusOf(findings), started, note)] };
-  return { findings: [...findings, gapFinding({ kind: 'unreadable-files', paths: unreadable })], checks: [check(WORKTREE_CHECK, 'error', started, note)] };
+  if (unreadable.length > 0) gaps.push(gapFinding({ kind: 'unreadable-files', paths: unreadable }));
+  if (gaps.length === 0) return { findings, checks: [check(WORKTREE_CHECK, statusOf(findings), started, note)] };
+  return { findings: [...findings, ...gaps], checks: [check(WORKTREE_CHECK, 'error', started, note)] };
 }
