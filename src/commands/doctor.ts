@@ -10,7 +10,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { summaryLine } from '../report/present.js';
 import type { Report } from '../core/report.js';
 import { renderText } from '../report/text.js';
-import { writeReportFile } from '../stores/atomic-write.js';
+import { writeReportFile } from '../stores/report-file.js';
 import type { Deps } from '../deps.js';
 import { doctorIO } from './doctor-io.js';
 

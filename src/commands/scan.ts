@@ -11,7 +11,7 @@ import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { BASELINE_FILE, formatBaseline, scanHistory, scanStaged, scanWorktree, mergeScans, type ScanOptions, type ScanResult } from '../scanner/index.js';
-import { writeReportFile } from '../stores/atomic-write.js';
+import { writeReportFile } from '../stores/report-file.js';
 import { readDotenvFile } from '../stores/dotenv-file.js';
 import type { Deps } from '../deps.js';
 import type { CheckResult } from '../core/finding.js';

@@ -2,7 +2,8 @@ import { chmod, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { failure } from '../core/errors.js';
 import type { GitRunner } from '../git/git.js';
-import { readEditTarget, writeFileAtomic } from '../stores/atomic-write.js';
+import { writeFileAtomic } from '../stores/atomic-write.js';
+import { readEditTarget } from '../stores/project-file.js';
 
 /** What installing a hook takes from the outside world. */
 export interface HookIO {
