@@ -2,7 +2,8 @@ import { createLiveDeps, liveTargetFor } from '../checks/live-calls.js';
 import { failure, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { runLiveCalls } from '../live/runner.js';
-import { callText, doneText, noteText, surveyText } from '../report/setup-text.js';
+import { callLine } from '../report/call-line.js';
+import { doneText, noteText, surveyText } from '../report/setup-text.js';
 import { runSetup, type SetupFlags } from '../setup/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
 import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
@@ -21,7 +22,7 @@ function plainView(deps: Deps): SetupView {
     async testCalls(provider, key, baseURL, run) {
       write(`Testing ${key.redacted} against ${baseURL}\n`);
       const results = await run(() => undefined);
-      for (const r of results) write(callText(r.call));
+      for (const r of results) write(callLine(r.call, 'brief'));
       for (const r of results) if (r.finding) write(`  ✖ ${r.finding.title}\n      fix: ${r.finding.fix}\n`);
       return results;
     },

@@ -8,6 +8,7 @@ import { findProvider, PROVIDER_IDS, type Provider } from '../providers/index.js
 import { describeOrigin } from '../live/classify.js';
 import { describeRequest, runLiveCalls, type CallResult } from '../live/runner.js';
 import { CALL_NAMES, type LiveTarget } from '../live/types.js';
+import { callLine, callState, callSummary } from '../report/call-line.js';
 import { renderJson } from '../report/json.js';
 import { formatSecret, SEVERITY_SYMBOL, summaryLine } from '../report/present.js';
 import type { ResolvedKey } from '../stores/types.js';
@@ -54,27 +55,6 @@ export function testOptions(flags: TestFlags): TestOptions {
     ...(flags.baseUrl ? { baseURL: flags.baseUrl } : {}),
     timeoutMs: Math.round(seconds * 1000),
   };
-}
-
-/** A call's one-line result: request, status, latency, request id, model, stream figures, remaining rate limit, rule. */
-export function callSummary(call: CallReport): string {
-  if (call.skipped) return `${call.request}  not run: an earlier call failed`;
-  const rl = (call.rateLimit ?? {}) as Record<string, number | string>;
-  const left = ['Requests', 'Tokens']
-    .filter((k) => rl[`remaining${k}`] !== undefined)
-    .map((k) => `${rl[`remaining${k}`]} ${k.toLowerCase()}`);
-  return [
-    call.request,
-    call.status === null ? 'no answer' : String(call.status),
-    `${call.latencyMs}ms`,
-    call.requestId,
-    call.model ? `model ${call.model}` : undefined,
-    typeof call.ttftMs === 'number' ? `first token ${call.ttftMs}ms, ${call.chunks} chunks, ${call.concurrent} at once` : undefined,
-    left.length ? `${left.join(', ')} left` : undefined,
-    call.rule,
-  ]
-    .filter(Boolean)
-    .join('  ');
 }
 
 function targetRow(target: LiveTarget): TargetRow {
@@ -137,10 +117,10 @@ export async function testCommand(flags: TestFlags, deps: Deps): Promise<Outcome
         const row = rows[t]!.calls[index]!;
         if (!result) row.state = 'running';
         else {
-          row.state = result.call.skipped ? 'skipped' : result.call.ok ? 'ok' : 'failed';
+          row.state = callState(result.call);
           row.summary = callSummary(result.call);
           if (result.finding) findings.push(result.finding);
-          if (!rich && !flags.json) deps.stdout.write(`  ${row.state === 'ok' ? '✓' : row.state === 'failed' ? '✗' : '-'} ${row.name.padEnd(5)} ${row.summary}\n`);
+          if (!rich && !flags.json) deps.stdout.write(callLine(result.call));
         }
         redraw(null);
       });
