@@ -1,7 +1,6 @@
-import { createLiveDeps, liveTargetFor } from '../checks/live-calls.js';
+import { newKeyTest } from '../checks/new-key-test.js';
 import { failure, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
-import { runLiveCalls } from '../live/runner.js';
 import { callLine } from '../report/call-line.js';
 import { doneText, noteText, surveyText } from '../report/setup-text.js';
 import { runSetup, type SetupFlags } from '../setup/flow.js';
@@ -29,28 +28,12 @@ function plainView(deps: Deps): SetupView {
   };
 }
 
-/** The sync and async calls of the live-call runner, with the timeout and proxy of the environment. */
+/** The sync and async calls of the new-key test; a proxy that is not a URL stops setup before anything is stored. */
 function liveTester(deps: Deps): KeyTester {
-  const overrides = { timeoutMs: 20_000 };
-  return {
-    endpoint: (provider) => liveTargetFor(provider, null, deps.env, overrides)?.baseURL ?? null,
-    async run(provider, key, onCall) {
-      const target = liveTargetFor(provider, null, deps.env, overrides)!;
-      let liveDeps;
-      try {
-        liveDeps = createLiveDeps(deps.env, deps.now);
-      } catch {
-        throw failure('HTTPS_PROXY or HTTP_PROXY is not a URL, so the key cannot be tested; nothing was stored', 'Set it to a URL like http://proxy.example:8080 or unset it, or pass --skip-test.');
-      }
-      try {
-        return await runLiveCalls(['sync', 'async'], { ...target, key, origin: { variable: provider.envVars[0]!, source: 'env', file: null, shadows: [] } }, liveDeps, ({ result }) => {
-          if (result) onCall(result.call);
-        });
-      } finally {
-        await liveDeps.transport.close();
-      }
-    },
-  };
+  const test = newKeyTest(deps.env, deps.now, () =>
+    failure('HTTPS_PROXY or HTTP_PROXY is not a URL, so the key cannot be tested; nothing was stored', 'Set it to a URL like http://proxy.example:8080 or unset it, or pass --skip-test.'),
+  );
+  return { endpoint: (provider) => test.endpoint(provider), run: (provider, key, onCall) => test.run(provider, key, ['sync', 'async'], onCall)! };
 }
 
 /** The pre-commit hook for the wizard's last question. */
