@@ -2,9 +2,8 @@ import { newKeyTest } from '../checks/new-key-test.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
-import type { Deps } from '../deps.js';
-import { doctorIO } from './doctor-io.js';
-import { readKeyFromStdin } from './key-stdin.js';
+import { readKeyFromStdin } from '../prompts/key-stdin.js';
+import { doctorIO, type Deps } from '../deps.js';
 
 /** The new key's test: one non-streaming completion; it works when no call failed. */
 function syncTest(deps: Deps): RotatePorts['test'] {
@@ -22,7 +21,7 @@ export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Out
   const io = doctorIO(deps);
   const result = await runRotate(io, flags, {
     prompter,
-    readStdin: () => readKeyFromStdin(deps, 'rotate'),
+    readStdin: () => readKeyFromStdin(deps.stdin, 'rotate'),
     test: syncTest(deps),
     recordKey: createKeyRecorder(deps.stateDir, deps.now),
     say: (line) => deps.stdout.write(`${line}\n`),

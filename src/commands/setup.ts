@@ -7,9 +7,8 @@ import { runSetup, type SetupFlags } from '../setup/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
 import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
 import { hookOffered, installHook } from '../hook/hook.js';
-import type { Deps } from '../deps.js';
-import { doctorIO } from './doctor-io.js';
-import { readKeyFromStdin } from './key-stdin.js';
+import { readKeyFromStdin } from '../prompts/key-stdin.js';
+import { doctorIO, type Deps } from '../deps.js';
 
 /** The wizard's screens as plain text, for pipes and NO_COLOR. */
 function plainView(deps: Deps): SetupView {
@@ -58,7 +57,7 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string }, 
   const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
   const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
   const io = doctorIO(deps);
-  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readKeyFromStdin(deps, 'setup'), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
+  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readKeyFromStdin(deps.stdin, 'setup'), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
   if (!result.stored) {
     deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
     return FINDINGS;

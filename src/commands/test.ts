@@ -11,8 +11,7 @@ import { renderJson } from '../report/json.js';
 import { formatSecret, SEVERITY_SYMBOL, summaryLine } from '../report/present.js';
 import type { TargetRow } from '../ui/TestCallsView.js';
 import type { TestCallsScreen } from '../ui/test-calls-screen.js';
-import type { Deps } from '../deps.js';
-import { doctorIO } from './doctor-io.js';
+import { doctorIO, type Deps } from '../deps.js';
 
 /** `keyward test`'s flags as commander parsed them. */
 export interface TestFlags {
