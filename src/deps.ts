@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { DoctorIO } from './checks/run-doctor.js';
 import type { Env, InStream, OutStream, Terminal } from './core/io.js';
 import { createGitRunner, type GitRunner } from './git/git.js';
 import type { SignalTrap } from './run/types.js';
@@ -28,6 +29,20 @@ export interface Deps {
   trapSignals: SignalTrap;
   /** This keyward, as absolute paths a git hook can run without PATH: the node binary and the bin script. */
   self: { node: string; bin: string };
+}
+
+/** What the services read (the doctor, setup, rotate, test), taken from the process's dependencies. */
+export function doctorIO(deps: Deps): DoctorIO {
+  return {
+    root: deps.cwd,
+    env: deps.env,
+    git: deps.git,
+    keychain: deps.keychain,
+    platform: deps.platform,
+    now: deps.now,
+    version: deps.version,
+    stateDir: deps.stateDir,
+  };
 }
 
 /** The real trap: the handler replaces every listener of `signals` (main's exit on Ctrl-C) until released. */

@@ -11,8 +11,7 @@ import { summaryLine } from '../report/present.js';
 import type { Report } from '../core/report.js';
 import { renderText } from '../report/text.js';
 import { writeReportFile } from '../stores/report-file.js';
-import type { Deps } from '../deps.js';
-import { doctorIO } from './doctor-io.js';
+import { doctorIO, type Deps } from '../deps.js';
 
 /** The doctor's flags as commander parsed them. */
 export interface DoctorFlags {

@@ -1,9 +1,8 @@
 import { buildContext } from '../checks/run-doctor.js';
 import type { Outcome } from '../core/outcome.js';
-import type { Deps } from '../deps.js';
+import { doctorIO, type Deps } from '../deps.js';
 import { doctorCommand, type DoctorFlags } from './doctor.js';
 import { setupCommand } from './setup.js';
-import { doctorIO } from './doctor-io.js';
 
 /**
  * Bare `keyward` (design.md): in a terminal with no key configured, the wizard; otherwise the

@@ -1,27 +1,18 @@
-import { createLiveDeps, liveTargetFor } from '../checks/live-calls.js';
+import { newKeyTest } from '../checks/new-key-test.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
-import { runLiveCalls } from '../live/runner.js';
 import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
-import type { Deps } from '../deps.js';
-import { doctorIO } from './doctor-io.js';
-import { readKeyFromStdin } from './key-stdin.js';
+import { readKeyFromStdin } from '../prompts/key-stdin.js';
+import { doctorIO, type Deps } from '../deps.js';
 
-/** The new key's test: one non-streaming completion through the live-call runner. */
+/** The new key's test: one non-streaming completion; it works when no call failed. */
 function syncTest(deps: Deps): RotatePorts['test'] {
-  return (provider, key) => {
-    const target = liveTargetFor(provider, null, deps.env, { timeoutMs: 20_000 });
-    if (!target) return null;
-    return (async () => {
-      const liveDeps = createLiveDeps(deps.env, deps.now);
-      try {
-        const results = await runLiveCalls(['sync'], { ...target, key, origin: { variable: provider.envVars[0]!, source: 'env', file: null, shadows: [] } }, liveDeps);
-        return { ok: results.every((r) => r.call.ok || r.call.skipped), findings: results.flatMap((r) => (r.finding ? [r.finding] : [])) };
-      } finally {
-        await liveDeps.transport.close();
-      }
-    })();
-  };
+  const test = newKeyTest(deps.env, deps.now);
+  return (provider, key) =>
+    test.run(provider, key, ['sync'])?.then((results) => ({
+      ok: results.every((r) => r.call.ok || r.call.skipped),
+      findings: results.flatMap((r) => (r.finding ? [r.finding] : [])),
+    })) ?? null;
 }
 
 /** `keyward rotate`: replace a stored key with a tested new one and hunt down copies of the old one. */
@@ -30,7 +21,7 @@ export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Out
   const io = doctorIO(deps);
   const result = await runRotate(io, flags, {
     prompter,
-    readStdin: () => readKeyFromStdin(deps, 'rotate'),
+    readStdin: () => readKeyFromStdin(deps.stdin, 'rotate'),
     test: syncTest(deps),
     recordKey: createKeyRecorder(deps.stateDir, deps.now),
     say: (line) => deps.stdout.write(`${line}\n`),

@@ -1,15 +1,14 @@
-import { createLiveDeps, liveTargetFor } from '../checks/live-calls.js';
+import { newKeyTest } from '../checks/new-key-test.js';
 import { failure, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
-import { runLiveCalls } from '../live/runner.js';
-import { callText, doneText, noteText, surveyText } from '../report/setup-text.js';
+import { callLine } from '../report/call-line.js';
+import { doneText, noteText, surveyText } from '../report/setup-text.js';
 import { runSetup, type SetupFlags } from '../setup/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
 import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
 import { hookOffered, installHook } from '../hook/hook.js';
-import type { Deps } from '../deps.js';
-import { doctorIO } from './doctor-io.js';
-import { readKeyFromStdin } from './key-stdin.js';
+import { readKeyFromStdin } from '../prompts/key-stdin.js';
+import { doctorIO, type Deps } from '../deps.js';
 
 /** The wizard's screens as plain text, for pipes and NO_COLOR. */
 function plainView(deps: Deps): SetupView {
@@ -21,35 +20,19 @@ function plainView(deps: Deps): SetupView {
     async testCalls(provider, key, baseURL, run) {
       write(`Testing ${key.redacted} against ${baseURL}\n`);
       const results = await run(() => undefined);
-      for (const r of results) write(callText(r.call));
+      for (const r of results) write(callLine(r.call, 'brief'));
       for (const r of results) if (r.finding) write(`  ✖ ${r.finding.title}\n      fix: ${r.finding.fix}\n`);
       return results;
     },
   };
 }
 
-/** The sync and async calls of the live-call runner, with the timeout and proxy of the environment. */
+/** The sync and async calls of the new-key test; a proxy that is not a URL stops setup before anything is stored. */
 function liveTester(deps: Deps): KeyTester {
-  const overrides = { timeoutMs: 20_000 };
-  return {
-    endpoint: (provider) => liveTargetFor(provider, null, deps.env, overrides)?.baseURL ?? null,
-    async run(provider, key, onCall) {
-      const target = liveTargetFor(provider, null, deps.env, overrides)!;
-      let liveDeps;
-      try {
-        liveDeps = createLiveDeps(deps.env, deps.now);
-      } catch {
-        throw failure('HTTPS_PROXY or HTTP_PROXY is not a URL, so the key cannot be tested; nothing was stored', 'Set it to a URL like http://proxy.example:8080 or unset it, or pass --skip-test.');
-      }
-      try {
-        return await runLiveCalls(['sync', 'async'], { ...target, key, origin: { variable: provider.envVars[0]!, source: 'env', file: null, shadows: [] } }, liveDeps, ({ result }) => {
-          if (result) onCall(result.call);
-        });
-      } finally {
-        await liveDeps.transport.close();
-      }
-    },
-  };
+  const test = newKeyTest(deps.env, deps.now, () =>
+    failure('HTTPS_PROXY or HTTP_PROXY is not a URL, so the key cannot be tested; nothing was stored', 'Set it to a URL like http://proxy.example:8080 or unset it, or pass --skip-test.'),
+  );
+  return { endpoint: (provider) => test.endpoint(provider), run: (provider, key, onCall) => test.run(provider, key, ['sync', 'async'], onCall)! };
 }
 
 /** The pre-commit hook for the wizard's last question. */
@@ -74,7 +57,7 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string }, 
   const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
   const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
   const io = doctorIO(deps);
-  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readKeyFromStdin(deps, 'setup'), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
+  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readKeyFromStdin(deps.stdin, 'setup'), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
   if (!result.stored) {
     deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
     return FINDINGS;

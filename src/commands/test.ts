@@ -1,20 +1,17 @@
-import { liveTargetFor, createLiveDeps } from '../checks/live-calls.js';
-import { buildContext, keysReport } from '../checks/run-doctor.js';
+import { planTestCalls, runTestCalls, type TestOptions } from '../checks/test-calls.js';
 import { usageError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
-import { sortFindings, summarize, type CallReport, type Report } from '../core/report.js';
-import { findProvider, PROVIDER_IDS, type Provider } from '../providers/index.js';
+import { findProvider, PROVIDER_IDS } from '../providers/index.js';
 import { describeOrigin } from '../live/classify.js';
-import { describeRequest, runLiveCalls, type CallResult } from '../live/runner.js';
+import { describeRequest } from '../live/runner.js';
 import { CALL_NAMES, type LiveTarget } from '../live/types.js';
+import { callLine, callState, callSummary } from '../report/call-line.js';
 import { renderJson } from '../report/json.js';
 import { formatSecret, SEVERITY_SYMBOL, summaryLine } from '../report/present.js';
-import type { ResolvedKey } from '../stores/types.js';
 import type { TargetRow } from '../ui/TestCallsView.js';
 import type { TestCallsScreen } from '../ui/test-calls-screen.js';
-import type { Deps } from '../deps.js';
-import { doctorIO } from './doctor-io.js';
+import { doctorIO, type Deps } from '../deps.js';
 
 /** `keyward test`'s flags as commander parsed them. */
 export interface TestFlags {
@@ -23,13 +20,6 @@ export interface TestFlags {
   baseUrl?: string;
   timeout?: string;
   json?: boolean;
-}
-
-interface TestOptions {
-  provider: Provider | null;
-  model?: string;
-  baseURL?: string;
-  timeoutMs: number;
 }
 
 /** @default timeout 15 seconds */
@@ -56,27 +46,6 @@ export function testOptions(flags: TestFlags): TestOptions {
   };
 }
 
-/** A call's one-line result: request, status, latency, request id, model, stream figures, remaining rate limit, rule. */
-export function callSummary(call: CallReport): string {
-  if (call.skipped) return `${call.request}  not run: an earlier call failed`;
-  const rl = (call.rateLimit ?? {}) as Record<string, number | string>;
-  const left = ['Requests', 'Tokens']
-    .filter((k) => rl[`remaining${k}`] !== undefined)
-    .map((k) => `${rl[`remaining${k}`]} ${k.toLowerCase()}`);
-  return [
-    call.request,
-    call.status === null ? 'no answer' : String(call.status),
-    `${call.latencyMs}ms`,
-    call.requestId,
-    call.model ? `model ${call.model}` : undefined,
-    typeof call.ttftMs === 'number' ? `first token ${call.ttftMs}ms, ${call.chunks} chunks, ${call.concurrent} at once` : undefined,
-    left.length ? `${left.join(', ')} left` : undefined,
-    call.rule,
-  ]
-    .filter(Boolean)
-    .join('  ');
-}
-
 function targetRow(target: LiveTarget): TargetRow {
   return {
     provider: target.provider.id,
@@ -86,15 +55,6 @@ function targetRow(target: LiveTarget): TargetRow {
   };
 }
 
-/** Which providers to test: `--provider`, else every provider with a key, else the ones the project uses (which then lack a key). */
-function selectProviders(options: TestOptions, used: Provider[], resolved: ResolvedKey[]): Provider[] {
-  if (options.provider) return [options.provider];
-  const withKey = resolved.map((r) => r.provider);
-  if (withKey.length) return withKey;
-  if (used.length) return used;
-  throw usageError('no provider key found to test', 'Pass --provider ID, or run `keyward setup` first.');
-}
-
 function plainFinding(f: Finding): string {
   const secret = formatSecret(f);
   return [`  ${SEVERITY_SYMBOL[f.severity]} ${f.severity}: ${f.title} [${f.rule}]`, `      ${f.detail}`, ...(secret ? [`      key: ${secret}`] : []), `      fix: ${f.fix}`].join('\n');
@@ -102,71 +62,35 @@ function plainFinding(f: Finding): string {
 
 /** `keyward test`: the auth, sync and async calls for the configured key(s), shown as they happen. */
 export async function testCommand(flags: TestFlags, deps: Deps): Promise<Outcome> {
-  const options = testOptions(flags);
-  const start = deps.now().getTime();
-  const ctx = await buildContext(
-    doctorIO(deps),
-    { providerIds: options.provider ? [options.provider.id] : [], live: 'full', history: false, failOn: 'high', timeoutMs: options.timeoutMs },
-  );
-  const providers = selectProviders(options, ctx.providers, ctx.resolved);
-  const targets: LiveTarget[] = [];
+  const io = doctorIO(deps);
+  const plan = await planTestCalls(io, testOptions(flags));
+  const rows = plan.targets.map(targetRow);
   const findings: Finding[] = [];
-  for (const provider of providers) {
-    const resolved = ctx.resolved.find((r) => r.provider.id === provider.id) ?? null;
-    const target = liveTargetFor(provider, resolved, deps.env, options);
-    if (target) targets.push(target);
-    else if (options.provider) {
-      const variable = provider.api.baseUrlEnv;
-      throw usageError(`${provider.name} has no base URL to call`, variable ? `Set ${variable} or pass --base-url.` : 'Pass --base-url.');
-    }
-  }
-
-  if (targets.length === 0) throw usageError(`no API to call for ${providers.map((p) => p.name).join(', ')}`, 'Pass --provider ID with --base-url URL.');
-  const rows = targets.map(targetRow);
   const rich = deps.terminal.rich && !flags.json;
+  const plain = !rich && !flags.json;
   const screen = rich ? await openView(deps) : null;
   const redraw = (summary: string | null): void => screen?.show(rows, findings, summary);
   redraw(null);
 
-  const liveDeps = createLiveDeps(deps.env, deps.now);
-  const calls: CallReport[] = [];
-  try {
-    for (const [t, target] of targets.entries()) {
-      if (!rich && !flags.json) deps.stdout.write(`${rows[t]!.provider}  ${rows[t]!.key}  ${target.baseURL}\n`);
-      const results: CallResult[] = await runLiveCalls(CALL_NAMES, target, liveDeps, ({ index, result }) => {
-        const row = rows[t]!.calls[index]!;
-        if (!result) row.state = 'running';
-        else {
-          row.state = result.call.skipped ? 'skipped' : result.call.ok ? 'ok' : 'failed';
-          row.summary = callSummary(result.call);
-          if (result.finding) findings.push(result.finding);
-          if (!rich && !flags.json) deps.stdout.write(`  ${row.state === 'ok' ? '✓' : row.state === 'failed' ? '✗' : '-'} ${row.name.padEnd(5)} ${row.summary}\n`);
-        }
-        redraw(null);
-      });
-      calls.push(...results.map((r) => r.call));
-    }
-  } finally {
-    await liveDeps.transport.close();
-  }
+  const report = await runTestCalls(io, plan, (t) => {
+    if (plain) deps.stdout.write(`${rows[t]!.provider}  ${rows[t]!.key}  ${rows[t]!.baseURL}\n`);
+    return ({ index, result }) => {
+      const row = rows[t]!.calls[index]!;
+      if (!result) row.state = 'running';
+      else {
+        row.state = callState(result.call);
+        row.summary = callSummary(result.call);
+        if (result.finding) findings.push(result.finding);
+        if (plain) deps.stdout.write(callLine(result.call));
+      }
+      redraw(null);
+    };
+  });
 
-  const sorted = sortFindings(findings);
-  const failedCalls = calls.some((c) => !c.ok && !c.skipped);
-  const report: Report = {
-    schema: 'keyward.report/v1',
-    tool: { name: 'keyward', version: deps.version },
-    root: deps.cwd,
-    durationMs: deps.now().getTime() - start,
-    summary: summarize(sorted, 'high'),
-    checks: [{ id: 'permission.live', status: failedCalls ? 'fail' : 'pass', durationMs: deps.now().getTime() - start }],
-    keys: keysReport(ctx.resolved.filter((r) => providers.includes(r.provider))),
-    findings: sorted,
-    calls,
-  };
   const summary = summaryLine(report);
   if (flags.json) deps.stdout.write(renderJson(report));
-  else if (screen) await screen.finish(rows, sorted, summary);
-  else deps.stdout.write(`${sorted.length ? `\n${sorted.map(plainFinding).join('\n\n')}\n` : ''}\n${summary}\n`);
+  else if (screen) await screen.finish(rows, report.findings, summary);
+  else deps.stdout.write(`${report.findings.length ? `\n${report.findings.map(plainFinding).join('\n\n')}\n` : ''}\n${summary}\n`);
   return report.summary.failed ? FINDINGS : OK;
 }
 

@@ -1,4 +1,3 @@
-import type { CallReport } from '../core/report.js';
 import type { LoadAdvice, SetupChange, Survey } from '../setup/types.js';
 import { terminalSafe } from './escape.js';
 import { formatKey } from './present.js';
@@ -19,13 +18,6 @@ const NOTE_MARK = { info: '●', ok: '✓', warn: '▲', error: '✖' } as const
 /** One message about the key or a choice. */
 export function noteText(level: keyof typeof NOTE_MARK, text: string): string {
   return `${NOTE_MARK[level]} ${terminalSafe(text)}\n`;
-}
-
-/** A finished test call, as one line. */
-export function callText(call: CallReport): string {
-  const mark = call.skipped ? '-' : call.ok ? '✓' : '✗';
-  const detail = call.skipped ? 'not run: an earlier call failed' : [call.status ?? 'no answer', `${call.latencyMs}ms`, call.model, call.rule].filter(Boolean).join('  ');
-  return `  ${mark} ${call.name.padEnd(5)} ${call.request}  ${terminalSafe(detail)}\n`;
 }
 
 /** Steps 4 to 6: what changed, and the lines that make the app read the key. */

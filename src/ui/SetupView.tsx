@@ -5,6 +5,7 @@ import type { OutStream } from '../core/io.js';
 import type { CallReport } from '../core/report.js';
 import type { Secret } from '../core/secret.js';
 import type { Provider } from '../providers/index.js';
+import { callState, callSummary } from '../report/call-line.js';
 import { formatKey } from '../report/present.js';
 import type { LoadAdvice, SetupChange, SetupView, Survey } from '../setup/types.js';
 import { openScreen } from './screen.js';
@@ -79,8 +80,7 @@ export function DoneView({ changes, advice }: { changes: SetupChange[]; advice: 
 
 function callRow(call: CallReport | null, name: string, request: string, running: boolean): CallRow {
   if (!call) return { name, request, state: running ? 'running' : 'waiting', summary: '' };
-  const summary = call.skipped ? 'not run: an earlier call failed' : [call.request, call.status ?? 'no answer', `${call.latencyMs}ms`, call.model, call.rule].filter(Boolean).join('  ');
-  return { name, request, state: call.skipped ? 'skipped' : call.ok ? 'ok' : 'failed', summary };
+  return { name, request, state: callState(call), summary: callSummary(call, 'brief') };
 }
 
 /** The wizard's screens drawn with Ink: static blocks between prompts, a live view only while calls run. */

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { Finding } from '../core/finding.js';
+import { CALL_MARK } from '../report/call-line.js';
 import { terminalSafe } from '../report/escape.js';
 import type { Severity } from '../core/severity.js';
 
@@ -21,7 +22,7 @@ export interface TargetRow {
   calls: CallRow[];
 }
 
-const MARK = { ok: '✓', failed: '✗', skipped: '-', waiting: ' ' } as const;
+const MARK = { ...CALL_MARK, waiting: ' ' };
 const MARK_COLOR = { ok: 'green', failed: 'red', skipped: 'gray', waiting: 'gray' } as const;
 const SEVERITY_COLOR: Record<Severity, string> = { critical: 'red', high: 'red', medium: 'yellow', low: 'yellow', info: 'blue' };
 

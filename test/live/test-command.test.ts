@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +166,41 @@ describe('the canary in every output mode', () => {
       const r = await runCli(['test', '--provider', 'openai', ...extra], { cwd: project().dir, env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: fake.baseURL, OPENAI_LOG: 'debug' } });
       expectNoKey(r, key);
       expect(r.code === 0 || r.code === 1).toBe(true);
+    }
+  });
+});
+
+describe('text from the server in the plain output', () => {
+  it('a model name with an escape sequence is shown as text, never sent to the terminal', async () => {
+    const model = 'gpt\u001b[2J';
+    const server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        if (req.url === '/v1/models') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"object":"list","data":[]}');
+        const choice = { index: 0, finish_reason: 'stop' };
+        if (!(JSON.parse(body) as { stream?: boolean }).stream) {
+          const completion = { id: 'c1', object: 'chat.completion', created: 1, model, choices: [{ ...choice, message: { role: 'assistant', content: 'OK' } }] };
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion));
+        }
+        const chunk = { id: 'c2', object: 'chat.completion.chunk', created: 1, model, choices: [{ ...choice, delta: { content: 'OK' } }] };
+        res.writeHead(200, { 'content-type': 'text/event-stream' }).end(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`);
+      });
+    });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    try {
+      const key = fake.key('ok');
+      const port = (server.address() as AddressInfo).port;
+      const r = await runCli(['test', '--provider', 'openai'], { cwd: project().dir, env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` } });
+      expectNoKey(r, key);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain('\u001b');
+      // Latencies differ from run to run; everything else on the lines is exact.
+      const lines = r.stdout.split('\n').map((l) => l.replace(/\d+ms/g, 'Nms'));
+      expect(lines).toContain('  ✓ sync  POST /chat/completions  200  Nms  model gpt\\x1b[2J');
+      expect(lines).toContain('  ✓ async POST /chat/completions stream  200  Nms  model gpt\\x1b[2J  first token Nms, 1 chunks, 3 at once');
+    } finally {
+      await new Promise<void>((res) => server.close(() => res()));
     }
   });
 });
