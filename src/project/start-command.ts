@@ -18,7 +18,9 @@ export type AppStart =
 
 const RUNNERS = new Set(['node', 'tsx']);
 // Flags of node and tsx whose value is the next word (`-r dotenv/config`): that word is no entry.
-const TAKES_VALUE = new Set(['-r', '--require', '--import', '--loader', '--env-file', '--tsconfig', '-e', '--eval']);
+const TAKES_VALUE = new Set(['-r', '--require', '--import', '--loader', '--env-file', '--tsconfig']);
+// Code on the command line, or a chain of commands: no one entry file.
+const NO_ENTRY = new Set(['-e', '--eval', '-p', '--print', '&&', '||', ';', '|']);
 const USUAL_NODE_ENTRIES = ['server.js', 'index.js', 'app.js', 'main.js', 'server.mjs', 'index.mjs', 'server.ts', 'index.ts', 'src/index.js', 'src/server.js', 'src/index.ts', 'src/server.ts'];
 const USUAL_PYTHON_SCRIPTS = ['app.py', 'main.py', 'server.py'];
 
@@ -33,7 +35,7 @@ export function scriptEntry(script: string): { runner: 'node' | 'tsx'; entry: st
   if (!runner || !RUNNERS.has(runner)) return null;
   for (i += 1; i < words.length; i += 1) {
     const w = words[i]!;
-    if (w === '&&' || w === ';' || w === '|') return null;
+    if (NO_ENTRY.has(w)) return null;
     if (TAKES_VALUE.has(w)) i += 1;
     else if (!w.startsWith('-')) return { runner: runner as 'node' | 'tsx', entry: w.replace(/^\.\//, '') };
   }
