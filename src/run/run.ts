@@ -2,6 +2,7 @@ import { usageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
 import { findProvider, PROVIDER_IDS, type Provider } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
+import type { KeychainProblem } from '../stores/keychain-backend.js';
 import { keychainAccount, type KeychainProject } from '../stores/keychain.js';
 import { findCommand, runChild, type ChildIO } from './child.js';
 import { loadKeys, type KeyLoadIO } from './keys.js';
@@ -28,18 +29,32 @@ function providersOf(ids: readonly string[]): Provider[] {
   });
 }
 
-/** The one-line explanation of a provider asked for with `--provider` that has no key. */
-function missingKeyError(missing: readonly Provider[], project: KeychainProject, env: Env, keychainProblem: string | null) {
+/**
+ * The one-line explanation of a provider asked for with `--provider` that has no key. A keychain
+ * that could not be read may hold it: then the fix is reaching the keychain, not storing another key.
+ */
+function missingKeyError(missing: readonly Provider[], project: KeychainProject, env: Env, keychainProblem: KeychainProblem | null) {
   const names = missing.map((p) => `${p.name} (${p.envVars[0]})`).join(', ');
-  const empty = missing.filter((p) => p.envVars.some((v) => env[v] === ''));
-  const why = empty.length
-    ? `${empty.map((p) => p.envVars.find((v) => env[v] === '')).join(', ')} is set but empty in the environment, and a set variable is never overridden`
-    : `no key in the environment, the keychain (account ${missing.map((p) => keychainAccount(p.id, project)).join(', ')}) or the .env files${keychainProblem ? `; the keychain could not be read: ${keychainProblem}` : ''}`;
+  const accounts = missing.map((p) => keychainAccount(p.id, project)).join(', ');
   const first = missing[0]!;
-  const fix = empty.length
-    ? `Unset it (\`unset ${empty[0]!.envVars[0]}\`) or export the key.`
-    : `Store one with \`keyward setup --provider ${first.id}\` (keychain or .env), or export ${first.envVars[0]}.`;
-  return usageError(`no key for ${names}: ${why}. Nothing was run.`, fix);
+  const empty = missing.filter((p) => p.envVars.some((v) => env[v] === ''));
+  if (empty.length) {
+    const variable = empty[0]!.envVars[0]!;
+    return usageError(
+      `no key for ${names}: ${empty.map((p) => p.envVars.find((v) => env[v] === '')).join(', ')} is set but empty in the environment, and a set variable is never overridden. Nothing was run.`,
+      `Unset it (\`unset ${variable}\`) or export the key.`,
+    );
+  }
+  if (keychainProblem) {
+    return usageError(
+      `no key for ${names} in the environment or the .env files, and the keychain could not be read (${keychainProblem.reason}), so a key stored there (account ${accounts}) cannot be seen. Nothing was run.`,
+      keychainProblem.fix,
+    );
+  }
+  return usageError(
+    `no key for ${names}: no key in the environment, the keychain (account ${accounts}) or the .env files. Nothing was run.`,
+    `Store one with \`keyward setup --provider ${first.id}\` (keychain or .env), or export ${first.envVars[0]}.`,
+  );
 }
 
 /**
@@ -52,9 +67,9 @@ export async function runWithKeys(argv: readonly string[], flags: RunFlags, io: 
   if (!command) throw usageError('no command to run', 'Put it after `--`: `keyward run -- npm start`.');
   const only = providersOf(flags.provider ?? []);
   const keys = await loadKeys(io, only);
-  const keychainProblem = keys.keychain.usable ? null : keys.keychain.problem.reason;
+  const keychainProblem = keys.keychain.usable ? null : keys.keychain.problem;
   if (keys.missing.length) throw missingKeyError(keys.missing, keys.project, io.env, keychainProblem);
-  if (keychainProblem && io.debug) io.warn(`keyward: the keychain was not read (${keychainProblem}); keys come from the environment and .env files.`);
+  if (keychainProblem && io.debug) io.warn(`keyward: the keychain was not read (${keychainProblem.reason}); keys come from the environment and .env files.`);
 
   const found = await findCommand(command, io.env, io.cwd, io.platform);
   if ('code' in found) {

@@ -10,6 +10,7 @@ import { cancelled, failure, needsAnswer, usageError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import { ignoredPaths, trackedPaths, untrack } from '../git/repo.js';
 import type { Framework } from '../project/framework.js';
+import { findAppStart, type AppStart } from '../project/start-command.js';
 import { findProvider, identifyKey, PROVIDER_IDS, PROVIDERS, type Provider } from '../providers/index.js';
 import type { Choice, Prompter } from '../prompts/types.js';
 import { withFileLock, writeFileAtomic } from '../stores/atomic-write.js';
@@ -59,37 +60,70 @@ export function defaultProvider(survey: Survey): string {
   return survey.used.find((u) => !withKey.has(u.provider))?.provider ?? survey.used[0]?.provider ?? 'openai';
 }
 
-/** Step 6: the lines that make the app read the key, for the project's language; nothing is written into the user's code. */
-export function loadAdvice(store: 'keychain' | 'dotenv', variable: string, file: string | null, language: 'node' | 'python' | 'unknown' = 'unknown', framework?: Framework): LoadAdvice {
-  const node = language !== 'python';
-  const python = language !== 'node';
+const KEYWARD_CONFIG_ESM = "import 'keyward/config';";
+
+/** The first line that loads keyward/config in the entry file: `require` in a CommonJS JavaScript file, `import` elsewhere. */
+function firstLine(start: AppStart): string {
+  return start.kind === 'node' && start.module === 'cjs' && !/\.[cm]?ts$/.test(start.entry ?? '') ? "require('keyward/config');" : KEYWARD_CONFIG_ESM;
+}
+
+/** With the key in the keychain: the recipe that fits how the app starts (docs/lifecycle.md, each one tested in a real app). */
+function keychainLines(start: AppStart, framework: Framework | undefined): LoadAdvice['lines'] {
+  if (framework?.id === 'nextjs') {
+    return [
+      { label: 'instrumentation.ts, next to app/: loads the key before the server code', code: "export async function register() { if (process.env.NEXT_RUNTIME === 'nodejs') await import('keyward/config'); }" },
+      { label: 'next.config: keyward runs from node_modules, not from the server bundle', code: "serverExternalPackages: ['keyward']" },
+    ];
+  }
+  if (start.kind === 'python') {
+    return [{ label: start.command ? 'Run the app with the key in its environment' : 'Run the app with the key in its environment: its start command after --', code: `keyward run -- ${start.command ?? '<start command>'}` }];
+  }
+  if (start.kind === 'unknown') {
+    return [
+      { label: 'Run the app with the key in its environment: its start command after --', code: 'keyward run -- <start command>' },
+      { label: "Or, in Node, as the entry file's first line", code: KEYWARD_CONFIG_ESM },
+    ];
+  }
+  if (start.entry) {
+    return [
+      { label: `Start ${start.entry} with the key in its environment`, code: `${start.runner} --import keyward/config ${start.entry}` },
+      { label: `Or as the first line of ${start.entry}`, code: firstLine(start) },
+    ];
+  }
+  return [
+    ...(start.hasStartScript ? [{ label: 'Run the app with the key in its environment', code: 'keyward run -- npm start' }] : []),
+    { label: `${start.hasStartScript ? 'Or as' : 'As'} the first line of the app's entry file`, code: firstLine(start) },
+  ];
+}
+
+/**
+ * Step 6: the lines that make the app read the key, for the project's language, framework and
+ * start (its entry file or start command, never a guessed one); nothing is written into the user's code.
+ */
+export function loadAdvice(
+  store: 'keychain' | 'dotenv',
+  variable: string,
+  file: string | null,
+  language: 'node' | 'python' | 'unknown' = 'unknown',
+  framework?: Framework,
+  start: AppStart = language === 'node' ? { kind: 'node', entry: null, runner: 'node', module: 'cjs', hasStartScript: false } : language === 'python' ? { kind: 'python', command: null } : { kind: 'unknown' },
+): LoadAdvice {
   // Next.js, Vite, Nuxt and their kin read the file themselves: a dotenv line would be noise (issue 11).
   if (store === 'dotenv' && framework && frameworkLoads(framework, file ?? '.env')) {
     return { store, variable, file, lines: [{ label: `${framework.name} loads ${file ?? '.env'} itself; start the app as usual`, code: 'npm run dev' }] };
   }
-  if (store === 'keychain') {
-    return {
-      store,
-      variable,
-      file,
-      lines: [
-        ...(node ? [{ label: 'Run the app with the key in its environment', code: 'keyward run -- npm start' }, { label: 'Or load it in Node', code: "import 'keyward/config';" }] : []),
-        ...(python ? [{ label: node ? 'Python' : 'Run the app with the key in its environment', code: 'keyward run -- python app.py' }] : []),
-      ],
-    };
-  }
+  if (store === 'keychain') return { store, variable, file, lines: keychainLines(start, framework) };
   const f = file ?? '.env';
+  const node = language !== 'python';
+  const python = language !== 'node';
+  const entry = start.kind === 'node' && start.runner === 'node' && framework?.id !== 'nextjs' ? start.entry : null;
   return {
     store,
     variable,
     file,
     lines: [
-      ...(node
-        ? [
-            { label: 'Node (dotenv)', code: f === '.env' ? "import 'dotenv/config';" : `import { config } from 'dotenv'; config({ path: '${f}' });` },
-            { label: 'Node 22+ without a dependency', code: `node --env-file=${f} app.js` },
-          ]
-        : []),
+      ...(node ? [{ label: 'Node (dotenv)', code: f === '.env' ? "import 'dotenv/config';" : `import { config } from 'dotenv'; config({ path: '${f}' });` }] : []),
+      ...(entry ? [{ label: 'Node 22+ without a dependency', code: `node --env-file=${f} ${entry}` }] : []),
       ...(python ? [{ label: 'Python (python-dotenv)', code: f === '.env' ? 'from dotenv import load_dotenv; load_dotenv()' : `from dotenv import load_dotenv; load_dotenv("${f}")` }] : []),
     ],
   };
@@ -262,7 +296,7 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
       changes.push({ what: await ports.hook.install() });
     }
   }
-  view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null, info.language, info.framework));
+  view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null, info.language, info.framework, await findAppStart(info.root, info.language)));
   return { stored: true, provider: provider.id, store };
 }
 

@@ -179,6 +179,22 @@ describe.skipIf(!hasSession)('keyward run with the OS keychain (real gnome-keyri
     }
   });
 
+  it.skipIf(!hasSession)('with --provider and no D-Bus session, says the keychain holding the key could not be read, and how to reach it', async () => {
+    const p = appWithDotenv('run-nobus-stored-app', '');
+    const account = accountFor('openai', 'run-nobus-stored-app', p.dir);
+    storeAsKeytar(account, fakeKey('openai-project', 'run-nobus-stored'));
+    try {
+      const r = await runCli(['run', '--provider', 'openai', '--', NODE, 'show-keys.cjs'], { cwd: p.dir, env: { DBUS_SESSION_BUS_ADDRESS: undefined } });
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `keyward: no key for OpenAI (OPENAI_API_KEY) in the environment or the .env files, and the keychain could not be read (no D-Bus session to reach a Secret Service (headless or SSH session)), so a key stored there (account ${account}) cannot be seen. Nothing was run. Fix: Start a Secret Service (gnome-keyring or KeePassXC) in a D-Bus session, e.g. \`dbus-run-session -- sh -c "printf PASSWORD | gnome-keyring-daemon --unlock --components=secrets; keyward ..."\`, or keep the key in a .env file that git ignores.\n`,
+      );
+      expect(r.code).toBe(2);
+    } finally {
+      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', account]);
+    }
+  });
+
   it('without a D-Bus session, still runs with the .env key and says nothing', async () => {
     const file = fakeKey('openai-project', 'run-nobus');
     const p = appWithDotenv('run-nobus-app', `OPENAI_API_KEY=${file}\n`);

@@ -9,7 +9,7 @@ import { createKeychainOpener } from '../../src/stores/keychain-backend.js';
 import { accountFor, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 import { runSetup, type SetupFlags } from '../../src/setup/flow.js';
 import { detectFramework } from '../../src/project/framework.js';
-import type { KeyTester, SetupView } from '../../src/setup/types.js';
+import type { KeyTester, LoadAdvice, SetupView } from '../../src/setup/types.js';
 import { fakeKey } from '../support/keys.js';
 import { gitEnv, makeProject } from '../support/repo.js';
 import { scriptedPrompter, type Step } from '../support/scripted-prompter.js';
@@ -44,15 +44,20 @@ function tester(outcomes: Array<'ok' | 'invalid' | 'network'>): KeyTester & { ru
   return t;
 }
 
-function recordingView(): SetupView & { notes: string[] } {
+function recordingView(): SetupView & { notes: string[]; advice: LoadAdvice | null } {
   const notes: string[] = [];
-  return {
+  const view: SetupView & { notes: string[]; advice: LoadAdvice | null } = {
     notes,
+    advice: null,
     survey: () => undefined,
     note: (level, text) => void notes.push(`${level}: ${text}`),
     testCalls: async (_p, _k, _u, run) => run(() => undefined),
-    done: (changes) => void notes.push(...changes.map((c) => `done: ${c.what}`)),
+    done: (changes, advice) => {
+      notes.push(...changes.map((c) => `done: ${c.what}`));
+      view.advice = advice;
+    },
   };
+  return view;
 }
 
 async function setup(dir: string, steps: Step[] | null, flags: SetupFlags = {}, outcomes: Array<'ok' | 'invalid' | 'network'> = ['ok'], stdin = '') {
@@ -172,14 +177,60 @@ describe('the setup flow', () => {
 });
 
 describe('how the app loads the key', () => {
-  it('gives a Python project the python-dotenv line and a Node project the Node lines', async () => {
+  it('gives a Python project the python-dotenv line and a Node project the Node lines, with no guessed file', async () => {
     const { loadAdvice } = await import('../../src/setup/flow.js');
     expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'python').lines.map((l) => l.code)).toEqual(['from dotenv import load_dotenv; load_dotenv()']);
-    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'node').lines.map((l) => l.code)).toEqual(["import 'dotenv/config';", 'node --env-file=.env app.js']);
-    expect(loadAdvice('keychain', 'OPENAI_API_KEY', null, 'python').lines.map((l) => l.code)).toEqual(['keyward run -- python app.py']);
+    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'node').lines.map((l) => l.code)).toEqual(["import 'dotenv/config';"]);
+    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'node', undefined, { kind: 'node', entry: 'server.js', runner: 'node', module: 'esm', hasStartScript: true }).lines.map((l) => l.code)).toEqual(["import 'dotenv/config';", 'node --env-file=.env server.js']);
+    expect(loadAdvice('keychain', 'OPENAI_API_KEY', null, 'python').lines.map((l) => l.code)).toEqual(['keyward run -- <start command>']);
     // Issue 11: a framework that loads the file itself gets no dotenv line.
     const next = detectFramework(new Set(['next']), new Set());
     expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env.local', 'node', next).lines).toEqual([{ label: 'Next.js loads .env.local itself; start the app as usual', code: 'npm run dev' }]);
-    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', 'config/keys.env', 'node', next).lines.map((l) => l.code)).toEqual(["import { config } from 'dotenv'; config({ path: 'config/keys.env' });", 'node --env-file=config/keys.env app.js']);
+    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', 'config/keys.env', 'node', next).lines.map((l) => l.code)).toEqual(["import { config } from 'dotenv'; config({ path: 'config/keys.env' });"]);
+  });
+});
+
+describe('how the app gets a key stored in the keychain, from how it starts', () => {
+  /** Runs the wizard with --yes into the keychain in a project of `files`, and returns the advice's code lines. */
+  async function keychainAdvice(name: string, files: Record<string, string>): Promise<string[]> {
+    const p = makeProject();
+    for (const [file, text] of Object.entries(files)) p.write(file, text.replace('NAME', name));
+    const s = await setup(p.dir, null, { provider: 'openai', store: 'keychain', keyStdin: true, yes: true }, ['ok'], fakeKey('openai-project', name));
+    try {
+      await expect(s.run).resolves.toEqual({ stored: true, provider: 'openai', store: 'keychain' });
+      return s.view.advice!.lines.map((l) => l.code);
+    } finally {
+      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', name, p.dir)]);
+    }
+  }
+
+  it.skipIf(!hasKeychain)('Next.js: instrumentation.ts and serverExternalPackages', async () => {
+    expect(await keychainAdvice('advice-next', { 'package.json': '{"name":"NAME","scripts":{"start":"next start"},"dependencies":{"next":"16.0.0","openai":"6.0.0"}}' })).toEqual([
+      "export async function register() { if (process.env.NEXT_RUNTIME === 'nodejs') await import('keyward/config'); }",
+      "serverExternalPackages: ['keyward']",
+    ]);
+  });
+
+  it.skipIf(!hasKeychain)("a Node ESM app: node --import keyward/config with its start script's file", async () => {
+    const files = { 'package.json': '{"name":"NAME","type":"module","scripts":{"start":"NODE_ENV=production node --env-file=.env src/server.js"}}', 'src/server.js': '' };
+    expect(await keychainAdvice('advice-esm', files)).toEqual(['node --import keyward/config src/server.js', "import 'keyward/config';"]);
+  });
+
+  it.skipIf(!hasKeychain)('a CommonJS app: its package.json "main", and require as the first line', async () => {
+    const files = { 'package.json': '{"name":"NAME","main":"./lib/index.js"}', 'lib/index.js': '' };
+    expect(await keychainAdvice('advice-cjs', files)).toEqual(['node --import keyward/config lib/index.js', "require('keyward/config');"]);
+  });
+
+  it.skipIf(!hasKeychain)('a TypeScript app started with tsx: tsx --import keyward/config', async () => {
+    expect(await keychainAdvice('advice-tsx', { 'package.json': '{"name":"NAME","scripts":{"start":"tsx server.ts"}}' })).toEqual(['tsx --import keyward/config server.ts', "import 'keyward/config';"]);
+  });
+
+  it.skipIf(!hasKeychain)('a Node app with no start script and no entry file: never `npm start`', async () => {
+    expect(await keychainAdvice('advice-bare', { 'package.json': '{"name":"NAME"}' })).toEqual(["require('keyward/config');"]);
+  });
+
+  it.skipIf(!hasKeychain)("a Python app: keyward run with its start command (Procfile's web, else manage.py)", async () => {
+    expect(await keychainAdvice('advice-procfile', { 'pyproject.toml': '[project]\nname = "NAME"\n', Procfile: 'web: uvicorn app.main:app --port 8000\n' })).toEqual(['keyward run -- uvicorn app.main:app --port 8000']);
+    expect(await keychainAdvice('advice-django', { 'pyproject.toml': '[project]\nname = "NAME"\ndependencies = ["django"]\n', 'manage.py': '' })).toEqual(['keyward run -- python manage.py runserver']);
   });
 });

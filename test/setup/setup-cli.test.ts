@@ -55,12 +55,16 @@ describe('keyward setup without a terminal', () => {
     expect(r.stderr).not.toContain(fake.key('ok').slice(8, 30));
   });
 
-  it.skipIf(!hasKeychain)('--store keychain writes keytar\'s entry, read back with secret-tool', async () => {
+  it.skipIf(!hasKeychain)("--store keychain writes keytar's entry, read back with secret-tool, and says how the app's own entry file loads it", async () => {
     const p = makeProject({ name: 'script-keychain-app' });
+    p.write('package.json', JSON.stringify({ name: 'script-keychain-app', type: 'module', scripts: { start: 'node server.js' }, dependencies: { openai: '^6' } }));
+    p.write('server.js', "import OpenAI from 'openai';\n");
     const key = fake.key('ok');
     const r = await runCli(['setup', '--provider', 'openai', '--store', 'keychain', '--key-stdin', '--yes'], { cwd: p.dir, input: key, env: { OPENAI_BASE_URL: fake.baseURL } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('keyward run -- npm start');
+    expect(r.stdout).toContain(
+      "How your app gets OPENAI_API_KEY:\n  Start server.js with the key in its environment:\n    node --import keyward/config server.js\n  Or as the first line of server.js:\n    import 'keyward/config';\n",
+    );
     expect(execFileSync('secret-tool', ['lookup', 'service', 'keyward', 'account', accountFor('openai', 'script-keychain-app', p.dir)], { encoding: 'utf8' })).toBe(key);
     execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'script-keychain-app', p.dir)]);
   });

@@ -81,7 +81,8 @@ describe('keyward setup in a terminal', () => {
     await s.answer(PASTE, `${key}${KEY.enter}`);
     await s.answer(/Store sk-proj-….{4} in the OS keychain/, KEY.enter);
     await s.answer('Install a git pre-commit hook', `n${KEY.enter}`);
-    await s.waitFor('keyward run -- npm start');
+    // No start script: the line for the entry file, never `keyward run -- npm start`.
+    await s.waitFor("require('keyward/config');");
     expect((await s.exit).code).toBe(0);
     expect(secretToolLookup(accountFor('openai', 'pty-keychain-app', p.dir))).toBe(key);
     expect(existsSync(join(p.dir, '.env'))).toBe(false);

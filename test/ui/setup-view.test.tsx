@@ -31,7 +31,7 @@ describe('the wizard\'s screens', () => {
     const { lastFrame } = render(
       <DoneView
         changes={[{ what: 'Created .env: OPENAI_API_KEY=sk-proj-…9ZxQ (mode 0600; every other line kept).' }, { what: 'Stopped tracking .env (git rm --cached); commit that change.', warning: 'Revoke the old keys.' }]}
-        advice={loadAdvice('dotenv', 'OPENAI_API_KEY', '.env')}
+        advice={loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'unknown', undefined, { kind: 'node', entry: 'app.js', runner: 'node', module: 'cjs', hasStartScript: false })}
       />,
     );
     expect(lastFrame()).toMatchInlineSnapshot(`
