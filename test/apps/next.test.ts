@@ -18,7 +18,16 @@ const env = appEnv();
 beforeAll(() => {
   const tarball = packKeyward();
   app = makeProject({ name: NAME });
-  app.write('package.json', JSON.stringify({ name: NAME, private: true, dependencies: { next: '^16', react: '^19', 'react-dom': '^19', openai: '^7' } }));
+  app.write(
+    'package.json',
+    JSON.stringify({
+      name: NAME,
+      private: true,
+      dependencies: { next: '^16', react: '^19', 'react-dom': '^19', openai: '^7' },
+      // A TypeScript app, as create-next-app makes it: next build wants these beside it.
+      devDependencies: { typescript: '^5', '@types/react': '^19', '@types/node': '^24' },
+    }),
+  );
   app.write('next.config.mjs', "export default { serverExternalPackages: ['keyward'] };\n");
   app.write('instrumentation.ts', "export async function register() {\n  if (process.env.NEXT_RUNTIME === 'nodejs') await import('keyward/config');\n}\n");
   app.write('lib/seen.ts', SEEN_MODULE);
