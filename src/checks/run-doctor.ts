@@ -13,6 +13,7 @@ import { collectKeys } from '../stores/collect.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
 import { resolveKeys } from '../stores/resolve.js';
 import type { ResolvedKey } from '../stores/types.js';
+import { gateMissingKeys } from './missing-gate.js';
 import type { Check, CheckContext, LiveMode } from './types.js';
 
 /** The outside world the doctor reads. */
@@ -38,6 +39,8 @@ export interface DoctorOptions {
   notFatal?: ReadonlySet<string>;
   /** Days after which a key is due for rotation; else package.json's `keyward.rotationDays`, else 90. */
   rotationDays?: number;
+  /** `--ci`: a missing key is a note unless `requireKeys` (`--require-keys`) or the project's own setting says the gate needs it. */
+  ciGate?: { requireKeys: boolean };
 }
 
 /** The report's `keys`: per provider, the winner and the different keys it shadows. */
@@ -176,7 +179,7 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
     ? await runMonorepo(io, opts, checks, apps, ctx)
     : { ...(await runChecks(ctx, checks, io.now)), keys: keysReport(ctx.resolved), apps: undefined };
   const sorted = sortFindings(r.findings);
-  return {
+  const report: Report = {
     schema: 'keyward.report/v1',
     tool: { name: 'keyward', version: io.version },
     root: io.root,
@@ -189,4 +192,7 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
     ...(r.calls.length ? { calls: r.calls } : {}),
     ...(r.apps ? { apps: r.apps } : {}),
   };
+  if (!opts.ciGate) return report;
+  const requireKeys = opts.ciGate.requireKeys || ctx.project.requireKeys;
+  return gateMissingKeys(report, { requireKeys, failOn: opts.failOn, ...(opts.notFatal ? { notFatal: opts.notFatal } : {}) });
 }

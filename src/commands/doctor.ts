@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DOCTOR_CHECKS, gateMissingKeys, runDoctor, type DoctorIO, type DoctorOptions } from '../checks/index.js';
+import { DOCTOR_CHECKS, runDoctor, type DoctorOptions } from '../checks/index.js';
 import { detectProject } from '../project/detect.js';
 import { needsAnswer, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
@@ -57,23 +57,13 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
     ...(flags.rotationDays ? { rotationDays: flags.rotationDays } : {}),
     // A deploy gate must not flap with the provider's uptime or the runner's network: reported, not fatal, unless asked.
     ...(flags.ci && !flags.failOnNetwork ? { notFatal: NETWORK_RULES } : {}),
+    ...(flags.ci ? { ciGate: { requireKeys: Boolean(flags.requireKeys) } } : {}),
   };
 }
 
 /** Writes a report file whole or not at all; `/dev/stdout` and FIFOs are written to, never replaced. */
 async function writeReport(cwd: string, file: string, text: string): Promise<void> {
   await writeReportFile(resolve(cwd, file), text, file);
-}
-
-/**
- * The doctor's report as this run judges it: in `--ci` a missing key is a note unless the gate
- * needs the keys (`--require-keys`, or `requireKeys` in the project's keyward settings).
- */
-async function diagnose(io: DoctorIO, options: DoctorOptions, flags: DoctorFlags): Promise<Report> {
-  const report = await runDoctor(io, options, DOCTOR_CHECKS);
-  if (!flags.ci) return report;
-  const requireKeys = Boolean(flags.requireKeys) || (await detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: [] })).requireKeys;
-  return gateMissingKeys(report, { requireKeys, failOn: options.failOn, ...(options.notFatal ? { notFatal: options.notFatal } : {}) });
 }
 
 /** `keyward doctor`: runs every check and shows the report as JSON, plain text or an Ink view. */
@@ -86,10 +76,10 @@ export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Out
   if (rich) {
     const { openDoctorScreen } = await import('../ui/doctor-screen.js');
     const screen = openDoctorScreen(deps.stdout);
-    report = await diagnose(io, options, flags);
+    report = await runDoctor(io, options, DOCTOR_CHECKS);
     await screen.finish(report, { verbose: Boolean(flags.verbose) });
   } else {
-    report = await diagnose(io, options, flags);
+    report = await runDoctor(io, options, DOCTOR_CHECKS);
     deps.stdout.write(flags.json ? renderJson(report) : renderText(report, 'keyward doctor', { verbose: Boolean(flags.verbose), ...(deps.stdout.columns ? { columns: deps.stdout.columns } : {}) }));
   }
 
@@ -129,7 +119,7 @@ async function fixCommand(flags: DoctorFlags, deps: Deps, report: Report, rerunO
   }
   const io = doctorIO(deps);
   const results = await applyFixes({ root: deps.cwd, git: deps.git, keychain: deps.keychain }, fixes);
-  const after = await diagnose(io, rerunOptions, flags);
+  const after = await runDoctor(io, rerunOptions, DOCTOR_CHECKS);
   out.write(fixResultsText(results, summaryLine(after), out.columns));
   return after.summary.failed ? FINDINGS : OK;
 }
