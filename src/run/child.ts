@@ -1,8 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Env, InStream, OutStream } from '../core/io.js';
 import { StreamRedactor, type MaskedKey } from './redactor.js';
@@ -28,27 +25,24 @@ export interface ChildPlan {
   mask: readonly MaskedKey[] | null;
 }
 
-/** Why a command cannot be started, in the exit codes shells use: 127 not found, 126 not executable. */
-export type CommandProblem = { code: 127 | 126; message: string };
-
 /**
- * Finds `command` as a shell would: a name with a slash relative to `cwd`, else in each PATH folder.
- * On Windows (PATHEXT, `.cmd` shims) the lookup is left to the spawn itself.
+ * Why a command could not be started, in the exit codes shells use (127 not found, 126 not
+ * executable), from spawn's own error: the OS's answer, not a PATH walk of keyward's that could
+ * disagree with it (PATHEXT and `.cmd` shims on Windows, folders, mount options).
  */
-export async function findCommand(command: string, env: Env, cwd: string, platform: NodeJS.Platform): Promise<{ path: string } | CommandProblem> {
-  if (platform === 'win32') return { path: command };
-  const candidates = command.includes('/') ? [resolve(cwd, command)] : (env.PATH ?? '').split(delimiter).map((d) => join(isAbsolute(d) ? d : resolve(cwd, d || '.'), command));
-  let notExecutable: string | null = null;
-  for (const c of candidates) {
-    const st = await stat(c).catch(() => null);
-    // A path to a folder is refused as shells do (126); a folder named like the command in PATH is passed over.
-    if (st?.isDirectory() && command.includes('/')) return { code: 126, message: `${command}: is a folder, not a command` };
-    if (!st || st.isDirectory()) continue;
-    if (await access(c, fsConstants.X_OK).then(() => true, () => false)) return { path: c };
-    notExecutable ??= c;
+export class CommandNotStarted extends Error {
+  constructor(
+    readonly code: 127 | 126,
+    message: string,
+  ) {
+    super(message);
   }
-  if (notExecutable) return { code: 126, message: `${command}: permission denied (${notExecutable} is not executable)` };
-  return { code: 127, message: command.includes('/') ? `${command}: no such file` : `${command}: command not found (not in PATH)` };
+}
+
+function notStarted(command: string, error: NodeJS.ErrnoException): CommandNotStarted | null {
+  if (error.code === 'ENOENT') return new CommandNotStarted(127, command.includes('/') ? `${command}: no such file` : `${command}: command not found (not in PATH)`);
+  if (error.code === 'EACCES') return new CommandNotStarted(126, `${command}: permission denied (not an executable file)`);
+  return null;
 }
 
 /** Quotes one word for POSIX sh. */
@@ -70,6 +64,17 @@ export function ptyInvocation(plan: ChildPlan, platform: NodeJS.Platform): { fil
   const env: Record<string, string | undefined> = { ...rest, SHELL: '/bin/sh' };
   if (SHELL !== undefined) env.KEYWARD_RUN_SHELL = SHELL;
   return { file: 'script', args: ['-qfec', cmd, '/dev/null'], env };
+}
+
+/** The child once the OS started it; spawn's error (ENOENT, EACCES) when it could not. */
+function started(child: ChildProcess): Promise<ChildProcess> {
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('spawn', () => {
+      child.off('error', fail);
+      done(child);
+    });
+  });
 }
 
 /** Signals keyward passes on to the child. */
@@ -116,16 +121,20 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
  * of its own through `script`, so it still sees a TTY (colours, progress bars, `test -t 1`).
  * A pseudo-terminal has one output, so the child's stderr then arrives on stdout, as on a screen.
  */
-export async function runChild(plan: ChildPlan, io: ChildIO, scriptAvailable: boolean): Promise<number> {
+export async function runChild(plan: ChildPlan, io: ChildIO): Promise<number> {
   const terminal = Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY) && Boolean(io.stderr.isTTY);
-  const pty = plan.mask !== null && terminal && scriptAvailable && io.platform !== 'win32';
-  let child: ChildProcess;
+  let pty = plan.mask !== null && terminal && io.platform !== 'win32';
+  let child: ChildProcess | null = null;
   if (pty) {
     const inv = ptyInvocation(plan, io.platform);
-    child = spawn(inv.file, inv.args, { cwd: io.cwd, env: inv.env as NodeJS.ProcessEnv, stdio: ['inherit', 'pipe', 'inherit'] });
-  } else {
-    child = spawn(plan.command, [...plan.args], { cwd: io.cwd, env: plan.env as NodeJS.ProcessEnv, stdio: plan.mask ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    // Without util-linux `script` the command still runs, masked, on pipes.
+    child = await started(spawn(inv.file, inv.args, { cwd: io.cwd, env: inv.env as NodeJS.ProcessEnv, stdio: ['inherit', 'pipe', 'inherit'] })).catch(() => null);
+    pty = child !== null;
   }
+  child ??= await started(spawn(plan.command, [...plan.args], { cwd: io.cwd, env: plan.env as NodeJS.ProcessEnv, stdio: plan.mask ? ['inherit', 'pipe', 'pipe'] : 'inherit' })).catch((error: NodeJS.ErrnoException) => {
+    throw notStarted(plan.command, error) ?? error;
+  });
+  const proc = child;
   // A Ctrl-C typed in a terminal already reaches the whole foreground process group, the child
   // included; sending it again would make a child that asks "press Ctrl-C again to quit" quit.
   // Without a terminal (a supervisor's `kill -INT`), or behind `script` (which puts the terminal
@@ -133,17 +142,17 @@ export async function runChild(plan: ChildPlan, io: ChildIO, scriptAvailable: bo
   const interruptsReachChild = Boolean(io.stdin.isTTY || io.stdout.isTTY || io.stderr.isTTY) && !pty;
   const release = io.trapSignals(io.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : FORWARDED, (signal) => {
     if ((signal === 'SIGINT' || signal === 'SIGQUIT') && interruptsReachChild) return;
-    child.kill(signal);
+    proc.kill(signal);
   });
   try {
     const streams: Array<Promise<void>> = [];
     if (plan.mask) {
-      if (child.stdout) streams.push(pipeRedacted(child.stdout, io.stdout, plan.mask));
-      if (child.stderr) streams.push(pipeRedacted(child.stderr, io.stderr, plan.mask));
+      if (proc.stdout) streams.push(pipeRedacted(proc.stdout, io.stdout, plan.mask));
+      if (proc.stderr) streams.push(pipeRedacted(proc.stderr, io.stderr, plan.mask));
     }
     const exited = new Promise<number>((done, fail) => {
-      child.once('error', fail);
-      child.once('exit', (code, signal) => done(exitCodeOf(code, signal)));
+      proc.once('error', fail);
+      proc.once('exit', (code, signal) => done(exitCodeOf(code, signal)));
     });
     const code = await exited;
     await Promise.all(streams);

@@ -4,7 +4,7 @@ import { findProvider, PROVIDER_IDS, type Provider } from '../providers/index.js
 import { scrubKeys } from '../providers/scrub.js';
 import type { KeychainProblem } from '../stores/keychain-backend.js';
 import { keychainAccount, type KeychainProject } from '../stores/keychain.js';
-import { findCommand, runChild, type ChildIO } from './child.js';
+import { CommandNotStarted, runChild, type ChildIO } from './child.js';
 import { loadKeys, type KeyLoadIO } from './keys.js';
 
 /** `keyward run`'s flags as commander parsed them. */
@@ -71,16 +71,14 @@ export async function runWithKeys(argv: readonly string[], flags: RunFlags, io: 
   if (keys.missing.length) throw missingKeyError(keys.missing, keys.project, io.env, keychainProblem);
   if (keychainProblem && io.debug) io.warn(`keyward: the keychain was not read (${keychainProblem.reason}); keys come from the environment and .env files.`);
 
-  const found = await findCommand(command, io.env, io.cwd, io.platform);
-  if ('code' in found) {
-    // The command line is the user's text: a key pasted as the command must not come back out.
-    const known = keys.known.filter((k) => k.length > 0);
-    io.warn(`keyward: ${known.reduce((m, k) => m.split(k.reveal()).join(k.redacted), scrubKeys(found.message))}.`);
-    return found.code;
-  }
-  const script = io.platform === 'win32' || !flags.mask ? null : await findCommand('script', io.env, io.cwd, io.platform);
   const env: Record<string, string | undefined> = { ...io.env };
   for (const [variable, secret] of Object.entries(keys.inject)) env[variable] = secret.reveal();
   const mask = flags.mask ? keys.known.map((s) => ({ value: s.reveal(), redacted: s.redacted })) : null;
-  return runChild({ command, args, env, mask }, io, script !== null && !('code' in script));
+  return runChild({ command, args, env, mask }, io).catch((error: unknown) => {
+    if (!(error instanceof CommandNotStarted)) throw error;
+    // The command line is the user's text: a key pasted as the command must not come back out.
+    const known = keys.known.filter((k) => k.length > 0);
+    io.warn(`keyward: ${known.reduce((m, k) => m.split(k.reveal()).join(k.redacted), scrubKeys(error.message))}.`);
+    return error.code;
+  });
 }

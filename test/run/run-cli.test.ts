@@ -96,7 +96,16 @@ describe('keyward run', () => {
     p.write('tool.sh', '#!/bin/sh\necho hi\n', 0o644);
     const r = await runCli(['run', '--', './tool.sh'], { cwd: p.dir });
     expect(r.code).toBe(126);
-    expect(r.stderr).toMatch(/^keyward: \.\/tool\.sh: permission denied/);
+    expect(r.stderr).toBe('keyward: ./tool.sh: permission denied (not an executable file).\n');
+  });
+
+  it('exits 126 for a folder and 127 for a path that does not exist, as a shell does', async () => {
+    const p = appWithDotenv('run-folder-app', '');
+    p.write('tools/readme.txt', 'x\n');
+    const folder = await runCli(['run', '--', './tools'], { cwd: p.dir });
+    expect([folder.code, folder.stderr]).toEqual([126, 'keyward: ./tools: permission denied (not an executable file).\n']);
+    const missing = await runCli(['run', '--', './bin/missing'], { cwd: p.dir });
+    expect([missing.code, missing.stderr]).toEqual([127, 'keyward: ./bin/missing: no such file.\n']);
   });
 
   it('with --provider, hands over only that key, and refuses (exit 2, nothing run) when it has none', async () => {
