@@ -23,7 +23,13 @@ const HOMES = {
   dotenv: '^src/project/dotenv-syntax\\.ts$',
   ignore: '^src/scanner/ignore-rules\\.ts$',
   '@github/keytar': '^src/stores/keychain-helper\\.ts$',
+  'ci-info': '^src/deps\\.ts$',
 };
+
+// A dependency without a home would be importable from anywhere: the lint stops until it has one.
+const pkg = JSON.parse(require('node:fs').readFileSync(`${__dirname}/package.json`, 'utf8'));
+const homeless = Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter((d) => !(d in HOMES));
+if (homeless.length) throw new Error(`.dependency-cruiser.cjs: give ${homeless.join(', ')} a home module in HOMES`);
 
 module.exports = {
   forbidden: [

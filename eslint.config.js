@@ -31,6 +31,8 @@ export default tseslint.config(
   },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+    // A CommonJS config file has no other way to load a module.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

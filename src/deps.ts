@@ -1,3 +1,4 @@
+import ciInfo from 'ci-info';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -66,9 +67,12 @@ export function readVersion(): string {
   return pkg.version;
 }
 
-/** The terminal rules of design.md: plain text when stdout is no TTY or NO_COLOR is set; questions only with a person at a TTY and no CI. */
-export function describeTerminal(env: Env, stdin: InStream, stdout: OutStream, noColor: boolean): Terminal {
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+/**
+ * The terminal rules of design.md: plain text when stdout is no TTY or NO_COLOR is set; questions
+ * only with a person at a TTY and no CI. `ci` comes from ci-info, which knows each CI service's own
+ * variables (Jenkins, TeamCity, Azure Pipelines… set no `CI`).
+ */
+export function describeTerminal(ci: boolean, env: Env, stdin: InStream, stdout: OutStream, noColor: boolean): Terminal {
   const rich = Boolean(stdout.isTTY) && !noColor && (env.NO_COLOR === undefined || env.NO_COLOR === '');
   return { rich, interactive: Boolean(stdin.isTTY) && Boolean(stdout.isTTY) && !ci };
 }
@@ -82,7 +86,7 @@ export function createDeps(options: { cwd: string; noColor: boolean; debug: bool
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
-    terminal: describeTerminal(env, process.stdin, process.stdout, options.noColor),
+    terminal: describeTerminal(ciInfo.isCI, env, process.stdin, process.stdout, options.noColor),
     platform: process.platform,
     now: () => new Date(),
     git: createGitRunner(env),

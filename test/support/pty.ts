@@ -35,8 +35,9 @@ export function startPty(args: string[], opts: { cwd: string; env?: Record<strin
   const rows = opts.rows ?? 50;
   const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  // CI=false makes ci-info ignore a CI runner's own variables (GITHUB_ACTIONS, BUILD_NUMBER…): a PTY test is a person.
   const env = Object.fromEntries(
-    Object.entries({ ...process.env, TERM: 'xterm-256color', CI: undefined, NO_COLOR: undefined, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...opts.env }).filter(([, v]) => v !== undefined),
+    Object.entries({ ...process.env, TERM: 'xterm-256color', CI: 'false', NO_COLOR: undefined, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...opts.env }).filter(([, v]) => v !== undefined),
   ) as NodeJS.ProcessEnv;
   const child = spawn('script', ['-qfec', `stty cols ${cols} rows ${rows}; exec ${quoted}`, '/dev/null'], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let raw = '';
