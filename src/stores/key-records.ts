@@ -26,6 +26,10 @@ export const KEY_RECORDS_FILE = 'keys.json';
  * The user's state folder for keyward (design.md: never in the project): `$XDG_STATE_HOME/keyward`,
  * else `~/Library/Application Support/keyward` on macOS, `%LOCALAPPDATA%\keyward` on Windows,
  * `~/.local/state/keyward` elsewhere.
+ *
+ * Not env-paths: it has no state folder (its `log` is `~/Library/Logs` on macOS, its `data` is
+ * `XDG_DATA_HOME`, where a key record does not belong), and it reads `process.env` when imported,
+ * while this takes the environment as a parameter so tests and `--cwd` runs stay hermetic.
  */
 export function stateDirFor(env: Env, platform: NodeJS.Platform, home: string): string {
   // The XDG spec says a relative path is invalid and must be ignored.
