@@ -213,7 +213,7 @@ export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotateP
     say(`Note: ${envKey.variable} in this shell's environment (${envKey.secret.fingerprint}) still overrides the stored key; update or unset it.`);
   }
 
-  say(`\nLooking for copies of the old key ${oldShown} (working tree, git history, logs, build output)…`);
+  say(`\nLooking for copies of the old key ${oldShown} in the working tree, git history, logs and build output…`);
   const places = await huntOldKey(io, old.secret, ctx.entries, old);
   if (places.length === 0) say('  none found.');
   for (const p of places) say(`  ${p}`);
