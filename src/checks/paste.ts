@@ -77,9 +77,11 @@ function joinedKeys(value: string, provider: Provider): string[] | null {
   if (repeated && (repeated[1]!.length >= 20 || identifyKey(repeated[1]!, provider))) {
     return Array.from({ length: value.length / repeated[1]!.length }, () => repeated[1]!);
   }
-  const starts = [...new Set(PREFIXES.flatMap((p) => [...value.matchAll(new RegExp(p.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&'), 'g'))].map((m) => m.index)))]
-    .filter((i) => i > 0)
-    .sort((a, b) => a - b);
+  const found = new Set<number>();
+  for (const prefix of PREFIXES) {
+    for (let i = value.indexOf(prefix, 1); i > 0; i = value.indexOf(prefix, i + 1)) found.add(i);
+  }
+  const starts = [...found].sort((a, b) => a - b);
   // Split points are prefix positions only, and every piece must be a whole key, so a chance `sk-` inside a key never splits it.
   const from = (i: number): string[] | null => {
     for (const j of [...starts.filter((s) => s > i), value.length]) {

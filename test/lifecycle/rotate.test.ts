@@ -93,6 +93,21 @@ describe('keyward rotate', () => {
     expect(r.stdout + r.stderr).not.toContain(old);
   });
 
+  it('a key piped in twice is stored and tested once, and says so', async () => {
+    const old = fake.key('ok');
+    const fresh = fake.key('ok');
+    const p = makeProject({ name: 'rotate-double-app' });
+    p.write('.gitignore', '.env\n');
+    p.write('.env', `OPENAI_API_KEY=${old}\n`, 0o600);
+    const r = await rotate(p, fresh + fresh, tempDir());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`● You pasted the key twice; keeping one copy.\n✓ Received an OpenAI project key: ${redact(fresh, 'sk-proj-')}, 164 characters.\n`);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${fresh}\n`);
+    const sent = fake.requests.filter((q) => q.authorization?.includes(fresh.slice(8, 40)));
+    expect(sent.map((q) => q.authorization === `Bearer ${fresh}`)).toEqual(sent.map(() => true));
+    expect(sent.length).toBe(1 + CONCURRENT_STREAMS);
+  });
+
   it('without a terminal and without --key-stdin, asks for the flag (exit 2) and changes nothing', async () => {
     const old = fake.key('ok');
     const p = makeProject({ name: 'rotate-noterm-app' });
