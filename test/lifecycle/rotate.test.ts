@@ -215,6 +215,18 @@ describe('keyward rotate in a terminal', () => {
     expectNoKey(s.raw(), old, bad);
   });
 
+  it('"No" at the last question is not a cancellation: nothing replaced, said so, exit 0', async () => {
+    const old = fake.key('ok');
+    const p = ptyApp('rotate-no-app', old);
+    const s = rotatePty(p);
+    await s.answer(PASTE_NEW, `${fake.key('ok')}${KEY.enter}`);
+    await s.answer(/Replace sk-proj-/, `n${KEY.enter}`);
+    expect((await s.exit).code).toBe(0);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
+    expectOnScreen(s, `Not replaced: ${shown(old)} is still in .env line 1.`);
+    expect(s.screen()).not.toContain('Cancelled');
+  });
+
   it('Ctrl-C at the last question, after the test, leaves the .env file byte for byte', async () => {
     const old = fake.key('ok');
     const p = ptyApp('rotate-confirm-app', old);
