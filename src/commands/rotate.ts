@@ -1,30 +1,32 @@
 import { newKeyTest } from '../checks/new-key-test.js';
-import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
+import { OK, FINDINGS, type Outcome } from '../core/outcome.js';
 import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
 import { readKeyFromStdin } from '../prompts/key-stdin.js';
 import { doctorIO, type Deps } from '../deps.js';
+import { plainView } from './setup.js';
 
-/** The new key's test: one non-streaming completion; it works when no call failed. */
-function syncTest(deps: Deps): RotatePorts['test'] {
+/** The new key's test, the same as setup's: a completion and a streamed completion. */
+function liveTest(deps: Deps): RotatePorts['test'] {
   const test = newKeyTest(deps.env, deps.now);
-  return (provider, key) =>
-    test.run(provider, key, ['sync'])?.then((results) => ({
-      ok: results.every((r) => r.call.ok || r.call.skipped),
-      findings: results.flatMap((r) => (r.finding ? [r.finding] : [])),
-    })) ?? null;
+  return { endpoint: (provider) => test.endpoint(provider), run: (provider, key, onCall) => test.run(provider, key, ['sync', 'async'], onCall)! };
 }
 
 /** `keyward rotate`: replace a stored key with a tested new one and hunt down copies of the old one. */
 export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Outcome> {
   const prompter = deps.terminal.interactive && !flags.keyStdin ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
+  // The setup wizard's view: its spinner while the calls run, its marks for notes.
+  const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
   const io = doctorIO(deps);
   const result = await runRotate(io, flags, {
     prompter,
     readStdin: () => readKeyFromStdin(deps.stdin, 'rotate'),
-    test: syncTest(deps),
+    test: liveTest(deps),
+    showCalls: (provider, key, baseURL, run) => view.testCalls(provider, key, baseURL, run),
     recordKey: createKeyRecorder(deps.stateDir, deps.now),
     say: (line) => deps.stdout.write(`${line}\n`),
+    note: (level, text) => view.note(level, text),
   });
-  return result.replaced ? OK : FINDINGS;
+  // A "no" at the last question is the person's choice, not a failure.
+  return result.replaced || result.reason === 'declined' ? OK : FINDINGS;
 }

@@ -10,8 +10,8 @@ import { hookOffered, installHook } from '../hook/hook.js';
 import { readKeyFromStdin } from '../prompts/key-stdin.js';
 import { doctorIO, type Deps } from '../deps.js';
 
-/** The wizard's screens as plain text, for pipes and NO_COLOR. */
-function plainView(deps: Deps): SetupView {
+/** The wizard's screens as plain text, for pipes and NO_COLOR (rotate shows its test calls with it too). */
+export function plainView(deps: Deps): SetupView {
   const write = (s: string) => deps.stdout.write(s);
   return {
     survey: (s) => write(surveyText(s)),

@@ -32,7 +32,8 @@ export function createInquirerPrompter(stdin: InStream, stdout: OutStream): Prom
       ),
     // No echo at all, not even one mask character per key character (that would show its length), and
     // no Ctrl-T reveal: the key must never reach the screen or the scrollback.
-    secret: (message, validate) => guard(() => password({ message, mask: false, toggleMask: false, validate: toInquirer(validate)! }, context)),
+    // No validate: @inquirer's password prompt writes a refused value back into its line, and the next paste lands after it.
+    secret: (message) => guard(() => password({ message, mask: false, toggleMask: false }, context)),
     confirm: (message, defaultValue) => guard(() => confirm({ message, default: defaultValue }, context)),
     input: (message, defaultValue, validate) =>
       guard(() => input({ message, default: defaultValue, ...(validate ? { validate: toInquirer(validate)! } : {}) }, context)),

@@ -14,8 +14,12 @@ export interface Choice<T extends string> {
  */
 export interface Prompter {
   select<T extends string>(message: string, choices: ReadonlyArray<Choice<T>>, defaultValue?: T): Promise<T>;
-  /** A masked answer: the typed or pasted text is never echoed. `validate` returns an error message or null. */
-  secret(message: string, validate: (value: string) => string | null): Promise<string>;
+  /**
+   * A hidden answer: the typed or pasted text is never echoed. Each call is a fresh, empty prompt
+   * that takes whatever arrives: the caller checks it and asks again, so a refused value is gone
+   * rather than kept in the prompt for the next paste to be appended to.
+   */
+  secret(message: string): Promise<string>;
   confirm(message: string, defaultValue: boolean): Promise<boolean>;
   input(message: string, defaultValue: string, validate?: (value: string) => string | null): Promise<string>;
 }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inspectValue } from '../checks/key-value.js';
+import { askForKey, pipedKey } from '../checks/paste.js';
 import { buildContext, type DoctorIO } from '../checks/run-doctor.js';
-import { cancelled, failure, needsAnswer, usageError } from '../core/errors.js';
+import { cancelled, failure, isKeywardError, needsAnswer, usageError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
+import type { CallReport } from '../core/report.js';
 import type { Secret } from '../core/secret.js';
 import { findProvider, PROVIDER_IDS, type Provider } from '../providers/index.js';
 import type { Prompter } from '../prompts/types.js';
@@ -22,36 +23,31 @@ export interface RotateFlags {
   yes?: boolean;
 }
 
-/** The outcome of the new key's live test: whether it works, and why not. */
-export interface KeyTestResult {
-  ok: boolean;
-  /** Findings that explain a failure (titles and fixes never hold a key). */
-  findings: Finding[];
-}
+/** The results of the new key's test calls (titles and fixes never hold a key). */
+export type KeyTestResults = Array<{ call: CallReport; finding: Finding | null }>;
 
 /** What rotation takes besides the project's IO. */
 export interface RotatePorts {
   /** null without a terminal: the new key must then come from `--key-stdin`. */
   prompter: Prompter | null;
   readStdin: () => Promise<string>;
-  /** Tests the new key with one live completion; null when the provider has no API keyward can call. */
-  test: (provider: Provider, key: Secret) => Promise<KeyTestResult> | null;
+  /** The new key's live test: the base URL its calls go to (null when the provider has no API keyward can call), and the calls. */
+  test: {
+    endpoint(provider: Provider): string | null;
+    run(provider: Provider, key: Secret, onCall: (call: CallReport) => void): Promise<KeyTestResults>;
+  };
+  /** Shows the calls while they run (a spinner in a terminal) and their outcome after; returns the results. */
+  showCalls(provider: Provider, key: Secret, baseURL: string, run: (onCall: (call: CallReport) => void) => Promise<KeyTestResults>): Promise<KeyTestResults>;
   recordKey: KeyRecorder;
-  /** One line of output (fingerprints and locations only, never a key or its redacted form). */
+  /** One line of output (fingerprints, redacted forms and locations only, never a key). */
   say: (line: string) => void;
+  /** A line about the key or a choice, with its mark. */
+  note: (level: 'info' | 'ok' | 'warn' | 'error', text: string) => void;
 }
 
-export type RotateResult = { replaced: true; provider: string; oldFingerprint: string; newFingerprint: string; copies: number } | { replaced: false; reason: 'test-failed' };
-
-/** Why a value cannot be the new key of `provider` (empty, malformed, another provider's); null when it can. */
-export function newKeyProblem(value: string, provider: Provider, env: DoctorIO['env']): string | null {
-  if (value === '') return 'it is empty; paste the new key (the prompt hides it).';
-  const problem = inspectValue(value, provider, env);
-  if (!problem || problem.kind === 'empty') return null;
-  if (problem.kind === 'wrong-provider') return `it is ${problem.other.name}'s key format, not ${provider.name}'s.`;
-  // An unknown shape is left to the live test: providers change their formats.
-  return problem.what.startsWith('the value does not have the shape') ? null : `${problem.what}.`;
-}
+export type RotateResult =
+  | { replaced: true; provider: string; oldFingerprint: string; newFingerprint: string; copies: number }
+  | { replaced: false; reason: 'test-failed' | 'declined' };
 
 /** Where a stored key lives, in words. */
 function placeOf(entry: KeyEntry): string {
@@ -93,12 +89,82 @@ async function huntOldKey(io: DoctorIO, old: Secret, entries: readonly KeyEntry[
   return [...places];
 }
 
+/** What the new key is, once gathered: tested (or untested with a yes), or why there is none. */
+type NewKeyChoice = { key: Secret } | { none: 'test-failed' | 'declined' };
+
+/** Reads the new key: piped, or pasted until a usable one arrives that is not the stored one. */
+async function readNewKey(flags: RotateFlags, ports: RotatePorts, provider: Provider, env: DoctorIO['env'], old: KeyEntry, oldShown: string): Promise<Secret> {
+  if (flags.keyStdin) {
+    const piped = secretFor(pipedKey(await ports.readStdin(), provider, env, ports.note, flags.yes === true).value, provider);
+    if (piped.fingerprint === old.secret.fingerprint) throw usageError(`the new key is the key already stored (${oldShown})`, `Create a new key at ${provider.dashboard.keys} first.`);
+    return piped;
+  }
+  const prompter = ports.prompter;
+  if (!prompter) throw needsAnswer('the new key is needed and there is no terminal to ask', 'Pipe it in with --key-stdin (never as an argument).');
+  for (;;) {
+    const pasted = await askForKey(provider, env, {
+      ask: () => prompter.secret(`Paste the new ${provider.name} key; it stays hidden`),
+      tell: ports.note,
+      confirm: async (question) => flags.yes === true || prompter.confirm(question, false),
+    });
+    const fresh = secretFor(pasted.value, provider);
+    if (fresh.fingerprint !== old.secret.fingerprint) return fresh;
+    ports.note('error', `That is the key already stored (${oldShown}); create a new key at ${provider.dashboard.keys} first.`);
+  }
+}
+
 /**
- * Replaces a stored key: reads the new one (masked or `--key-stdin`), tests it with one live
- * completion, asks, stores it where the old one was (the keychain entry, or the same `.env` line,
- * atomically, mode 0600), records the date, then lists every place the old key is still found and
- * where to revoke it. Nothing is replaced before the new key passed its test and the person (or
- * `--yes`) agreed, so a failed test or Ctrl-C at any step leaves the old key in place.
+ * Everything asked before anything changes: the new key, its test (retried on request, or another
+ * key), and the yes to replace. Nothing here writes, so a refusal or Ctrl-C leaves the old key in place.
+ */
+async function chooseNewKey(flags: RotateFlags, ports: RotatePorts, provider: Provider, env: DoctorIO['env'], old: KeyEntry, oldShown: string, place: string): Promise<NewKeyChoice> {
+  const { prompter, note } = ports;
+  for (;;) {
+    const fresh = await readNewKey(flags, ports, provider, env, old, oldShown);
+    const baseURL = ports.test.endpoint(provider);
+    if (!baseURL && !flags.yes) {
+      if (!prompter) throw needsAnswer(`${provider.name} has no API keyward can call, so the new key cannot be tested`, 'Pass --yes to store it untested.');
+      note('warn', `${provider.name} has no API keyward can call, so the new key cannot be tested.`);
+      if (!(await prompter.confirm('Store it untested?', false))) return { none: 'declined' };
+    }
+    let next: 'retry' | 'another' | 'store' = baseURL ? 'retry' : 'store';
+    while (baseURL && next === 'retry') {
+      const results = await ports.showCalls(provider, fresh, baseURL, (onCall) => ports.test.run(provider, fresh, onCall));
+      const failed = results.filter((r) => !r.call.ok && !r.call.skipped);
+      if (failed.length === 0) {
+        note('ok', 'The new key works: a completion and a streamed completion both answered.');
+        next = 'store';
+        break;
+      }
+      if (!prompter) return { none: 'test-failed' };
+      const networkOnly = failed.every((r) => /^permission\.(network|timeout|server|rate-limit)$/.test(r.call.rule ?? ''));
+      const answer = await prompter.select<'retry' | 'another' | 'cancel'>(
+        'The new key did not pass its test. What now?',
+        [
+          { value: 'retry', name: 'Retry the test', description: 'The same key again: for a network, server or rate-limit problem.' },
+          { value: 'another', name: 'Paste another key' },
+          { value: 'cancel', name: `Cancel (nothing is replaced; ${old.secret.redacted} stays in ${place})` },
+        ],
+        networkOnly ? 'retry' : 'another',
+      );
+      if (answer === 'cancel') return { none: 'test-failed' };
+      next = answer;
+    }
+    if (next === 'another') continue;
+    if (!flags.yes) {
+      if (!prompter) throw needsAnswer('storing the new key needs a yes and there is no terminal to ask', 'Pass --yes.');
+      if (!(await prompter.confirm(`Replace ${oldShown} with ${fresh.redacted} (${fresh.fingerprint}) in ${place}?`, true))) return { none: 'declined' };
+    }
+    return { key: fresh };
+  }
+}
+
+/**
+ * Replaces a stored key. First everything is asked: the new key (masked or `--key-stdin`, checked
+ * and cleaned before anything is sent), its live test (with retry), and the yes. Then it acts:
+ * stores the key where the old one was (the keychain entry, or the same `.env` line, atomically,
+ * mode 0600), records the date, lists every place the old key is still found and where to revoke
+ * it. A failed test, a no, or Ctrl-C before the store leaves the old key in place and says so.
  */
 export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotatePorts): Promise<RotateResult> {
   const { prompter, say } = ports;
@@ -113,52 +179,33 @@ export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotateP
   const old = stored.get(provider.id);
   if (!old) throw failure(`no ${provider.name} key is stored for this project (keychain or .env), so there is nothing to replace`, `Store one with \`keyward setup --provider ${provider.id}\`.`);
   const envKey = ctx.entries.find((e) => e.provider.id === provider.id && e.source === 'env' && e.secret.length > 0);
-  say(`Replacing the ${provider.name} key ${old.secret.fingerprint} in ${placeOf(old)}.`);
+  // As the provider's dashboard lists it (prefix and last four), beside the fingerprint keyward's reports use.
+  const oldShown = `${old.secret.redacted} (${old.secret.fingerprint})`;
+  const place = placeOf(old);
+  const unchanged = `nothing was replaced; ${oldShown} is still in ${place}`;
+  say(`Replacing the ${provider.name} key ${oldShown} in ${place}.`);
 
-  let value: string;
-  if (flags.keyStdin) {
-    value = (await ports.readStdin()).replace(/\r?\n$/, '');
-  } else {
-    if (!prompter) throw needsAnswer('the new key is needed and there is no terminal to ask', 'Pipe it in with --key-stdin (never as an argument).');
-    value = await prompter.secret(`Paste the new ${provider.name} key; it stays hidden`, (v) => newKeyProblem(v.trim(), provider, io.env));
+  const choice = await chooseNewKey(flags, ports, provider, io.env, old, oldShown, place).catch((e: unknown) => {
+    throw isKeywardError(e) && e.kind === 'cancelled' ? cancelled(`Cancelled; ${unchanged}.`) : e;
+  });
+  if ('none' in choice) {
+    say(choice.none === 'test-failed' ? `The new key did not pass its test: ${unchanged}.` : `Not replaced: ${oldShown} is still in ${place}.`);
+    return { replaced: false, reason: choice.none };
   }
-  value = value.trim();
-  const problem = newKeyProblem(value, provider, io.env);
-  if (problem) throw usageError(`the new key is not usable: ${problem}`, 'Copy the whole key from the provider\'s dashboard.');
-  const fresh = secretFor(value, provider);
-  if (fresh.fingerprint === old.secret.fingerprint) throw usageError(`the new key is the key already stored (${fresh.fingerprint})`, `Create a new key at ${provider.dashboard.keys} first.`);
-
-  const testing = ports.test(provider, fresh);
-  if (testing) {
-    say(`Testing the new key ${fresh.fingerprint} with one completion…`);
-    const result = await testing;
-    if (!result.ok) {
-      for (const f of result.findings) say(`  ✖ ${f.title}\n      fix: ${f.fix}`);
-      say(`The new key did not pass its test: nothing was replaced; ${old.secret.fingerprint} is still in ${placeOf(old)}.`);
-      return { replaced: false, reason: 'test-failed' };
-    }
-    say('  ✓ the new key works.');
-  } else if (!flags.yes) {
-    throw needsAnswer(`${provider.name} has no API keyward can call, so the new key cannot be tested`, 'Pass --yes to store it untested.');
-  }
-
-  if (!flags.yes) {
-    if (!prompter) throw needsAnswer('storing the new key needs a yes and there is no terminal to ask', 'Pass --yes.');
-    if (!(await prompter.confirm(`Replace ${old.secret.fingerprint} with ${fresh.fingerprint} in ${placeOf(old)}?`, true))) throw cancelled();
-  }
+  const fresh = choice.key;
 
   if (old.source === 'keychain') {
     const probe = await io.keychain();
-    if (!probe.ok) throw failure(`the OS keychain cannot be used here: ${probe.problem.reason}; nothing was replaced`, probe.problem.fix);
+    if (!probe.ok) throw failure(`the OS keychain cannot be used here: ${probe.problem.reason}; ${unchanged}`, probe.problem.fix);
     await storeProjectKey(probe.backend, provider.id, await keychainProject(ctx.project.name, ctx.project.root), fresh.reveal()).catch((e: unknown) => {
-      throw failure(`the keychain did not store the new key (${e instanceof Error ? e.message : String(e)}); the old one is still there`, 'Run `keyward doctor` to see why.');
+      throw failure(`the keychain did not store the new key (${e instanceof Error ? e.message : String(e)}); ${unchanged}`, 'Run `keyward doctor` to see why.');
     });
   } else {
     const path = join(io.root, old.file!);
     const text = await readFile(path, 'utf8');
     await writeFileAtomic(path, setDotenvValue(text, old.variable, fresh.reveal()), 0o600);
   }
-  say(`Stored ${fresh.fingerprint} in ${placeOf(old)}${old.source === 'dotenv' ? ' (mode 0600; every other line kept)' : ''}.`);
+  say(`Stored ${fresh.redacted} (${fresh.fingerprint}) in ${place}${old.source === 'dotenv' ? ' (mode 0600; every other line kept)' : ''}.`);
   await ports.recordKey({ provider: provider.id, project: ctx.project.name, fingerprint: fresh.fingerprint, store: old.source === 'keychain' ? 'keychain' : 'dotenv' }).catch(() => {
     say('The date was not recorded (the state folder cannot be written); `keyward doctor` cannot tell the key\'s age.');
   });
@@ -166,11 +213,11 @@ export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotateP
     say(`Note: ${envKey.variable} in this shell's environment (${envKey.secret.fingerprint}) still overrides the stored key; update or unset it.`);
   }
 
-  say(`\nLooking for copies of the old key ${old.secret.fingerprint} (working tree, git history, logs, build output)…`);
+  say(`\nLooking for copies of the old key ${oldShown} in the working tree, git history, logs and build output…`);
   const places = await huntOldKey(io, old.secret, ctx.entries, old);
   if (places.length === 0) say('  none found.');
   for (const p of places) say(`  ${p}`);
-  say(`\nRevoke the old key ${old.secret.fingerprint} at ${provider.dashboard.revoke}`);
+  say(`\nRevoke the old key ${oldShown} at ${provider.dashboard.revoke}`);
   say('It stays valid until you revoke it there: anyone with a copy of it can still use it.');
   return { replaced: true, provider: provider.id, oldFingerprint: old.secret.fingerprint, newFingerprint: fresh.fingerprint, copies: places.length };
 }

@@ -2,16 +2,14 @@ import { constants } from 'node:fs';
 import { access, lstat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildContext, keysReport, type DoctorIO } from '../checks/run-doctor.js';
-import { inspectValue } from '../checks/key-value.js';
+import { askForKey, pipedKey } from '../checks/paste.js';
 import { frameworkLoads } from '../checks/advice.js';
-import { aKeyOf } from '../checks/secret-ref.js';
-import type { Env } from '../core/io.js';
 import { cancelled, failure, needsAnswer, usageError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import { ignoredPaths, trackedPaths, untrack } from '../git/repo.js';
 import type { Framework } from '../project/framework.js';
 import { findAppStart, type AppStart } from '../project/start-command.js';
-import { findProvider, identifyKey, PROVIDER_IDS, PROVIDERS, type Provider } from '../providers/index.js';
+import { findProvider, PROVIDER_IDS, PROVIDERS, type Provider } from '../providers/index.js';
 import type { Choice, Prompter } from '../prompts/types.js';
 import { withFileLock, writeFileAtomic } from '../stores/atomic-write.js';
 import { readEditTarget, resolveProjectFile } from '../stores/project-file.js';
@@ -43,16 +41,6 @@ export interface SetupPorts {
 }
 
 export type SetupResult = { stored: true; provider: string; store: 'keychain' | 'dotenv' } | { stored: false; reason: 'test-failed' };
-
-/** Why a pasted value cannot be a key of `provider`; null when it can. Shown under the masked prompt. */
-export function keyProblem(value: string, provider: Provider, env: Env): string | null {
-  if (value.trim() === '') return 'Paste the key (the prompt hides it).';
-  const problem = inspectValue(value.trim(), provider, env);
-  if (!problem || problem.kind === 'empty') return null;
-  if (problem.kind === 'wrong-provider') return `That is ${aKeyOf(problem.other.name)}, not ${aKeyOf(provider.name)}. Choose ${problem.other.name} as the provider, or paste ${provider.name}'s key.`;
-  if (problem.what.startsWith('the value does not have the shape')) return null;
-  return `${problem.what.replace(/^the value/, 'It')}. ${problem.fix}`;
-}
 
 /** The provider to offer first: one the project uses that has no key yet, else one it uses, else OpenAI. */
 export function defaultProvider(survey: Survey): string {
@@ -199,23 +187,14 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   // Step 3 and 5: the key, then its test calls; another key on failure.
   let key: Secret;
   for (;;) {
-    let value: string;
-    if (flags.keyStdin) {
-      value = (await ports.readStdin()).replace(/\r?\n$/, '');
-      const problem = keyProblem(value, provider, io.env);
-      if (problem) throw usageError(`the key on standard input is not usable: ${problem}`);
-    } else {
-      value = await ask(prompter, '--key-stdin: Pipe the key in with --key-stdin (never as an argument).', (p) =>
-        p.secret(`Paste your ${provider.name} key (${variable}); it stays hidden`, (v) => keyProblem(v, provider, io.env)),
-      );
-    }
-    value = value.trim();
-    key = secretFor(value, provider);
-    const kind = identifyKey(value, provider)?.format.kind;
-    if (!identifyKey(value, provider)) {
-      view.note('warn', `This does not look like ${aKeyOf(provider.name)} (${key.redacted}); keys are created at ${provider.dashboard.keys}.`);
-      if (!flags.yes && !(await ask(prompter, '--yes: Pass --yes to use a key keyward does not recognise.', (p) => p.confirm('Use it anyway?', false)))) continue;
-    }
+    const tell = (level: 'info' | 'ok' | 'warn' | 'error', line: string) => view.note(level, line);
+    const pasted = flags.keyStdin
+      ? pipedKey(await ports.readStdin(), provider, io.env, tell, flags.yes === true)
+      : await ask(prompter, '--key-stdin: Pipe the key in with --key-stdin (never as an argument).', (p) =>
+          askForKey(provider, io.env, { ask: () => p.secret(`Paste your ${provider.name} key (${variable}); it stays hidden`), tell, confirm: async (q) => flags.yes === true || p.confirm(q, false) }),
+        );
+    key = secretFor(pasted.value, provider);
+    const kind = pasted.kind;
     if (kind === 'admin') {
       view.note('warn', `${key.redacted} is an admin key: it manages the whole organization (members, keys, billing) and cannot make model calls. An app needs only a project key, ideally restricted to the models it uses; create one at ${provider.dashboard.keys}.`);
       if (!flags.yes && !(await ask(prompter, '--yes: Pass --yes to store an admin key anyway.', (p) => p.confirm('Store this admin key anyway?', false)))) {

@@ -47,12 +47,14 @@ describe('keyward setup without a terminal', () => {
     expect(existsSync(join(p.dir, '.env'))).toBe(false);
   });
 
-  it('refuses a malformed key on standard input with exit 2', async () => {
+  it("refuses another provider's key on standard input with exit 2, and sends nothing", async () => {
     const p = makeProject({ name: 'malformed-app' });
-    const r = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes'], { cwd: p.dir, input: `Bearer ${fake.key('ok')}` });
+    const anthropic = fake.key('ok', 'anthropic');
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes'], { cwd: p.dir, input: `Bearer ${anthropic}`, env: { OPENAI_BASE_URL: fake.baseURL } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Bearer/);
-    expect(r.stderr).not.toContain(fake.key('ok').slice(8, 30));
+    expect(r.stderr).toMatch(/^keyward: the key on standard input is not usable: That is an Anthropic key, not an OpenAI key/);
+    expect(r.stderr).not.toContain(anthropic.slice(14, 30));
+    expect(fake.requests.filter((q) => q.authorization?.includes(anthropic.slice(14, 30)))).toEqual([]);
   });
 
   it.skipIf(!hasKeychain)("--store keychain writes keytar's entry, read back with secret-tool, and says how the app's own entry file loads it", async () => {
