@@ -12,13 +12,10 @@ import { doctorIO, type Deps } from '../deps.js';
 import { timeoutFlagMs } from './timeout-flag.js';
 
 /** Stops at Ctrl-C: rejects with a `cancelled` error once `interrupt` is aborted. */
-function untilInterrupted<T>(work: Promise<T>, interrupt: AbortSignal | undefined, before?: () => void): Promise<T> {
+function untilInterrupted<T>(work: Promise<T>, interrupt: AbortSignal | undefined): Promise<T> {
   if (!interrupt) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      before?.();
-      reject(cancelled());
-    };
+    const onAbort = () => reject(cancelled());
     interrupt.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => interrupt.removeEventListener('abort', onAbort));
   });

@@ -22,13 +22,13 @@ function interrupted(done: SetupChange[], rest: ApplyStep[]): KeywardError {
 export async function applySteps(steps: readonly ApplyStep[], interrupt?: AbortSignal): Promise<SetupChange[]> {
   const changes: SetupChange[] = [];
   for (const [i, step] of steps.entries()) {
+    if (interrupt?.aborted) throw interrupted(changes, steps.slice(i));
     try {
       changes.push(...(await step.run(interrupt)));
     } catch (error) {
       if (isKeywardError(error) && error.kind === 'cancelled') throw interrupted(changes, steps.slice(i));
       throw error;
     }
-    if (interrupt?.aborted && i < steps.length - 1) throw interrupted(changes, steps.slice(i + 1));
   }
   return changes;
 }

@@ -197,7 +197,6 @@ interface Answers {
   key: Secret;
   /** The Done screen's warning for a key stored without a passing test. */
   untested: string | null;
-  account: string;
   dotenv: { plan: DotenvPlan; envRel: string; git: GitAnswers } | null;
   hook: boolean;
 }
@@ -416,7 +415,7 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
   }
   const git = store === 'dotenv' && ctx.repo.kind === 'repo' ? await askGitHygiene(io, envRel, flags, prompter) : { untrack: null, ignore: null };
   const hook = Boolean(ports.hook && prompter && !flags.yes && (await ports.hook.offered()) && (await prompter.confirm('Install a git pre-commit hook that stops any commit that adds a key (keyward hook install)?', true)));
-  return { provider, store, key, untested, account, dotenv: plan ? { plan, envRel, git } : null, hook };
+  return { provider, store, key, untested, dotenv: plan ? { plan, envRel, git } : null, hook };
 }
 
 /** Before the consent: the key already stored where this one goes, as the dashboard lists it, and where to revoke it. */

@@ -124,9 +124,11 @@ export function createInkSetupView(stdout: OutStream): SetupView {
       };
       const screen = openScreen(stdout, view([], true));
       const tick = setInterval(() => screen.show(view([], true)), 1000);
+      let onAbort = () => undefined as void;
       const stop = new Promise<'stopped'>((resolve) => {
-        if (interrupt?.aborted) resolve('stopped');
-        interrupt?.addEventListener('abort', () => resolve('stopped'), { once: true });
+        onAbort = () => resolve('stopped');
+        if (interrupt?.aborted) onAbort();
+        interrupt?.addEventListener('abort', onAbort, { once: true });
       });
       const calls = run((call) => {
         const i = names.findIndex((n) => n.name === call.name);
@@ -134,7 +136,10 @@ export function createInkSetupView(stdout: OutStream): SetupView {
         callStarted = Date.now();
         screen.show(view([], true));
       });
-      const results = await Promise.race([calls, stop]).finally(() => clearInterval(tick));
+      const results = await Promise.race([calls, stop]).finally(() => {
+        clearInterval(tick);
+        interrupt?.removeEventListener('abort', onAbort);
+      });
       if (results === 'stopped') {
         // The progress is erased before the cancelled line, which would otherwise sit under a frozen spinner.
         await screen.finish(<Text>Test calls to {provider.name} stopped.</Text>);
