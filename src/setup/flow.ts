@@ -418,10 +418,14 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
   return { provider, store, key, untested, dotenv: plan ? { plan, envRel, git } : null, hook };
 }
 
-/** Before the consent: the key already stored where this one goes, as the dashboard lists it, and where to revoke it. */
+/** Before the consent: the key already stored where this one goes, as the dashboard lists it, and where to revoke it; keys stored elsewhere, which stay. */
 function noteReplaced(view: SetupView, ctx: Context, provider: Provider, key: Secret, place: { source: 'keychain'; account: string } | { source: 'dotenv'; file: string }): void {
-  const entries = ctx.resolved.find((r) => r.provider.id === provider.id)?.all ?? [];
-  const old = entries.find((e) => (place.source === 'keychain' ? e.source === 'keychain' && e.account === place.account : e.source === 'dotenv' && e.file === place.file));
+  const entries = (ctx.resolved.find((r) => r.provider.id === provider.id)?.all ?? []).filter((e) => e.source !== 'env');
+  const isTarget = (e: (typeof entries)[number]): boolean => (place.source === 'keychain' ? e.source === 'keychain' && e.account === place.account : e.source === 'dotenv' && e.file === place.file);
+  for (const other of entries.filter((e) => !isTarget(e) && e.secret.fingerprint !== key.fingerprint)) {
+    view.note('info', `${other.source === 'keychain' ? 'The OS keychain' : other.file} also holds ${aKeyOf(provider.name)}, ${dashboardForm(other.secret, provider)} (${other.secret.fingerprint}); it is not changed. \`keyward rotate\` replaces a stored key and finds its copies.`);
+  }
+  const old = entries.find(isTarget);
   if (!old) return;
   const holder = place.source === 'keychain' ? 'The OS keychain' : place.file;
   if (old.secret.fingerprint === key.fingerprint) {

@@ -349,6 +349,22 @@ describe('replacing a stored key', () => {
     );
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
   });
+
+  it.skipIf(!hasKeychain)('a key in another store is named as one that stays, before the keychain store', async () => {
+    const p = makeProject({ name: 'also-app' });
+    const inFile = fakeKey('openai-project', 'also-file');
+    p.write('.gitignore', '/.env\n');
+    p.write('.env', `OPENAI_API_KEY=${inFile}\n`, 0o600);
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: fakeKey('openai-project', 'also-new') },
+      { confirm: /Store .* in the OS keychain/, answer: false },
+    ], { provider: 'openai', store: 'keychain' });
+    await expect(s.run).resolves.toEqual({ stored: false, reason: 'declined' });
+    expect(s.view.notes.slice(-2)).toEqual([
+      `info: .env also holds an OpenAI key, sk-…${inFile.slice(-4)} (${fingerprint(inFile)}); it is not changed. \`keyward rotate\` replaces a stored key and finds its copies.`,
+      'info: The key was not stored (you answered No); nothing was changed.',
+    ]);
+  });
 });
 
 describe('how the app loads the key', () => {
