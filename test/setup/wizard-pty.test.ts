@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
@@ -319,8 +320,9 @@ describe('keyward setup in a terminal', () => {
     const s = wizard(p, {}, ['--timeout', '2']);
     await toKeyPrompt(s);
     await s.answer(PASTE, `${fake.key('slow')}${KEY.enter}`);
-    await s.waitFor(/Calling OpenAI… \d+ s \(gives up at 2 s\)/);
     await s.waitFor('OpenAI did not answer within 2 s, so the key you pasted is untested. What now?');
+    // Read from the scrollback: the line is on screen only while the call runs, and gone after.
+    expect(stripVTControlCharacters(s.raw())).toMatch(/Calling OpenAI… \d+ s \(gives up at 2 s\)/);
     expect(s.screen()).not.toMatch(/Calling OpenAI…/);
     s.interrupt();
     expect((await s.exit).code).toBe(130);
