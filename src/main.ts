@@ -143,6 +143,7 @@ function buildProgram(state: State, args: readonly string[], withHome = true): C
     .option('--key-stdin', 'read the key from standard input (keys never go on the command line)')
     .option('--yes', 'answer yes: store, add the .gitignore line, untrack a committed .env')
     .option('--skip-test', 'store the key without the test calls')
+    .option('--timeout <seconds>', 'per-call timeout of the test calls in seconds (default: 20)')
     .action(async (opts, cmd: Command) => {
       const deps = depsFor(cmd);
       const { setupCommand } = await import('./commands/setup.js');

@@ -1,5 +1,7 @@
 import type { SecretRef } from '../core/finding.js';
-import { identifyKey } from '../providers/index.js';
+import { redact } from '../core/fingerprint.js';
+import type { Secret } from '../core/secret.js';
+import { identifyKey, type Provider } from '../providers/index.js';
 import type { KeyEntry, ResolvedKey } from '../stores/types.js';
 
 /** The report's view of a key: fingerprint and redacted form, and whether it is the one in use. */
@@ -31,4 +33,9 @@ export function entryLocation(entry: KeyEntry): { file: string; line?: number } 
 /** "an OpenAI admin key", "a Groq key": the indefinite article before a phrase that starts with a provider's name. */
 export function aKeyOf(name: string, kind = ''): string {
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} ${kind ? `${kind} ` : ''}key`;
+}
+
+/** How the dashboard lists a key: OpenAI's shows `sk-…64Md` whatever the key's kind. */
+export function dashboardForm(secret: Secret, provider: Provider): string {
+  return provider.id === 'openai' ? redact(secret.reveal().trim(), 'sk-') : secret.redacted;
 }

@@ -1,4 +1,4 @@
-import { newKeyTest } from '../checks/new-key-test.js';
+import { NEW_KEY_TIMEOUT_MS, newKeyTest } from '../checks/new-key-test.js';
 import { OK, FINDINGS, type Outcome } from '../core/outcome.js';
 import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
@@ -22,7 +22,7 @@ export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Out
     prompter,
     readStdin: () => readKeyFromStdin(deps.stdin, 'rotate'),
     test: liveTest(deps),
-    showCalls: (provider, key, baseURL, run) => view.testCalls(provider, key, baseURL, run),
+    showCalls: (provider, key, baseURL, run) => view.testCalls({ provider, key, baseURL, timeoutMs: NEW_KEY_TIMEOUT_MS }, run),
     recordKey: createKeyRecorder(deps.stateDir, deps.now),
     say: (line) => deps.stdout.write(`${line}\n`),
     note: (level, text) => view.note(level, text),

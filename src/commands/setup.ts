@@ -1,5 +1,5 @@
-import { newKeyTest } from '../checks/new-key-test.js';
-import { failure, usageError } from '../core/errors.js';
+import { NEW_KEY_TIMEOUT_MS, newKeyTest } from '../checks/new-key-test.js';
+import { cancelled, failure, usageError } from '../core/errors.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { callLine } from '../report/call-line.js';
 import { doneText, noteText, surveyText } from '../report/setup-text.js';
@@ -9,6 +9,17 @@ import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
 import { hookOffered, installHook } from '../hook/hook.js';
 import { readKeyFromStdin } from '../prompts/key-stdin.js';
 import { doctorIO, type Deps } from '../deps.js';
+import { timeoutFlagMs } from './timeout-flag.js';
+
+/** Stops at Ctrl-C: rejects with a `cancelled` error once `interrupt` is aborted. */
+function untilInterrupted<T>(work: Promise<T>, interrupt: AbortSignal | undefined): Promise<T> {
+  if (!interrupt) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    interrupt.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => interrupt.removeEventListener('abort', onAbort));
+  });
+}
 
 /** The wizard's screens as plain text, for pipes and NO_COLOR (rotate shows its test calls with it too). */
 export function plainView(deps: Deps): SetupView {
@@ -17,9 +28,9 @@ export function plainView(deps: Deps): SetupView {
     survey: (s) => write(surveyText(s)),
     note: (level, text) => write(noteText(level, text)),
     done: (changes, advice) => write(doneText(changes, advice)),
-    async testCalls(provider, key, baseURL, run) {
-      write(`Testing ${key.redacted} against ${baseURL}\n`);
-      const results = await run(() => undefined);
+    async testCalls(target, run, interrupt) {
+      write(`Testing ${target.key.redacted} against ${target.baseURL} (each call gives up at ${Math.round(target.timeoutMs / 1000)} s)\n`);
+      const results = await untilInterrupted(run(() => undefined), interrupt);
       for (const r of results) write(callLine(r.call, 'brief'));
       for (const r of results) if (r.finding) write(`  ✖ ${r.finding.title}\n      fix: ${r.finding.fix}\n`);
       return results;
@@ -28,11 +39,34 @@ export function plainView(deps: Deps): SetupView {
 }
 
 /** The sync and async calls of the new-key test; a proxy that is not a URL stops setup before anything is stored. */
-function liveTester(deps: Deps): KeyTester {
-  const test = newKeyTest(deps.env, deps.now, () =>
-    failure('HTTPS_PROXY or HTTP_PROXY is not a URL, so the key cannot be tested; nothing was stored', 'Set it to a URL like http://proxy.example:8080 or unset it, or pass --skip-test.'),
+function liveTester(deps: Deps, timeoutMs: number): KeyTester {
+  const test = newKeyTest(
+    deps.env,
+    deps.now,
+    () => failure('HTTPS_PROXY or HTTP_PROXY is not a URL, so the key cannot be tested; nothing was stored', 'Set it to a URL like http://proxy.example:8080 or unset it, or pass --skip-test.'),
+    timeoutMs,
   );
-  return { endpoint: (provider) => test.endpoint(provider), run: (provider, key, onCall) => test.run(provider, key, ['sync', 'async'], onCall)! };
+  return { endpoint: (provider) => test.endpoint(provider), timeoutMs, run: (provider, key, onCall, given) => test.run(provider, key, ['sync', 'async'], onCall, given)! };
+}
+
+/**
+ * Ctrl-C as an abort the wizard handles, instead of the bin's exit at once: it erases the test
+ * calls' progress, and during the changes it knows what was written. The bin's own handler is back
+ * once the wizard ends.
+ */
+function ctrlC(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const bins = process.listeners('SIGINT');
+  process.removeAllListeners('SIGINT');
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  return {
+    signal: controller.signal,
+    release() {
+      process.removeListener('SIGINT', onSigint);
+      for (const l of bins) process.on('SIGINT', l);
+    },
+  };
 }
 
 /** The pre-commit hook for the wizard's last question. */
@@ -49,18 +83,37 @@ function hookPort(deps: Deps): HookPort {
 }
 
 /** `keyward setup`: the wizard, or its non-interactive form with --provider, --store, --key-stdin and --yes. */
-export async function setupCommand(given: SetupFlags & { dotenvFile?: string }, deps: Deps): Promise<Outcome> {
-  const { dotenvFile, ...rest } = given;
+export async function setupCommand(given: SetupFlags & { dotenvFile?: string; timeout?: string }, deps: Deps): Promise<Outcome> {
+  const { dotenvFile, timeout, ...rest } = given;
   const flags: SetupFlags = { ...rest, ...(dotenvFile !== undefined ? { envFile: dotenvFile } : {}) };
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
+  const timeoutMs = timeoutFlagMs(timeout, NEW_KEY_TIMEOUT_MS / 1000);
   const interactive = deps.terminal.interactive;
   const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
   const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
   const io = doctorIO(deps);
-  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readKeyFromStdin(deps.stdin, 'setup'), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
-  if (!result.stored) {
-    deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
+  const interrupt = ctrlC();
+  let result;
+  try {
+    result = await runSetup(io, flags, {
+      prompter,
+      view,
+      test: liveTester(deps, timeoutMs),
+      readStdin: () => readKeyFromStdin(deps.stdin, 'setup'),
+      recordKey: createKeyRecorder(deps.stateDir, deps.now),
+      hook: hookPort(deps),
+      interrupt: interrupt.signal,
+    });
+  } finally {
+    interrupt.release();
+  }
+  if (result.stored) return OK;
+  if (result.reason === 'declined') return OK;
+  if (result.reason === 'no-keychain') {
+    // design.md: an unusable keychain is a finding with its fix (exit 1), not a failure of keyward (3).
+    deps.stderr.write(`keyward: the OS keychain cannot be used here (${result.problem.reason}); nothing was stored. Fix: ${result.problem.fix} Or pass --store dotenv.\n`);
     return FINDINGS;
   }
-  return OK;
+  deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
+  return FINDINGS;
 }

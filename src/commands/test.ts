@@ -12,6 +12,7 @@ import { formatSecret, SEVERITY_SYMBOL, summaryLine } from '../report/present.js
 import type { TargetRow } from '../ui/TestCallsView.js';
 import type { TestCallsScreen } from '../ui/test-calls-screen.js';
 import { doctorIO, type Deps } from '../deps.js';
+import { timeoutFlagMs } from './timeout-flag.js';
 
 /** `keyward test`'s flags as commander parsed them. */
 export interface TestFlags {
@@ -24,16 +25,12 @@ export interface TestFlags {
 
 /** @default timeout 15 seconds */
 const DEFAULT_TIMEOUT_S = 15;
-/** Ten minutes is longer than any answer is worth waiting for, and far below where Node's timers overflow (2^31-1 ms) and fire at once. */
-const MAX_TIMEOUT_S = 600;
 
 /** Validates the flags. */
 export function testOptions(flags: TestFlags): TestOptions {
   const provider = flags.provider === undefined ? null : findProvider(flags.provider);
   if (provider === undefined) throw usageError('unknown provider given to --provider', `Use one of: ${PROVIDER_IDS.join(', ')}.`);
-  const seconds = flags.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(flags.timeout);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw usageError('--timeout: not a number of seconds', 'Pass a positive number, e.g. --timeout 30.');
-  if (seconds > MAX_TIMEOUT_S) throw usageError(`--timeout: more than ${MAX_TIMEOUT_S} seconds`, `Pass at most ${MAX_TIMEOUT_S}, e.g. --timeout 30.`);
+  const timeoutMs = timeoutFlagMs(flags.timeout, DEFAULT_TIMEOUT_S);
   if (flags.baseUrl !== undefined && !/^https?:\/\/[^/]/.test(flags.baseUrl)) {
     throw usageError('--base-url: not an http(s) URL', 'Pass the full URL, e.g. --base-url https://api.openai.com/v1.');
   }
@@ -42,7 +39,7 @@ export function testOptions(flags: TestFlags): TestOptions {
     provider,
     ...(flags.model ? { model: flags.model } : {}),
     ...(flags.baseUrl ? { baseURL: flags.baseUrl } : {}),
-    timeoutMs: Math.round(seconds * 1000),
+    timeoutMs,
   };
 }
 

@@ -122,7 +122,7 @@ function fromServer(
       rule: 'permission.account',
       title: `The ${p} account behind this key is deactivated (${tag})`,
       detail: `The key belongs to a deactivated account; no key from it will work.${said}`,
-      fix: `Contact ${p} support (help.openai.com for OpenAI), or create a key in an active account and run \`keyward rotate --provider ${ctx.provider.id}\`.`,
+      fix: `Contact ${p} support (help.openai.com for OpenAI), or create a key in an active account and ${isGiven(ctx.origin) ? 'use it instead' : `run \`keyward rotate --provider ${ctx.provider.id}\``}.`,
     };
   }
   if (code === 'no_organization' || /member of an organization/i.test(msg)) {
@@ -149,8 +149,8 @@ function fromServer(
     return {
       rule: 'permission.quota',
       title: `${p} account is out of credit or over its spend limit (${tag})`,
-      detail: `The key works, but the account or project may not spend more; retrying will not help.${said}`,
-      fix: `Add credits or raise the spend limit in ${p}'s billing settings (a top-up can take a few minutes to apply), then run \`keyward test --provider ${ctx.provider.id}\`.`,
+      detail: `The key is valid, but the account or project may not spend more; retrying will not help until it does.${said}`,
+      fix: `Add credits or raise the spend limit in ${p}'s billing settings (a top-up can take a few minutes to apply), then ${isGiven(ctx.origin) ? 'test the key again' : `run \`keyward test --provider ${ctx.provider.id}\``}.`,
     };
   }
   if (status === 429 || code === 'rate_limit_exceeded' || code === 'slow_down' || /rate limit/i.test(msg)) {
@@ -193,9 +193,14 @@ function isInvalidKey(status: number | undefined, e: ServerError, msg: string): 
   return /incorrect api key|invalid api key|api key not valid|invalid x-api-key|invalid subscription key|authentication fails|user not found/i.test(msg);
 }
 
+/** True for a key just given (pasted or piped) and not stored yet: fixes then name no command for a stored key. */
+const isGiven = (origin: KeyOrigin | null): boolean => origin?.source === 'pasted' || origin?.source === 'stdin';
+
 /** Where the key came from, for a sentence: "OPENAI_API_KEY from the environment (it shadows a different key in .env)". */
 export function describeOrigin(origin: KeyOrigin | null): string {
   if (!origin) return 'the configured key';
+  if (origin.source === 'pasted') return 'the key you pasted';
+  if (origin.source === 'stdin') return 'the key from standard input';
   const place = (source: KeyOrigin['source'], file: string | null): string =>
     source === 'env' ? 'the environment' : source === 'keychain' ? 'the keychain' : (file ?? 'a .env file');
   const shadows = origin.shadows.length
@@ -217,7 +222,9 @@ export function readEchoedKey(message: string): { head: string; tail: string } |
 function invalidKey(tag: string, msg: string, said: string, ctx: ClassifyContext): Diagnosis {
   const p = ctx.provider.name;
   const from = describeOrigin(ctx.origin);
-  const newKey = `Create a key at ${ctx.provider.dashboard.keys} and store it with \`keyward rotate --provider ${ctx.provider.id}\`.`;
+  const newKey = isGiven(ctx.origin)
+    ? `Create a key at ${ctx.provider.dashboard.keys} and use it instead.`
+    : `Create a key at ${ctx.provider.dashboard.keys} and store it with \`keyward rotate --provider ${ctx.provider.id}\`.`;
   const echo = readEchoedKey(msg);
   const azureEndpoint = /wrong API endpoint/i.test(msg) ? ' Azure gives the same answer for a key used at another resource\'s endpoint, so check the endpoint too.' : '';
   if (echo && 'literal' in echo) {
@@ -247,7 +254,7 @@ function invalidKey(tag: string, msg: string, said: string, ctx: ClassifyContext
     rule: 'permission.invalid-key',
     title: `${p} rejected the key ${ctx.key?.redacted ?? ''} as invalid or revoked (${tag})`.replace('  ', ' '),
     detail: `The key that was sent is ${ctx.key?.redacted ?? 'the configured one'}, ${from}${echo ? `, and ${p} echoed the same prefix and last four` : ''}: it was revoked, deleted, or belongs to another provider or organization.${azureEndpoint}${said}`,
-    fix: `Check for quotes, spaces or a truncated paste in ${ctx.origin?.file ?? ctx.origin?.variable ?? 'the key'}.${shadowNote} ${newKey}`,
+    fix: `${isGiven(ctx.origin) ? 'Check that the whole key was copied, with nothing before or after it.' : `Check for quotes, spaces or a truncated paste in ${ctx.origin?.file ?? ctx.origin?.variable ?? 'the key'}.`}${shadowNote} ${newKey}`,
   };
 }
 
@@ -446,7 +453,7 @@ function timeout(stage: 'connect' | 'response' | 'stream', ctx: ClassifyContext)
     rule: 'permission.timeout',
     title: `${what} from ${hostOf(ctx.baseURL)} within ${s}`,
     detail: `${ctx.request} ${stage === 'stream' ? 'started but stalled' : 'got no answer'} within the ${s} timeout${ctx.proxy ? ` (through the proxy ${ctx.proxy})` : ''}.`,
-    fix: `Retry with a longer timeout (\`keyward test --timeout 60\`), and check the network and the provider's status page.`,
+    fix: `${isGiven(ctx.origin) ? 'Retry the test' : 'Retry with a longer timeout (`keyward test --timeout 60`)'}, and check the network and the provider's status page.`,
   };
 }
 

@@ -10,7 +10,8 @@ export const CALL_NAMES: readonly CallName[] = ['auth', 'sync', 'async'];
 /** Where the key under test came from: plain data, so live/ needs nothing from stores/. */
 export interface KeyOrigin {
   variable: string;
-  source: KeySourceKind;
+  /** `pasted` and `stdin`: a key just given to setup or rotate, not yet stored anywhere. */
+  source: KeySourceKind | 'pasted' | 'stdin';
   /** The .env file, relative to the project root; null for env and keychain. */
   file: string | null;
   /** Other sources that hold a different key for the same provider, which this one shadows. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { askForKey, pipedKey } from '../checks/paste.js';
+import { dashboardForm } from '../checks/secret-ref.js';
 import { buildContext, type DoctorIO } from '../checks/run-doctor.js';
 import { cancelled, failure, isKeywardError, needsAnswer, usageError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
@@ -143,7 +144,7 @@ async function chooseNewKey(flags: RotateFlags, ports: RotatePorts, provider: Pr
         [
           { value: 'retry', name: 'Retry the test', description: 'The same key again: for a network, server or rate-limit problem.' },
           { value: 'another', name: 'Paste another key' },
-          { value: 'cancel', name: `Cancel (nothing is replaced; ${old.secret.redacted} stays in ${place})` },
+          { value: 'cancel', name: `Cancel (nothing is replaced; ${dashboardForm(old.secret, provider)} stays in ${place})` },
         ],
         networkOnly ? 'retry' : 'another',
       );
@@ -180,7 +181,7 @@ export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotateP
   if (!old) throw failure(`no ${provider.name} key is stored for this project (keychain or .env), so there is nothing to replace`, `Store one with \`keyward setup --provider ${provider.id}\`.`);
   const envKey = ctx.entries.find((e) => e.provider.id === provider.id && e.source === 'env' && e.secret.length > 0);
   // As the provider's dashboard lists it (prefix and last four), beside the fingerprint keyward's reports use.
-  const oldShown = `${old.secret.redacted} (${old.secret.fingerprint})`;
+  const oldShown = `${dashboardForm(old.secret, provider)} (${old.secret.fingerprint})`;
   const place = placeOf(old);
   const unchanged = `nothing was replaced; ${oldShown} is still in ${place}`;
   say(`Replacing the ${provider.name} key ${oldShown} in ${place}.`);

@@ -3,9 +3,10 @@ import { access, lstat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildContext, keysReport, type DoctorIO } from '../checks/run-doctor.js';
 import { askForKey, pipedKey } from '../checks/paste.js';
+import { aKeyOf, dashboardForm } from '../checks/secret-ref.js';
 import { frameworkLoads } from '../checks/advice.js';
 import { cancelled, failure, needsAnswer, usageError } from '../core/errors.js';
-import { Secret } from '../core/secret.js';
+import type { Secret } from '../core/secret.js';
 import { ignoredPaths, trackedPaths, untrack } from '../git/repo.js';
 import type { Framework } from '../project/framework.js';
 import { findAppStart, type AppStart } from '../project/start-command.js';
@@ -17,6 +18,9 @@ import { secretFor } from '../stores/collect.js';
 import { appendLine, assignsVariable, setDotenvValue } from '../stores/dotenv-edit.js';
 import type { KeyRecorder } from '../stores/key-records.js';
 import { keychainAccount, keychainProject, storeProjectKey } from '../stores/keychain.js';
+import type { KeychainProblem } from '../stores/keychain-backend.js';
+import { applySteps, type ApplyStep } from './apply.js';
+import { failureKind, failureMenu, untestedWarning, type NextStep } from './test-outcome.js';
 import type { HookPort, KeyTester, LoadAdvice, SetupChange, SetupView, Survey } from './types.js';
 
 export interface SetupFlags {
@@ -38,9 +42,15 @@ export interface SetupPorts {
   recordKey?: KeyRecorder;
   /** The pre-commit hook that keeps the key out of commits from now on. */
   hook?: HookPort;
+  /** Aborted by Ctrl-C while no prompt reads the terminal (the prompts turn it into a `cancelled` error themselves). */
+  interrupt?: AbortSignal;
 }
 
-export type SetupResult = { stored: true; provider: string; store: 'keychain' | 'dotenv' } | { stored: false; reason: 'test-failed' };
+/** How the wizard ended: stored, or why not (`declined`: the person answered No at "Store…?"). */
+export type SetupResult =
+  | { stored: true; provider: string; store: 'keychain' | 'dotenv' }
+  | { stored: false; reason: 'test-failed' | 'declined' }
+  | { stored: false; reason: 'no-keychain'; problem: KeychainProblem };
 
 /** The provider to offer first: one the project uses that has no key yet, else one it uses, else OpenAI. */
 export function defaultProvider(survey: Survey): string {
@@ -127,14 +137,56 @@ async function ask<T>(prompter: Prompter | null, flagHelp: string, question: (p:
 }
 
 /**
- * The wizard: survey, provider, key (masked, checked as entered), store, test calls, write, git
- * hygiene, how to load. Nothing is written before the person (or `--yes`) agreed, so Ctrl-C at any
- * step leaves every file and keychain entry as it was. A key that fails its test is not stored
- * unless the person chooses to keep it.
+ * Ctrl-C outside a prompt (the prompts turn it into a `cancelled` error themselves). Until the
+ * changes begin it ends the wizard at once, since nothing was written; the test-calls view takes
+ * it over while its progress is on screen, so the progress is erased before the message.
+ */
+function beforeChanges(interrupt: AbortSignal | undefined) {
+  let viewOwns = false;
+  let stop: (e: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  stopped.catch(() => undefined);
+  const onAbort = () => {
+    if (!viewOwns) stop(cancelled());
+  };
+  interrupt?.addEventListener('abort', onAbort);
+  return {
+    race: <T>(work: Promise<T>): Promise<T> => Promise.race([work, stopped]),
+    async viewOwns<T>(work: () => Promise<T>): Promise<T> {
+      viewOwns = true;
+      try {
+        return await work();
+      } finally {
+        viewOwns = false;
+        if (interrupt?.aborted) stop(cancelled());
+      }
+    },
+    release: () => interrupt?.removeEventListener('abort', onAbort),
+  };
+}
+
+/** Every answer of the wizard, gathered before anything is written. */
+interface Answers {
+  provider: Provider;
+  store: 'keychain' | 'dotenv';
+  key: Secret;
+  /** The Done screen's warning for a key stored without a passing test. */
+  untested: string | null;
+  dotenv: { plan: DotenvPlan; envRel: string; git: GitAnswers } | null;
+  hook: boolean;
+}
+
+/**
+ * The wizard: survey, provider, store, key (masked, checked as entered), test calls, consent, git
+ * hygiene and the hook are all asked first; only then are the changes made, the ignore line
+ * before the key, so Ctrl-C at any question leaves every file and keychain entry as it was, and
+ * Ctrl-C during the changes says what was done and what was not. A key that fails its test is not
+ * stored unless the person chooses to keep it.
  */
 export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPorts): Promise<SetupResult> {
-  const { prompter, view } = ports;
-  const ctx = await buildContext(io, { providerIds: flags.provider ? [flags.provider] : [], live: 'off', history: false, failOn: 'high', timeoutMs: 0 });
+  const interrupt = ports.interrupt;
+  const guard = beforeChanges(interrupt);
+  const ctx = await guard.race(buildContext(io, { providerIds: flags.provider ? [flags.provider] : [], live: 'off', history: false, failOn: 'high', timeoutMs: 0 }));
   const info = ctx.project;
   const survey: Survey = {
     root: io.root,
@@ -144,7 +196,81 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
     keys: keysReport(ctx.resolved),
     keychain: ctx.keychain,
   };
-  view.survey(survey);
+  ports.view.survey(survey);
+  // The store asked for cannot be used: said before any question, not after the key was pasted.
+  if (flags.store === 'keychain' && !ctx.keychain.usable) return { stored: false, reason: 'no-keychain', problem: ctx.keychain.problem };
+  let answers: Answers | SetupResult;
+  try {
+    answers = await guard.race(askAll(io, flags, ports, ctx, survey, guard));
+  } finally {
+    guard.release();
+  }
+  if ('stored' in answers) return answers;
+  const { provider, store, key } = answers;
+  const variable = provider.envVars[0]!;
+  const steps: ApplyStep[] = [];
+  const after: SetupChange[] = [];
+  const storeAgain = `run \`keyward setup --provider ${provider.id} --store ${store}${flags.envFile && flags.envFile !== '.env' ? ` --dotenv-file ${flags.envFile}` : ''}\``;
+  const record = async (): Promise<void> => {
+    // The key is stored by now; a state folder that cannot be written costs only the key-age check.
+    await ports.recordKey?.({ provider: provider.id, project: survey.project, fingerprint: key.fingerprint, store }).catch((e: unknown) => {
+      ports.view.note('warn', `The date the key was stored was not recorded (${e instanceof Error ? e.message : String(e)}); \`keyward doctor\` cannot tell its age.`);
+    });
+  };
+  const untested = answers.untested ? { warning: answers.untested } : {};
+  if (store === 'keychain') {
+    const probe = await io.keychain();
+    if (!probe.ok) return { stored: false, reason: 'no-keychain', problem: probe.problem };
+    steps.push({
+      notDone: `Store the key in the OS keychain: ${storeAgain}.`,
+      async run() {
+        const account = await storeProjectKey(probe.backend, provider.id, await keychainProject(survey.project, info.root), key.reveal()).catch((e: unknown) => {
+          throw failure(`the keychain did not store the key: ${e instanceof Error ? e.message : String(e)}`, 'Run `keyward doctor` to see why, or pass --store dotenv.');
+        });
+        await record();
+        return [{ what: `Stored ${key.redacted} (${key.fingerprint}) in the OS keychain as keyward/${account}.`, ...untested }];
+      },
+    });
+  } else {
+    const { plan, envRel, git } = answers.dotenv!;
+    // git learns to ignore the file before the key is in it: a stop between the two never leaves a committable key.
+    steps.push(...gitSteps(io, envRel, git));
+    after.push(...gitLeftovers(envRel, git));
+    steps.push({
+      notDone: `Store the key in ${envRel}: ${storeAgain}.`,
+      async run(signal) {
+        const before = await withFileLock(
+          plan.envPath,
+          envRel,
+          async () => {
+            const text = await readEditTarget(plan.envPath, envRel);
+            await writeFileAtomic(plan.envPath, setDotenvValue(text, variable, key.reveal()), 0o600);
+            return text;
+          },
+          signal,
+        );
+        await record();
+        return [{ what: `${before ? 'Updated' : 'Created'} ${envRel}: ${variable}=${key.redacted} (mode 0600; every other line kept).`, ...untested }];
+      },
+    });
+    steps.push({ notDone: `Name ${variable} in .env.example, for the next person: run \`keyward doctor --fix\`.`, run: (signal) => nameInExample(plan.example, variable, signal) });
+  }
+  if (answers.hook && ports.hook) {
+    const hook = ports.hook;
+    steps.push({ notDone: 'Install the pre-commit hook: run `keyward hook install`.', run: async () => [{ what: await hook.install() }] });
+  }
+  const changes = await applySteps(steps, interrupt);
+  ports.view.done([...changes, ...after], loadAdvice(store, variable, store === 'dotenv' ? answers.dotenv!.envRel : null, info.language, info.framework, await findAppStart(info.root, info.language)));
+  return { stored: true, provider: provider.id, store };
+}
+
+type Guard = ReturnType<typeof beforeChanges>;
+type Context = Awaited<ReturnType<typeof buildContext>>;
+
+/** Every question, in the order a person answers them; returns the answers, or the result when the wizard ends without storing. */
+async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: Context, survey: Survey, guard: Guard): Promise<Answers | SetupResult> {
+  const { prompter, view } = ports;
+  const info = ctx.project;
 
   // Step 2: the provider.
   let provider: Provider;
@@ -162,9 +288,6 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   // Step 4 comes before the key so the key is asked for last and held the shortest time.
   const keychainProblem = ctx.keychain.usable ? null : ctx.keychain.problem;
   let store = flags.store;
-  if (store === 'keychain' && keychainProblem) {
-    throw failure(`the OS keychain cannot be used here: ${keychainProblem.reason}`, `${keychainProblem.fix} Or pass --store dotenv.`);
-  }
   if (!store) {
     if (keychainProblem) view.note('warn', `The OS keychain cannot be used here: ${keychainProblem.reason}. ${keychainProblem.fix}`);
     store = await ask(prompter, '--store: Pass --store keychain or --store dotenv.', (p) =>
@@ -184,9 +307,11 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   // Every file the dotenv store will write is checked before the key is asked for: a refusal never leaves it half set up.
   const plan = store === 'dotenv' ? await planDotenvWrites(io, ctx.repo.kind === 'repo', envFile, envRel) : null;
 
-  // Step 3 and 5: the key, then its test calls; another key on failure.
+  // Step 3 and 5: the key, then its test calls; the same key again, or another, on failure.
+  const given = flags.keyStdin ? 'stdin' : 'pasted';
   let key: Secret;
-  for (;;) {
+  let untested: string | null;
+  keys: for (;;) {
     const tell = (level: 'info' | 'ok' | 'warn' | 'error', line: string) => view.note(level, line);
     const pasted = flags.keyStdin
       ? pipedKey(await ports.readStdin(), provider, io.env, tell, flags.yes === true)
@@ -194,6 +319,7 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
           askForKey(provider, io.env, { ask: () => p.secret(`Paste your ${provider.name} key (${variable}); it stays hidden`), tell, confirm: async (q) => flags.yes === true || p.confirm(q, false) }),
         );
     key = secretFor(pasted.value, provider);
+    untested = null;
     const kind = pasted.kind;
     if (kind === 'admin') {
       view.note('warn', `${key.redacted} is an admin key: it manages the whole organization (members, keys, billing) and cannot make model calls. An app needs only a project key, ideally restricted to the models it uses; create one at ${provider.dashboard.keys}.`);
@@ -205,78 +331,77 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
       view.note('warn', `${key.redacted} is a legacy user key: it reaches every project of the account. A project key at ${provider.dashboard.keys} limits the damage if it leaks.`);
     }
 
-    if (flags.skipTest) break;
+    if (flags.skipTest) {
+      untested = untestedWarning('skipped', provider);
+      break;
+    }
     const baseURL = ports.test.endpoint(provider);
     if (!baseURL) {
       view.note('info', `${provider.name} has no API keyward can call; the key was not tested.`);
       break;
     }
     const tested = key;
-    const results = await view.testCalls(provider, tested, baseURL, (onCall) => ports.test.run(provider, tested, onCall));
-    const failed = results.filter((r) => !r.call.ok && !r.call.skipped);
-    if (failed.length === 0) {
-      view.note('ok', 'The key works: a completion and a streamed completion both answered.');
-      break;
-    }
-    const networkOnly = failed.every((r) => /^permission\.(network|timeout|server)$/.test(r.call.rule ?? ''));
-    if (!prompter) {
-      if (flags.yes && networkOnly) {
-        view.note('warn', 'The provider could not be reached; storing the key untested because of --yes.');
-        break;
+    const target = { provider, key: tested, baseURL, timeoutMs: ports.test.timeoutMs };
+    for (;;) {
+      const results = await guard.viewOwns(() => view.testCalls(target, (onCall) => ports.test.run(provider, tested, onCall, given), ports.interrupt));
+      const failed = results.filter((r) => !r.call.ok && !r.call.skipped);
+      if (failed.length === 0) {
+        view.note('ok', 'The key works: a completion and a streamed completion both answered.');
+        break keys;
       }
-      return { stored: false, reason: 'test-failed' };
+      const why = failureKind(failed);
+      if (!prompter) {
+        if (flags.yes && why === 'unreachable') {
+          view.note('warn', `${provider.name} could not be reached; storing the key untested because of --yes.`);
+          untested = untestedWarning(why, provider);
+          break keys;
+        }
+        return { stored: false, reason: 'test-failed' };
+      }
+      const menu = failureMenu(why, failed, provider, ports.test.timeoutMs);
+      const next = await prompter.select<NextStep>(menu.question, menu.choices, menu.default);
+      if (next === 'retest') continue;
+      if (next === 'another') continue keys;
+      if (next === 'stop') return { stored: false, reason: 'test-failed' };
+      untested = untestedWarning(why, provider);
+      break keys;
     }
-    const next = await prompter.select<'retry' | 'keep' | 'cancel'>(
-      'The key did not pass its test. What now?',
-      [
-        { value: 'retry', name: 'Enter another key' },
-        { value: 'keep', name: 'Store it anyway', description: networkOnly ? 'The provider could not be reached; the key itself may be fine.' : 'Only if you know why the call failed.' },
-        { value: 'cancel', name: 'Cancel (nothing is stored)' },
-      ],
-      networkOnly ? 'keep' : 'retry',
-    );
-    if (next === 'keep') break;
-    if (next === 'cancel') throw cancelled();
   }
 
-  // Consent, then every write.
-  const kcProject = await keychainProject(survey.project, info.root);
-  const where = store === 'keychain' ? `the OS keychain (service keyward, account ${keychainAccount(provider.id, kcProject)})` : `${envRel} (mode 0600)`;
+  // Consent, after saying which key it replaces.
+  const account = keychainAccount(provider.id, await keychainProject(survey.project, info.root));
+  const where = store === 'keychain' ? `the OS keychain (service keyward, account ${account})` : `${envRel} (mode 0600)`;
+  noteReplaced(view, ctx, provider, key, store === 'keychain' ? { source: 'keychain', account } : { source: 'dotenv', file: envRel });
   if (!flags.yes) {
     const ok = await ask(prompter, '--yes: Pass --yes to store the key without a question.', (p) => p.confirm(`Store ${key.redacted} in ${where}?`, true));
-    if (!ok) throw cancelled();
-  }
-  const changes: SetupChange[] = [];
-  if (store === 'keychain') {
-    const probe = await io.keychain();
-    if (!probe.ok) throw failure(`the OS keychain cannot be used here: ${probe.problem.reason}`, `${probe.problem.fix} Or pass --store dotenv.`);
-    const account = await storeProjectKey(probe.backend, provider.id, kcProject, key.reveal()).catch((e: unknown) => {
-      throw failure(`the keychain did not store the key: ${e instanceof Error ? e.message : String(e)}`, 'Run `keyward doctor` to see why, or pass --store dotenv.');
-    });
-    changes.push({ what: `Stored ${key.redacted} (${key.fingerprint}) in the OS keychain as keyward/${account}.` });
-  } else {
-    const { envPath, example } = plan!;
-    // git learns to ignore the file before the key is in it: a kill between the two never leaves a committable key.
-    const gitChanges = ctx.repo.kind === 'repo' ? await gitHygiene(io, envRel, flags, prompter) : [];
-    const before = await withFileLock(envPath, envRel, async () => {
-      const text = await readEditTarget(envPath, envRel);
-      await writeFileAtomic(envPath, setDotenvValue(text, variable, key.reveal()), 0o600);
-      return text;
-    });
-    changes.push({ what: `${before ? 'Updated' : 'Created'} ${envRel}: ${variable}=${key.redacted} (mode 0600; every other line kept).` });
-    changes.push(...gitChanges, ...(await nameInExample(example, variable)));
-  }
-  // The key is stored by now; a state folder that cannot be written costs only the key-age check.
-  await ports.recordKey?.({ provider: provider.id, project: survey.project, fingerprint: key.fingerprint, store }).catch((e: unknown) => {
-    view.note('warn', `The date the key was stored was not recorded (${e instanceof Error ? e.message : String(e)}); \`keyward doctor\` cannot tell its age.`);
-  });
-  if (ports.hook && prompter && !flags.yes && (await ports.hook.offered())) {
-    if (await prompter.confirm('Install a git pre-commit hook that stops any commit that adds a key (keyward hook install)?', true)) {
-      changes.push({ what: await ports.hook.install() });
+    if (!ok) {
+      view.note('info', 'The key was not stored (you answered No); nothing was changed.');
+      return { stored: false, reason: 'declined' };
     }
   }
-  view.done(changes, loadAdvice(store, variable, store === 'dotenv' ? envRel : null, info.language, info.framework, await findAppStart(info.root, info.language)));
-  return { stored: true, provider: provider.id, store };
+  const git = store === 'dotenv' && ctx.repo.kind === 'repo' ? await askGitHygiene(io, envRel, flags, prompter) : { untrack: null, ignore: null };
+  const hook = Boolean(ports.hook && prompter && !flags.yes && (await ports.hook.offered()) && (await prompter.confirm('Install a git pre-commit hook that stops any commit that adds a key (keyward hook install)?', true)));
+  return { provider, store, key, untested, dotenv: plan ? { plan, envRel, git } : null, hook };
+}
+
+/** Before the consent: the key already stored where this one goes, as the dashboard lists it, and where to revoke it; keys stored elsewhere, which stay. */
+function noteReplaced(view: SetupView, ctx: Context, provider: Provider, key: Secret, place: { source: 'keychain'; account: string } | { source: 'dotenv'; file: string }): void {
+  const entries = (ctx.resolved.find((r) => r.provider.id === provider.id)?.all ?? []).filter((e) => e.source !== 'env');
+  const isTarget = (e: (typeof entries)[number]): boolean => (place.source === 'keychain' ? e.source === 'keychain' && e.account === place.account : e.source === 'dotenv' && e.file === place.file);
+  for (const other of entries.filter((e) => !isTarget(e) && e.secret.fingerprint !== key.fingerprint)) {
+    view.note('info', `${other.source === 'keychain' ? 'The OS keychain' : other.file} also holds ${aKeyOf(provider.name)}, ${dashboardForm(other.secret, provider)} (${other.secret.fingerprint}); it is not changed. \`keyward rotate\` replaces a stored key and finds its copies.`);
+  }
+  const old = entries.find(isTarget);
+  if (!old) return;
+  const holder = place.source === 'keychain' ? 'The OS keychain' : place.file;
+  if (old.secret.fingerprint === key.fingerprint) {
+    view.note('info', `${holder} already holds this key; storing it again changes nothing.`);
+    return;
+  }
+  view.note(
+    'warn',
+    `${holder} already holds ${aKeyOf(provider.name)}, ${dashboardForm(old.secret, provider)} (${old.secret.fingerprint}); storing replaces it. The old key keeps working until you revoke it at ${provider.dashboard.revoke}. \`keyward rotate\` replaces a stored key and finds its copies.`,
+  );
 }
 
 /** The real paths the dotenv store writes, each checked: inside the project, a regular file or none yet, readable, in a writable folder. */
@@ -310,44 +435,74 @@ async function planDotenvWrites(io: DoctorIO, inRepo: boolean, envFile: string, 
 }
 
 /** Appends `line` to the file at `path` unless `has` says it is there, under the file's lock; true when it was added. */
-async function appendOnce(path: string, rel: string, line: string, has: (text: string) => boolean, mode: number): Promise<boolean> {
-  return withFileLock(path, rel, async () => {
-    const text = await readEditTarget(path, rel);
-    if (has(text)) return false;
-    await writeFileAtomic(path, appendLine(text, line), mode);
-    return true;
-  });
+async function appendOnce(path: string, rel: string, line: string, has: (text: string) => boolean, mode: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return withFileLock(
+    path,
+    rel,
+    async () => {
+      const text = await readEditTarget(path, rel);
+      if (has(text)) return false;
+      await writeFileAtomic(path, appendLine(text, line), mode);
+      return true;
+    },
+    signal,
+  );
 }
 
-/** Before writing a .env: keep it out of git and stop tracking a committed one. */
-async function gitHygiene(io: DoctorIO, envRel: string, flags: SetupFlags, prompter: Prompter | null): Promise<SetupChange[]> {
-  const changes: SetupChange[] = [];
+/** The answers about git for a .env: stop tracking a committed one, add the ignore line; null where nothing is to do. */
+interface GitAnswers {
+  untrack: boolean | null;
+  ignore: { line: string; yes: boolean } | null;
+}
+
+/** The git questions for a .env, asked with the others before anything is written. */
+async function askGitHygiene(io: DoctorIO, envRel: string, flags: SetupFlags, prompter: Prompter | null): Promise<GitAnswers> {
   const consent = async (question: string): Promise<boolean> => flags.yes || (prompter ? prompter.confirm(question, true) : false);
-  if ((await trackedPaths(io.git, io.root, [envRel])).has(envRel)) {
-    const warning = `${envRel} was committed: every key ever in it is in the history. Revoke those keys at the provider and create new ones.`;
-    if (await consent(`${envRel} is tracked by git. Stop tracking it (git rm --cached; the file stays)?`)) {
-      await untrack(io.git, io.root, envRel);
-      changes.push({ what: `Stopped tracking ${envRel} (git rm --cached); commit that change.`, warning });
-    } else {
-      changes.push({ what: `${envRel} is still tracked by git: run \`git rm --cached ${envRel}\`.`, warning });
-    }
+  const untrack = (await trackedPaths(io.git, io.root, [envRel])).has(envRel) ? await consent(`${envRel} is tracked by git. Stop tracking it (git rm --cached; the file stays)?`) : null;
+  const line = `/${envRel.split('\\').join('/')}`;
+  const ignore = (await ignoredPaths(io.git, io.root, [envRel])).has(envRel) ? null : { line, yes: await consent(`git does not ignore ${envRel}. Add "${line}" to .gitignore?`) };
+  return { untrack, ignore };
+}
+
+const committedWarning = (envRel: string): string => `${envRel} was committed: every key ever in it is in the history. Revoke those keys at the provider and create new ones.`;
+
+/** The git changes agreed to, made before the key is written. */
+function gitSteps(io: DoctorIO, envRel: string, git: GitAnswers): ApplyStep[] {
+  const steps: ApplyStep[] = [];
+  if (git.untrack) {
+    steps.push({
+      notDone: `Stop tracking ${envRel}: run \`git rm --cached ${envRel}\`.`,
+      async run() {
+        await untrack(io.git, io.root, envRel);
+        return [{ what: `Stopped tracking ${envRel} (git rm --cached); commit that change.`, warning: committedWarning(envRel) }];
+      },
+    });
   }
-  if (!(await ignoredPaths(io.git, io.root, [envRel])).has(envRel)) {
-    const line = `/${envRel.split('\\').join('/')}`;
-    if (await consent(`git does not ignore ${envRel}. Add "${line}" to .gitignore?`)) {
-      const gitignore = await resolveProjectFile(io.root, '.gitignore');
-      await appendOnce(gitignore, '.gitignore', line, (text) => text.split(/\r?\n/).includes(line), 0o644);
-      changes.push({ what: `Added "${line}" to .gitignore.` });
-    } else {
-      changes.push({ what: `git does not ignore ${envRel}: add "${line}" to .gitignore.`, warning: `A \`git add .\` would commit the key.` });
-    }
+  const ignore = git.ignore;
+  if (ignore?.yes) {
+    steps.push({
+      notDone: `Add "${ignore.line}" to .gitignore: run \`keyward doctor --fix\`.`,
+      async run(signal) {
+        const gitignore = await resolveProjectFile(io.root, '.gitignore');
+        await appendOnce(gitignore, '.gitignore', ignore.line, (text) => text.split(/\r?\n/).includes(ignore.line), 0o644, signal);
+        return [{ what: `Added "${ignore.line}" to .gitignore.` }];
+      },
+    });
   }
-  return changes;
+  return steps;
+}
+
+/** The git changes declined, for the Done screen with the command that makes them. */
+function gitLeftovers(envRel: string, git: GitAnswers): SetupChange[] {
+  return [
+    ...(git.untrack === false ? [{ what: `${envRel} is still tracked by git: run \`git rm --cached ${envRel}\`.`, warning: committedWarning(envRel) }] : []),
+    ...(git.ignore && !git.ignore.yes ? [{ what: `git does not ignore ${envRel}: add "${git.ignore.line}" to .gitignore.`, warning: 'A `git add .` would commit the key.' }] : []),
+  ];
 }
 
 /** After writing a .env: name the variable in .env.example, for the next person. */
-async function nameInExample(example: string, variable: string): Promise<SetupChange[]> {
+async function nameInExample(example: string, variable: string, signal: AbortSignal | undefined): Promise<SetupChange[]> {
   const existed = await lstat(example).then(() => true, () => false);
-  if (!(await appendOnce(example, '.env.example', `${variable}=`, (text) => assignsVariable(text, variable), 0o644))) return [];
+  if (!(await appendOnce(example, '.env.example', `${variable}=`, (text) => assignsVariable(text, variable), 0o644, signal))) return [];
   return [{ what: `${existed ? 'Updated' : 'Created'} .env.example with ${variable}= (no value), for the next person.` }];
 }

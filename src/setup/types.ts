@@ -34,16 +34,34 @@ export interface SetupView {
   survey(s: Survey): void;
   /** A message about the key or a choice: `warn` explains a risk, `error` a refusal. */
   note(level: 'info' | 'ok' | 'warn' | 'error', text: string): void;
-  /** Runs the test calls with progress on screen; the view is gone from stdin before any prompt. */
-  testCalls(provider: Provider, key: Secret, baseURL: string, run: (onCall: (call: CallReport) => void) => Promise<Array<{ call: CallReport; finding: Finding | null }>>): Promise<Array<{ call: CallReport; finding: Finding | null }>>;
+  /**
+   * Runs the test calls with progress on screen (elapsed seconds and the timeout); the view is gone
+   * from stdin before any prompt. An abort of `interrupt` (Ctrl-C) erases the progress and rejects
+   * with a `cancelled` error.
+   */
+  testCalls(target: TestTarget, run: (onCall: (call: CallReport) => void) => Promise<TestResults>, interrupt?: AbortSignal): Promise<TestResults>;
   done(changes: SetupChange[], advice: LoadAdvice): void;
+}
+
+export type TestResults = Array<{ call: CallReport; finding: Finding | null }>;
+
+/** What the test calls are aimed at, for the progress line. */
+export interface TestTarget {
+  provider: Provider;
+  key: Secret;
+  baseURL: string;
+  /** Each call gives up after this long. */
+  timeoutMs: number;
 }
 
 /** Runs the sync and async test calls for a key. */
 export interface KeyTester {
   /** The base URL the calls go to; null when the provider has no API keyward can call (Replicate, Azure without an endpoint). */
   endpoint(provider: Provider): string | null;
-  run(provider: Provider, key: Secret, onCall: (call: CallReport) => void): Promise<Array<{ call: CallReport; finding: Finding | null }>>;
+  /** How long each call waits for an answer (`--timeout`). */
+  timeoutMs: number;
+  /** `given`: how the key arrived, so a finding speaks of "the key you pasted". */
+  run(provider: Provider, key: Secret, onCall: (call: CallReport) => void, given: 'pasted' | 'stdin'): Promise<TestResults>;
 }
 
 /** The pre-commit hook, offered at the end of the wizard. */

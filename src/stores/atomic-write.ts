@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { chmod, lstat, open, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { failure } from '../core/errors.js';
+import { cancelled, failure } from '../core/errors.js';
 
 /** How long a write waits for another keyward writing the same file before giving up. */
 const LOCK_WAIT_MS = 15_000;
@@ -150,9 +150,10 @@ async function takeLock(lock: string): Promise<boolean> {
 
 /**
  * Runs `edit` (read the file, change it, write it) while holding a lock file for `path`, so two
- * keyward runs editing one file take turns and neither loses the other's change.
+ * keyward runs editing one file take turns and neither loses the other's change. An abort of
+ * `signal` while waiting for the lock gives up before anything is written (a cancelled error).
  */
-export async function withFileLock<T>(path: string, label: string, edit: () => Promise<T>): Promise<T> {
+export async function withFileLock<T>(path: string, label: string, edit: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const target = await writeTarget(path);
   const gitDir = await gitDirOf(dirname(target));
   const lock = gitDir
@@ -167,6 +168,7 @@ export async function withFileLock<T>(path: string, label: string, edit: () => P
       throw failure(`cannot lock ${label} for writing (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Check that you can write to the folder.', error);
     }
     if (taken) break;
+    if (signal?.aborted) throw cancelled(`Interrupted while waiting to write ${label}; it was not changed.`);
     if (Date.now() > deadline) throw failure(`another keyward is still writing ${label}`, `Wait for it to finish, or remove ${lock} if no keyward runs.`);
     await sleep(25 + Math.floor(Math.random() * 50));
   }

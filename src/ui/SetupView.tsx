@@ -3,8 +3,7 @@ import type { ReactNode } from 'react';
 import type { Finding } from '../core/finding.js';
 import type { OutStream } from '../core/io.js';
 import type { CallReport } from '../core/report.js';
-import type { Secret } from '../core/secret.js';
-import type { Provider } from '../providers/index.js';
+import { cancelled } from '../core/errors.js';
 import { callState, callSummary } from '../report/call-line.js';
 import { formatKey } from '../report/present.js';
 import type { LoadAdvice, SetupChange, SetupView, Survey } from '../setup/types.js';
@@ -78,6 +77,15 @@ export function DoneView({ changes, advice }: { changes: SetupChange[]; advice: 
   );
 }
 
+/** The running call's clock: "Calling OpenAI… 3 s (gives up at 20 s)". */
+export function CallingLine({ provider, seconds, timeoutMs }: { provider: string; seconds: number; timeoutMs: number }) {
+  return (
+    <Text dimColor>
+      {'  '}Calling {provider}… {seconds} s (gives up at {Math.round(timeoutMs / 1000)} s)
+    </Text>
+  );
+}
+
 function callRow(call: CallReport | null, name: string, request: string, running: boolean): CallRow {
   if (!call) return { name, request, state: running ? 'running' : 'waiting', summary: '' };
   return { name, request, state: callState(call), summary: callSummary(call, 'brief') };
@@ -91,13 +99,15 @@ export function createInkSetupView(stdout: OutStream): SetupView {
     survey: (survey) => print(<SurveyView survey={survey} />),
     note: (level, text) => print(<NoteView level={level} text={text} />),
     done: (changes, advice) => print(<DoneView changes={changes} advice={advice} />),
-    async testCalls(provider: Provider, key: Secret, baseURL: string, run) {
+    async testCalls({ provider, key, baseURL, timeoutMs }, run, interrupt) {
       const names = [
         { name: 'sync', request: 'POST /chat/completions' },
         { name: 'async', request: 'POST /chat/completions stream' },
       ];
       const done: Array<CallReport | null> = names.map(() => null);
-      const view = (findings: Finding[]) => {
+      // Each call has its own timeout, so the clock restarts with each call.
+      let callStarted = Date.now();
+      const view = (findings: Finding[], live: boolean) => {
         const running = done.findIndex((c) => c === null);
         const target: TargetRow = {
           provider: provider.id,
@@ -105,17 +115,39 @@ export function createInkSetupView(stdout: OutStream): SetupView {
           baseURL,
           calls: names.map((n, i) => callRow(done[i] ?? null, n.name, n.request, i === running)),
         };
-        return <TestCallsView targets={[target]} findings={findings} summary={null} />;
+        return (
+          <Box flexDirection="column">
+            <TestCallsView targets={[target]} findings={findings} summary={null} />
+            {live && running >= 0 ? <CallingLine provider={provider.name} seconds={Math.floor((Date.now() - callStarted) / 1000)} timeoutMs={timeoutMs} /> : null}
+          </Box>
+        );
       };
-      const screen = openScreen(stdout, view([]));
-      const results = await run((call) => {
+      const screen = openScreen(stdout, view([], true));
+      const tick = setInterval(() => screen.show(view([], true)), 1000);
+      let onAbort = () => undefined as void;
+      const stop = new Promise<'stopped'>((resolve) => {
+        onAbort = () => resolve('stopped');
+        if (interrupt?.aborted) onAbort();
+        interrupt?.addEventListener('abort', onAbort, { once: true });
+      });
+      const calls = run((call) => {
         const i = names.findIndex((n) => n.name === call.name);
         if (i >= 0) done[i] = call;
-        screen.show(view([]));
+        callStarted = Date.now();
+        screen.show(view([], true));
       });
+      const results = await Promise.race([calls, stop]).finally(() => {
+        clearInterval(tick);
+        interrupt?.removeEventListener('abort', onAbort);
+      });
+      if (results === 'stopped') {
+        // The progress is erased before the cancelled line, which would otherwise sit under a frozen spinner.
+        await screen.finish(<Text>Test calls to {provider.name} stopped.</Text>);
+        throw cancelled();
+      }
       results.forEach((r, i) => (done[i] = r.call));
       // Unmounted before the next prompt: Ink and the prompt never read stdin at the same time.
-      await screen.finish(view(results.flatMap((r) => (r.finding ? [r.finding] : []))));
+      await screen.finish(view(results.flatMap((r) => (r.finding ? [r.finding] : [])), false));
       return results;
     },
   };

@@ -134,12 +134,12 @@ describe.skipIf(!hasKeyring)('a Secret Service that accepts the connection and n
     expect(r.ms).toBeLessThan(BOUND_MS);
   });
 
-  it('setup --store keychain says the keychain cannot be used and exits 3, storing nothing', async () => {
+  it('setup --store keychain says the keychain cannot be used and exits 1 (a finding, design.md), storing nothing', async () => {
     const key = fakeKey('openai-project', 'silent-bus-setup');
     const r = await timed(() => runCli(['setup', '--provider', 'openai', '--store', 'keychain', '--key-stdin', '--yes', '--skip-test'], { cwd: p.dir, env, input: `${key}\n` }));
     expect(r.signal).toBeNull();
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/the OS keychain cannot be used here: the keychain did not answer within 3 seconds/);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^keyward: the OS keychain cannot be used here \(the keychain did not answer within 3 seconds[^\n]*\); nothing was stored\. Fix: [^\n]* Or pass --store dotenv\.\n$/);
     expect(r.ms).toBeLessThan(BOUND_MS);
     expect(r.stdout + r.stderr).not.toContain(key);
   });

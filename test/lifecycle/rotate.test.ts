@@ -40,6 +40,8 @@ function expectNoKey(out: string, ...keys: string[]): void {
 
 /** The key as a dashboard lists it, beside its fingerprint. */
 const shown = (k: string) => `${redact(k, 'sk-proj-')} (${fingerprint(k)})`;
+/** The old key as OpenAI's dashboard lists it (`sk-…` and the last four, whatever its kind), beside its fingerprint. */
+const listed = (k: string) => `${redact(k, 'sk-')} (${fingerprint(k)})`;
 
 describe('keyward rotate', () => {
   it('tests the new key, replaces the .env line, records the date, lists every copy of the old key, and says where to revoke it', async () => {
@@ -58,7 +60,7 @@ describe('keyward rotate', () => {
     expect(fake.requests.filter((q) => q.path === '/v1/chat/completions' && q.authorization === `Bearer ${fresh}`)).toHaveLength(1 + CONCURRENT_STREAMS);
 
     const out = r.stdout;
-    expect(out).toContain(`Replacing the OpenAI key ${shown(old)} in .env line 2.`);
+    expect(out).toContain(`Replacing the OpenAI key ${listed(old)} in .env line 2.`);
     expect(out).toContain(`✓ Received an OpenAI project key: ${redact(fresh, 'sk-proj-')}, 164 characters.`);
     expect(out).toContain(`Stored ${shown(fresh)} in .env line 2`);
     expect(out).toContain('logs/app.log:1 (exposure.log)');
@@ -66,7 +68,7 @@ describe('keyward rotate', () => {
     expect(out).toMatch(/src\/config\.ts:1 in git history \(since commit [0-9a-f]{12}\)/);
     expect(out).not.toMatch(/\.env:\d+ \(/);
     expect(out.trimEnd().split('\n').slice(-2)).toEqual([
-      `Revoke the old key ${shown(old)} at https://platform.openai.com/api-keys`,
+      `Revoke the old key ${listed(old)} at https://platform.openai.com/api-keys`,
       'It stays valid until you revoke it there: anyone with a copy of it can still use it.',
     ]);
     expectNoKey(out, old, fresh);
@@ -86,7 +88,7 @@ describe('keyward rotate', () => {
     const r = await rotate(p, bad, state);
     expect(r.code).toBe(1);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(before);
-    expect(r.stdout).toContain(`The new key did not pass its test: nothing was replaced; ${shown(old)} is still in .env line 1.`);
+    expect(r.stdout).toContain(`The new key did not pass its test: nothing was replaced; ${listed(old)} is still in .env line 1.`);
     expect(r.stdout).toMatch(/✖ .*(invalid|revoked)/i);
     expect(() => readFileSync(join(state, 'keyward', 'keys.json'))).toThrow();
     expect(r.stdout + r.stderr).not.toContain(bad);
@@ -133,7 +135,7 @@ describe('keyward rotate', () => {
     s.interrupt();
     expect((await s.exit).code).toBe(130);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
-    expectOnScreen(s, `Cancelled; nothing was replaced; ${shown(old)} is still in .env line 1.`);
+    expectOnScreen(s, `Cancelled; nothing was replaced; ${listed(old)} is still in .env line 1.`);
     expectNoKey(s.raw(), old);
   });
 });
@@ -167,15 +169,15 @@ describe('keyward rotate in a terminal', () => {
     const p = ptyApp('rotate-pty-app', old);
     const s = rotatePty(p);
     await s.answer(PASTE_NEW, `${fresh}${KEY.enter}`);
-    await s.answer(/Replace sk-proj-/, KEY.enter);
-    expectOnScreen(s, `Replace ${shown(old)} with ${shown(fresh)} in .env line 1?`);
+    await s.answer(/Replace sk-…/, KEY.enter);
+    expectOnScreen(s, `Replace ${listed(old)} with ${shown(fresh)} in .env line 1?`);
     expect((await s.exit).code).toBe(0);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${fresh}\n`);
     const screen = s.screen();
     expect(screen).toContain(`✓ Received an OpenAI project key: ${redact(fresh, 'sk-proj-')}, 164 characters.`);
     expect(screen).toMatch(/✓ sync +POST \/chat\/completions/);
     expect(screen).toMatch(/✓ async +POST \/chat\/completions stream/);
-    expectOnScreen(s, `Revoke the old key ${shown(old)} at https://platform.openai.com/api-keys`);
+    expectOnScreen(s, `Revoke the old key ${listed(old)} at https://platform.openai.com/api-keys`);
     expectNoKey(s.raw(), old, fresh);
   });
 
@@ -187,7 +189,7 @@ describe('keyward rotate in a terminal', () => {
     const s = rotatePty(p);
     await s.answer(PASTE_NEW, `${anthropic}${fresh}${KEY.enter}`);
     await s.answer(/joined together[\s\S]*Paste the new OpenAI key/, `${fresh}${KEY.enter}`);
-    await s.answer(/Replace sk-proj-/, KEY.enter);
+    await s.answer(/Replace sk-…/, KEY.enter);
     expect((await s.exit).code).toBe(0);
     expectOnScreen(s, "The paste holds 2 different keys joined together (an Anthropic key, then an OpenAI key); nothing was sent. Paste only OpenAI's key.");
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${fresh}\n`);
@@ -211,7 +213,7 @@ describe('keyward rotate in a terminal', () => {
     expect((await s.exit).code).toBe(1);
     expect(calls()).toBe(2 * first);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
-    expectOnScreen(s, `The new key did not pass its test: nothing was replaced; ${shown(old)} is still in .env line 1.`);
+    expectOnScreen(s, `The new key did not pass its test: nothing was replaced; ${listed(old)} is still in .env line 1.`);
     expectNoKey(s.raw(), old, bad);
   });
 
@@ -220,10 +222,10 @@ describe('keyward rotate in a terminal', () => {
     const p = ptyApp('rotate-no-app', old);
     const s = rotatePty(p);
     await s.answer(PASTE_NEW, `${fake.key('ok')}${KEY.enter}`);
-    await s.answer(/Replace sk-proj-/, `n${KEY.enter}`);
+    await s.answer(/Replace sk-…/, `n${KEY.enter}`);
     expect((await s.exit).code).toBe(0);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
-    expectOnScreen(s, `Not replaced: ${shown(old)} is still in .env line 1.`);
+    expectOnScreen(s, `Not replaced: ${listed(old)} is still in .env line 1.`);
     expect(s.screen()).not.toContain('Cancelled');
   });
 
@@ -232,12 +234,12 @@ describe('keyward rotate in a terminal', () => {
     const p = ptyApp('rotate-confirm-app', old);
     const s = rotatePty(p);
     await s.answer(PASTE_NEW, `${fake.key('ok')}${KEY.enter}`);
-    await s.waitFor(/Replace sk-proj-/);
+    await s.waitFor(/Replace sk-…/);
     s.interrupt();
     expect((await s.exit).code).toBe(130);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
     expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o600);
-    expectOnScreen(s, `Cancelled; nothing was replaced; ${shown(old)} is still in .env line 1.`);
+    expectOnScreen(s, `Cancelled; nothing was replaced; ${listed(old)} is still in .env line 1.`);
   });
 });
 
@@ -276,11 +278,11 @@ describe.skipIf(!hasSession)('keyward rotate with the OS keychain (real gnome-ke
     try {
       const s = rotatePty(p);
       await s.answer(PASTE_NEW, `${fake.key('ok')}${KEY.enter}`);
-      await s.waitFor(/Replace sk-proj-/);
+      await s.waitFor(/Replace sk-…/);
       s.interrupt();
       expect((await s.exit).code).toBe(130);
       expect(lookupEntry(account)).toBe(old);
-      expectOnScreen(s, `Cancelled; nothing was replaced; ${shown(old)} is still in the OS keychain (keyward/${account}).`);
+      expectOnScreen(s, `Cancelled; nothing was replaced; ${listed(old)} is still in the OS keychain (keyward/${account}).`);
     } finally {
       clearEntry(account);
     }

@@ -7,9 +7,10 @@ import type { CallReport } from '../../src/core/report.js';
 import { createGitRunner } from '../../src/git/git.js';
 import { createKeychainOpener } from '../../src/stores/keychain-backend.js';
 import { accountFor, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
-import { runSetup, type SetupFlags } from '../../src/setup/flow.js';
+import { runSetup, type SetupFlags, type SetupPorts } from '../../src/setup/flow.js';
 import { detectFramework } from '../../src/project/framework.js';
-import type { KeyTester, LoadAdvice, SetupView } from '../../src/setup/types.js';
+import type { HookPort, KeyTester, LoadAdvice, SetupView } from '../../src/setup/types.js';
+import { fingerprint } from '../../src/core/fingerprint.js';
 import { fakeKey } from '../support/keys.js';
 import { gitEnv, makeProject } from '../support/repo.js';
 import { scriptedPrompter, type Step } from '../support/scripted-prompter.js';
@@ -26,19 +27,30 @@ function keychainEntry(account: string): string | null {
   }
 }
 
-function tester(outcomes: Array<'ok' | 'invalid' | 'network'>): KeyTester & { runs: number } {
+type Outcome = 'ok' | 'invalid' | 'network' | 'quota' | 'rate-limit';
+const FAILURE: Record<Exclude<Outcome, 'ok'>, [number | null, string]> = {
+  invalid: [401, 'permission.invalid-key'],
+  network: [null, 'permission.network'],
+  quota: [429, 'permission.quota'],
+  'rate-limit': [429, 'permission.rate-limit'],
+};
+
+function tester(outcomes: Outcome[]): KeyTester & { runs: number; keys: string[] } {
   const t = {
     runs: 0,
+    keys: [] as string[],
+    timeoutMs: 20_000,
     endpoint: () => 'http://127.0.0.1:9/v1',
-    async run() {
+    async run(_provider: unknown, key: { fingerprint: string }) {
+      t.keys.push(key.fingerprint);
       const outcome = outcomes[t.runs++] ?? 'ok';
-      const call = (name: string, ok: boolean, rule?: string): { call: CallReport; finding: Finding | null } => ({
-        call: { name, request: 'POST /chat/completions', ok, status: ok ? 200 : outcome === 'network' ? null : 401, latencyMs: 1, ...(rule ? { rule } : {}) },
+      const [status, rule] = outcome === 'ok' ? [200, undefined] : FAILURE[outcome];
+      const call = (name: string, ok: boolean): { call: CallReport; finding: Finding | null } => ({
+        call: { name, request: 'POST /chat/completions', ok, status: ok ? 200 : status, latencyMs: 1, ...(rule && !ok ? { rule } : {}) },
         finding: null,
       });
       if (outcome === 'ok') return [call('sync', true), call('async', true)];
-      const rule = outcome === 'network' ? 'permission.network' : 'permission.invalid-key';
-      return [call('sync', false, rule), { call: { ...call('async', false).call, skipped: true }, finding: null }];
+      return [call('sync', false), { call: { ...call('async', false).call, skipped: true }, finding: null }];
     },
   };
   return t;
@@ -51,21 +63,22 @@ function recordingView(): SetupView & { notes: string[]; advice: LoadAdvice | nu
     advice: null,
     survey: () => undefined,
     note: (level, text) => void notes.push(`${level}: ${text}`),
-    testCalls: async (_p, _k, _u, run) => run(() => undefined),
+    testCalls: async (_target, run) => run(() => undefined),
     done: (changes, advice) => {
-      notes.push(...changes.map((c) => `done: ${c.what}`));
+      notes.push(...changes.flatMap((c) => [`done: ${c.what}`, ...(c.warning ? [`  ▲ ${c.warning}`] : [])]));
       view.advice = advice;
     },
   };
   return view;
 }
 
-async function setup(dir: string, steps: Step[] | null, flags: SetupFlags = {}, outcomes: Array<'ok' | 'invalid' | 'network'> = ['ok'], stdin = '') {
+async function setup(dir: string, steps: Step[] | null, flags: SetupFlags = {}, outcomes: Outcome[] = ['ok'], stdin = '', extra: Partial<SetupPorts> & { keychainEnv?: NodeJS.ProcessEnv } = {}) {
   const prompter = steps ? scriptedPrompter(steps) : null;
   const view = recordingView();
   const test = tester(outcomes);
-  const io = { root: dir, env: {}, git: createGitRunner(gitEnv()), keychain: createKeychainOpener({ platform: process.platform, env: process.env, node: process.execPath }), platform: 'linux' as const, now: () => new Date(), version: '0', stateDir: join(dir, '.state') };
-  const run = runSetup(io, flags, { prompter, view, test, readStdin: async () => stdin });
+  const { keychainEnv, ...ports } = extra;
+  const io = { root: dir, env: {}, git: createGitRunner(gitEnv()), keychain: createKeychainOpener({ platform: process.platform, env: keychainEnv ?? process.env, node: process.execPath }), platform: 'linux' as const, now: () => new Date(), version: '0', stateDir: join(dir, '.state') };
+  const run = runSetup(io, flags, { prompter, view, test, readStdin: async () => stdin, ...ports });
   return { run, view, test, prompter };
 }
 
@@ -112,7 +125,7 @@ describe('the setup flow', () => {
     const good = fakeKey('openai-project', 'good2');
     const s = await setup(p.dir, [
       { secret: /Paste/, answer: bad },
-      { select: /did not pass its test/, answer: 'retry' },
+      { select: /OpenAI rejected the key you pasted as invalid or revoked\. What now\?/, answer: 'another' },
       { secret: /Paste/, answer: good },
       { confirm: /Store/, answer: true },
       { confirm: /gitignore/, answer: false },
@@ -174,6 +187,184 @@ describe('the setup flow', () => {
     ], { provider: 'openai', store: 'keychain' });
     await expect(s.run).rejects.toMatchObject({ kind: 'cancelled' });
     expect(keychainEntry('openai/cancel-app')).toBeNull();
+  });
+});
+
+describe('every answer first, then the changes', () => {
+  /** A hook port that records what the project held when it was offered, and what it installed. */
+  function hookProbe(dir: string): HookPort & { seen: string[]; installed: number } {
+    const probe = {
+      seen: [] as string[],
+      installed: 0,
+      async offered() {
+        probe.seen.push(...['.env', '.gitignore', '.env.example'].filter((f) => existsSync(join(dir, f))));
+        return true;
+      },
+      async install() {
+        probe.installed += 1;
+        return 'Installed the pre-commit hook.';
+      },
+    };
+    return probe;
+  }
+
+  it('asks the last question (the hook) before any file is written, then writes the ignore line, the key, .env.example and the hook in that order', async () => {
+    const p = makeProject({ name: 'order-app' });
+    const key = fakeKey('openai-project', 'order');
+    const hook = hookProbe(p.dir);
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: key },
+      { confirm: /Store/, answer: true },
+      { confirm: /Add "\/\.env" to \.gitignore\?/, answer: true },
+      { confirm: /Install a git pre-commit hook/, answer: true },
+    ], { provider: 'openai', store: 'dotenv' }, ['ok'], '', { hook });
+    await expect(s.run).resolves.toEqual({ stored: true, provider: 'openai', store: 'dotenv' });
+    s.prompter!.done();
+    expect(hook.seen).toEqual([]);
+    expect(s.view.notes.filter((n) => n.startsWith('done: '))).toEqual([
+      'done: Added "/.env" to .gitignore.',
+      `done: Created .env: OPENAI_API_KEY=${key.slice(0, 8)}…${key.slice(-4)} (mode 0600; every other line kept).`,
+      'done: Created .env.example with OPENAI_API_KEY= (no value), for the next person.',
+      'done: Installed the pre-commit hook.',
+    ]);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);
+  });
+
+  it.skipIf(!hasKeychain)('Ctrl-C during the keychain store lets it finish, installs no hook, and says what was done and what was not', async () => {
+    const p = makeProject({ name: 'kc-interrupt-app' });
+    const key = fakeKey('openai-project', 'kc-interrupt');
+    const hook = hookProbe(p.dir);
+    const ctrlC = new AbortController();
+    const account = accountFor('openai', 'kc-interrupt-app', p.dir);
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: key },
+      { confirm: /Store/, answer: true },
+      { confirm: /Install a git pre-commit hook/, answer: true },
+    ], { provider: 'openai', store: 'keychain' }, ['ok'], '', {
+      hook,
+      interrupt: ctrlC.signal,
+      // Ctrl-C arrives while the store step is in flight (it records the date right after the keychain call).
+      recordKey: async () => ctrlC.abort(),
+    });
+    try {
+      await expect(s.run).rejects.toMatchObject({
+        kind: 'cancelled',
+        message: [
+          'Interrupted while making the changes.',
+          `  Done: Stored ${key.slice(0, 8)}…${key.slice(-4)} (${fingerprint(key)}) in the OS keychain as keyward/${account}.`,
+          '  Not done: Install the pre-commit hook: run `keyward hook install`.',
+        ].join('\n'),
+      });
+      expect(keychainEntry(account)).toBe(key);
+      expect(hook.installed).toBe(0);
+    } finally {
+      execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', account]);
+    }
+  });
+
+  it('"No" at "Store…?" ends the wizard as declined, with a line, and asks nothing more', async () => {
+    const p = makeProject({ name: 'decline-app' });
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: fakeKey('openai-project', 'decline') },
+      { confirm: /Store/, answer: false },
+    ], { provider: 'openai', store: 'dotenv' });
+    await expect(s.run).resolves.toEqual({ stored: false, reason: 'declined' });
+    s.prompter!.done();
+    expect(s.view.notes).toContain('info: The key was not stored (you answered No); nothing was changed.');
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+    expect(existsSync(join(p.dir, '.gitignore'))).toBe(false);
+  });
+
+  it('--store keychain without a usable keychain ends before the first question', async () => {
+    const p = makeProject({ name: 'nokc-app' });
+    const s = await setup(p.dir, [], { store: 'keychain' }, ['ok'], '', { keychainEnv: { ...process.env, DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined } });
+    await expect(s.run).resolves.toMatchObject({ stored: false, reason: 'no-keychain', problem: { reason: 'no D-Bus session to reach a Secret Service (headless or SSH session)' } });
+    s.prompter!.done();
+  });
+});
+
+describe('after a failed test', () => {
+  it('"Retry the test" calls again with the same key, never asking for it again', async () => {
+    const p = makeProject({ name: 'retest-app' });
+    const key = fakeKey('openai-project', 'retest');
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: key },
+      { select: /^OpenAI could not be reached, so the key you pasted is untested\. What now\?$/, answer: 'retest' },
+      { confirm: /Store/, answer: true },
+      { confirm: /gitignore/, answer: true },
+    ], { provider: 'openai', store: 'dotenv' }, ['network', 'ok']);
+    await expect(s.run).resolves.toMatchObject({ stored: true });
+    s.prompter!.done();
+    expect(s.test.keys).toEqual([fingerprint(key), fingerprint(key)]);
+    expect(s.view.notes).toContain('ok: The key works: a completion and a streamed completion both answered.');
+  });
+
+  it('tells quota, rate limit and an invalid key apart, and never says "works" beside "did not pass"', async () => {
+    const asked: Record<string, string> = {};
+    for (const outcome of ['quota', 'rate-limit', 'invalid'] as const) {
+      const p = makeProject({ name: `menu-${outcome}-app` });
+      const s = await setup(p.dir, [
+        { secret: /Paste/, answer: fakeKey('openai-project', `menu-${outcome}`) },
+        { select: /What now\?$/, answer: 'stop' },
+      ], { provider: 'openai', store: 'dotenv' }, [outcome]);
+      await expect(s.run).resolves.toEqual({ stored: false, reason: 'test-failed' });
+      asked[outcome] = s.prompter!.asked.at(-1)!;
+      expect(s.view.notes.join('\n')).not.toContain('The key works');
+    }
+    expect(asked).toEqual({
+      quota: 'The key you pasted is valid, but its OpenAI account is out of credit. What now?',
+      'rate-limit': 'The key you pasted is valid, but OpenAI rate-limited the test calls. What now?',
+      invalid: 'OpenAI rejected the key you pasted as invalid or revoked. What now?',
+    });
+  });
+
+  it('"Store it anyway" stores the key and the Done screen says it is untested, with `keyward test`', async () => {
+    const p = makeProject({ name: 'keep-app' });
+    const key = fakeKey('openai-project', 'keep');
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: key },
+      { select: /could not be reached/, answer: 'keep' },
+      { confirm: /Store/, answer: true },
+      { confirm: /gitignore/, answer: true },
+    ], { provider: 'openai', store: 'dotenv' }, ['network']);
+    await expect(s.run).resolves.toMatchObject({ stored: true });
+    s.prompter!.done();
+    const stored = s.view.notes.findIndex((n) => n.startsWith('done: Created .env'));
+    expect(s.view.notes[stored + 1]).toBe('  ▲ The key is untested (OpenAI could not be reached): run `keyward test --provider openai` to test it.');
+  });
+});
+
+describe('replacing a stored key', () => {
+  it('says which key it replaces, as the dashboard lists it, and where to revoke it, before asking to store', async () => {
+    const p = makeProject({ name: 'replace-app' });
+    const old = fakeKey('openai-project', 'replace-old');
+    p.write('.gitignore', '/.env\n');
+    p.write('.env', `OPENAI_API_KEY=${old}\n`, 0o600);
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: fakeKey('openai-project', 'replace-new') },
+      { confirm: /Store/, answer: false },
+    ], { provider: 'openai', store: 'dotenv' });
+    await s.run;
+    expect(s.view.notes[s.view.notes.length - 2]).toBe(
+      `warn: .env already holds an OpenAI key, sk-…${old.slice(-4)} (${fingerprint(old)}); storing replaces it. The old key keeps working until you revoke it at https://platform.openai.com/api-keys. \`keyward rotate\` replaces a stored key and finds its copies.`,
+    );
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
+  });
+
+  it.skipIf(!hasKeychain)('a key in another store is named as one that stays, before the keychain store', async () => {
+    const p = makeProject({ name: 'also-app' });
+    const inFile = fakeKey('openai-project', 'also-file');
+    p.write('.gitignore', '/.env\n');
+    p.write('.env', `OPENAI_API_KEY=${inFile}\n`, 0o600);
+    const s = await setup(p.dir, [
+      { secret: /Paste/, answer: fakeKey('openai-project', 'also-new') },
+      { confirm: /Store .* in the OS keychain/, answer: false },
+    ], { provider: 'openai', store: 'keychain' });
+    await expect(s.run).resolves.toEqual({ stored: false, reason: 'declined' });
+    expect(s.view.notes.slice(-2)).toEqual([
+      `info: .env also holds an OpenAI key, sk-…${inFile.slice(-4)} (${fingerprint(inFile)}); it is not changed. \`keyward rotate\` replaces a stored key and finds its copies.`,
+      'info: The key was not stored (you answered No); nothing was changed.',
+    ]);
   });
 });
 

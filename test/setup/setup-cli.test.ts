@@ -71,11 +71,33 @@ describe('keyward setup without a terminal', () => {
     execFileSync('secret-tool', ['clear', 'service', 'keyward', 'account', accountFor('openai', 'script-keychain-app', p.dir)]);
   });
 
-  it('--store keychain without a Secret Service fails with the reason and the fix, storing nothing', async () => {
+  it('--store keychain without a Secret Service fails with the reason and the fix, exit 1 (a finding, design.md), storing nothing', async () => {
     const p = makeProject({ name: 'nokeychain-app' });
     const r = await runCli(['setup', '--provider', 'openai', '--store', 'keychain', '--key-stdin', '--yes', '--skip-test'], { cwd: p.dir, input: fake.key('ok'), env: { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined } });
-    expect(r.code).toBe(3);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/keychain cannot be used here: no D-Bus session.*--store dotenv/);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^keyward: the OS keychain cannot be used here \(no D-Bus session to reach a Secret Service \(headless or SSH session\)\); nothing was stored\. Fix: .* Or pass --store dotenv\.\n$/);
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+  });
+
+  it('--timeout takes the same values as `keyward test --timeout`', async () => {
+    const p = makeProject({ name: 'timeout-flag-app' });
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes', '--timeout', 'soon'], { cwd: p.dir, input: fake.key('ok') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('keyward: --timeout: not a number of seconds Fix: Pass a positive number, e.g. --timeout 30.\n');
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+  });
+
+  it('gives up after --timeout, and with --yes stores the key with "untested" and `keyward test` on the Done screen', async () => {
+    const p = makeProject({ name: 'timeout-app' });
+    const key = fake.key('slow');
+    const r = await runCli(['setup', '--provider', 'openai', '--store', 'dotenv', '--key-stdin', '--yes', '--timeout', '1'], { cwd: p.dir, input: key, env: { OPENAI_BASE_URL: fake.baseURL } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Testing ${key.slice(0, 8)}…${key.slice(-4)} against ${fake.baseURL} (each call gives up at 1 s)\n`);
+    expect(r.stdout).toContain(`  ✖ No answer from 127.0.0.1:${fake.port} within 1s\n      fix: Retry the test, and check the network and the provider's status page.\n`);
+    expect(r.stdout).toContain('▲ OpenAI could not be reached; storing the key untested because of --yes.\n');
+    expect(r.stdout).toContain(`  ✓ Created .env: OPENAI_API_KEY=${key.slice(0, 8)}…${key.slice(-4)} (mode 0600; every other line kept).\n    ▲ The key is untested (OpenAI could not be reached): run \`keyward test --provider openai\` to test it.\n`);
+    expect(r.stdout).not.toContain(key.slice(8, 40));
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);
   });
 });

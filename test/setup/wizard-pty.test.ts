@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { fingerprint } from '../../src/core/fingerprint.js';
 import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
 import { makeProject, type TestProject } from '../support/repo.js';
-import { accountFor, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
+import { accountFor, hasPrivateKeyring as hasKeychain, lookupEntry } from '../support/keychain.js';
 
 // The wizard end to end: the built bin in a real pseudo-terminal, real keystrokes, a real git
 // repository, the fake provider server for the test calls and, where the session has one, the
@@ -19,9 +22,23 @@ function app(name: string): TestProject {
   return p;
 }
 
-function wizard(p: TestProject, extra: Record<string, string | undefined> = {}): PtySession {
-  return startPty(['setup'], { cwd: p.dir, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined, ...extra } });
+function wizard(p: TestProject, extra: Record<string, string | undefined> = {}, args: string[] = []): PtySession {
+  return startPty(['setup', ...args], { cwd: p.dir, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined, ...extra } });
 }
+
+/** The screen with Ink's and the prompt's line wrapping undone, for sentences longer than the window. */
+const flat = (s: PtySession): string => s.screen().replace(/\s+/g, ' ');
+
+/** Waits for a state the wizard reaches on its own (a file it writes), not for a time. */
+async function until(what: string, done: () => boolean): Promise<void> {
+  const started = Date.now();
+  while (!done()) {
+    if (Date.now() - started > 15_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const CANCELLED = 'keyward: Cancelled; nothing was changed.';
 
 const PASTE = 'Paste your OpenAI key';
 
@@ -97,7 +114,8 @@ describe('keyward setup in a terminal', () => {
     const s = wizard(p);
     await toKeyPrompt(s);
     await s.answer(PASTE, `${bad}${KEY.enter}`);
-    await s.answer('The key did not pass its test. What now?', KEY.enter);
+    // Enter takes the default, "Enter another key", for a key the provider rejected.
+    await s.answer('OpenAI rejected the key you pasted as invalid or revoked. What now?', KEY.enter);
     expect(s.screen()).toMatch(/permission\.invalid-key/);
     // The prompt again, below the first one and the question.
     await s.answer(PASTE, `${good}${KEY.enter}`);
@@ -134,25 +152,210 @@ describe('keyward setup in a terminal', () => {
       await toKeyPrompt(s);
       await s.answer(PASTE, fake.key('ok').slice(0, 60));
     }],
+    ['at the menu after a failed test', async (s) => {
+      await toKeyPrompt(s);
+      await s.answer(PASTE, `${fake.key('invalid-key')}${KEY.enter}`);
+      await s.waitFor('What now?');
+    }],
     ['at the confirmation, after the test calls', async (s) => {
       await toKeyPrompt(s);
       await s.answer(PASTE, `${fake.key('ok')}${KEY.enter}`);
       await s.waitFor(/Store sk-proj-/);
     }],
+    // The key was already written at this question once; now every answer comes first.
+    ['at the .gitignore question, after the consent to store', async (s) => {
+      await toKeyPrompt(s);
+      await s.answer(PASTE, `${fake.key('ok')}${KEY.enter}`);
+      await s.answer(/Store sk-proj-/, KEY.enter);
+      await s.waitFor('Add "/.env" to .gitignore?');
+    }],
+    ['at the hook question, the last one', async (s) => {
+      await toKeyPrompt(s);
+      await s.answer(PASTE, `${fake.key('ok')}${KEY.enter}`);
+      await s.answer(/Store sk-proj-/, KEY.enter);
+      await s.answer('Add "/.env" to .gitignore?', KEY.enter);
+      await s.waitFor('Install a git pre-commit hook');
+    }],
   ];
 
-  it.each(steps)('Ctrl-C %s exits 130 and changes nothing', async (_label, reach) => {
+  it.each(steps)('Ctrl-C %s exits 130, changes nothing and says so', async (_label, reach) => {
     const p = app('pty-cancel-app');
     p.write('.env', 'OTHER=1\n', 0o644);
     const s = wizard(p);
     await reach(s);
     s.interrupt();
     expect((await s.exit).code).toBe(130);
+    expect(s.screen()).toContain(CANCELLED);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe('OTHER=1\n');
     expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o644);
     expect(existsSync(join(p.dir, '.gitignore'))).toBe(false);
     expect(existsSync(join(p.dir, '.env.example'))).toBe(false);
-    if (hasKeychain) expect(secretToolLookup('openai/pty-cancel-app')).toBeNull();
+    expect(existsSync(join(p.dir, '.git/hooks/pre-commit'))).toBe(false);
+    if (hasKeychain) expect(lookupEntry(accountFor('openai', 'pty-cancel-app', p.dir))).toBeNull();
+  });
+
+  it('Ctrl-C during the test calls erases the progress line and prints the cancelled line', async () => {
+    const p = app('pty-calls-cancel-app');
+    const s = wizard(p);
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${fake.key('slow')}${KEY.enter}`);
+    await s.waitFor(/Calling OpenAI… \d+ s \(gives up at 20 s\)/);
+    s.interrupt();
+    expect((await s.exit).code).toBe(130);
+    await s.waitFor(CANCELLED);
+    expect(s.screen()).toContain('Test calls to OpenAI stopped.');
+    expect(s.screen()).not.toMatch(/Calling OpenAI…/);
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+    expect(existsSync(join(p.dir, '.gitignore'))).toBe(false);
+  });
+
+  it('Ctrl-C while the changes are made lets the step in flight end, stops, and lists what was done and what was not', async () => {
+    const p = app('pty-apply-cancel-app');
+    p.write('.env', 'OTHER=1\n', 0o644);
+    // Another keyward (this test's process, alive) holds the lock of .env: the wizard adds the
+    // ignore line, then waits at the .env write, where Ctrl-C reaches it.
+    const lock = join(p.dir, '.git', `keyward-${createHash('sha256').update(join(realpathSync(p.dir), '.env')).digest('hex').slice(0, 16)}.lock`);
+    writeFileSync(lock, String(process.pid));
+    const key = fake.key('ok');
+    const s = wizard(p);
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${key}${KEY.enter}`);
+    await s.answer(/Store sk-proj-….{4} in \.env \(mode 0600\)\?/, KEY.enter);
+    await s.answer('Add "/.env" to .gitignore?', KEY.enter);
+    await s.answer('Install a git pre-commit hook', KEY.enter);
+    await until('the .gitignore line', () => existsSync(join(p.dir, '.gitignore')));
+    s.interrupt();
+    expect((await s.exit).code).toBe(130);
+    expect(s.screen()).toContain(
+      [
+        'keyward: Interrupted while making the changes.',
+        '  Done: Added "/.env" to .gitignore.',
+        '  Not done: Store the key in .env: run `keyward setup --provider openai --store dotenv`.',
+        '  Not done: Name OPENAI_API_KEY in .env.example, for the next person: run `keyward doctor --fix`.',
+        '  Not done: Install the pre-commit hook: run `keyward hook install`.',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(p.dir, '.gitignore'), 'utf8')).toBe('/.env\n');
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe('OTHER=1\n');
+    expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o644);
+    expect(existsSync(join(p.dir, '.env.example'))).toBe(false);
+    expect(existsSync(join(p.dir, '.git/hooks/pre-commit'))).toBe(false);
+    expect(s.raw()).not.toContain(key.slice(8, 40));
+  });
+
+  it('"No" at "Store…?" stores nothing, says so, and is not "Cancelled" (exit 0)', async () => {
+    const p = app('pty-decline-app');
+    p.write('.env', 'OTHER=1\n', 0o644);
+    const key = fake.key('ok');
+    const s = wizard(p);
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${key}${KEY.enter}`);
+    await s.answer(/Store sk-proj-….{4} in \.env \(mode 0600\)\?/, `n${KEY.enter}`);
+    expect((await s.exit).code).toBe(0);
+    expect(s.screen()).toContain('● The key was not stored (you answered No); nothing was changed.');
+    expect(s.screen()).not.toContain('Cancelled');
+    expect(s.screen()).not.toContain('Add "/.env" to .gitignore?');
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe('OTHER=1\n');
+    expect(existsSync(join(p.dir, '.gitignore'))).toBe(false);
+    expect(s.raw()).not.toContain(key.slice(8, 40));
+  });
+
+  it('"Retry the test" tests the same key again, with no second paste', async () => {
+    const p = app('pty-retest-app');
+    const key = fake.key('overloaded-once');
+    const s = wizard(p);
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${key}${KEY.enter}`);
+    // Enter takes the default, "Retry the test", when the provider could not be reached.
+    await s.answer('OpenAI could not be reached, so the key you pasted is untested. What now?', KEY.enter);
+    await s.answer(/Store sk-proj-….{4} in \.env/, KEY.enter);
+    expect(s.screen()).toContain('✓ The key works: a completion and a streamed completion both answered.');
+    await s.answer('Add "/.env" to .gitignore?', KEY.enter);
+    await s.answer('Install a git pre-commit hook', `n${KEY.enter}`);
+    expect((await s.exit).code).toBe(0);
+    expect(s.screen().split(PASTE).length - 1).toBe(1);
+    // The same key went out again: one failed completion, then the sync and async calls of the retest.
+    expect(fake.requests.filter((q) => q.authorization === `Bearer ${key}` && q.path === '/v1/chat/completions').length).toBeGreaterThan(2);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);
+    expect(s.raw()).not.toContain(key.slice(8, 40));
+  });
+
+  it('a key with no credit is "valid, but" in the menu, never "works" then "did not pass", and "Store it anyway" ends with "untested" and `keyward test`', async () => {
+    const p = app('pty-quota-app');
+    const key = fake.key('quota');
+    const s = wizard(p);
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${key}${KEY.enter}`);
+    // Enter takes the default, "Store it anyway": the key is valid.
+    await s.answer('The key you pasted is valid, but its OpenAI account is out of credit. What now?', KEY.enter);
+    await s.answer(/Store sk-proj-….{4} in \.env/, KEY.enter);
+    await s.answer('Add "/.env" to .gitignore?', KEY.enter);
+    await s.answer('Install a git pre-commit hook', `n${KEY.enter}`);
+    expect((await s.exit).code).toBe(0);
+    expect(flat(s)).toContain(`✓ Created .env: OPENAI_API_KEY=${key.slice(0, 8)}…${key.slice(-4)} (mode 0600; every other line kept). ▲ The key is untested (its account had no credit): run \`keyward test --provider openai\` to test it.`);
+    expect(s.screen()).not.toContain('The key works');
+    expect(s.screen()).not.toContain('did not pass its test');
+    expect(s.screen()).not.toContain('OPENAI_API_KEY from the environment');
+    expect(s.screen()).not.toContain('keyward rotate');
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);
+  });
+
+  it('a key the provider rejects is "the key you pasted", and its fix names no command for a stored key', async () => {
+    const p = app('pty-words-app');
+    const s = wizard(p);
+    await toKeyPrompt(s);
+    const key = fake.key('invalid-key');
+    await s.answer(PASTE, `${key}${KEY.enter}`);
+    await s.waitFor('OpenAI rejected the key you pasted as invalid or revoked. What now?');
+    expect(flat(s)).toContain(`The key that was sent is sk-proj-…${key.slice(-4)}, the key you pasted, and OpenAI echoed the same prefix and last four: it was revoked, deleted, or belongs to another provider or organization.`);
+    expect(flat(s)).toContain('fix: Check that the whole key was copied, with nothing before or after it. Create a key at https://platform.openai.com/api-keys and use it instead.');
+    expect(s.screen()).not.toContain('from the environment');
+    expect(s.screen()).not.toContain('keyward rotate');
+    s.interrupt();
+    expect((await s.exit).code).toBe(130);
+  });
+
+  it('shows the spinner line with the elapsed seconds and the --timeout, and names the timeout in the menu', async () => {
+    const p = app('pty-timeout-app');
+    const s = wizard(p, {}, ['--timeout', '2']);
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${fake.key('slow')}${KEY.enter}`);
+    await s.waitFor('OpenAI did not answer within 2 s, so the key you pasted is untested. What now?');
+    // Read from the scrollback: the line is on screen only while the call runs, and gone after.
+    expect(stripVTControlCharacters(s.raw())).toMatch(/Calling OpenAI… \d+ s \(gives up at 2 s\)/);
+    expect(s.screen()).not.toMatch(/Calling OpenAI…/);
+    s.interrupt();
+    expect((await s.exit).code).toBe(130);
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
+  });
+
+  it('replacing a stored key shows the old one as the dashboard lists it, and where to revoke it, before asking', async () => {
+    const p = app('pty-replace-app');
+    const old = fake.key('ok');
+    p.write('.gitignore', '/.env\n');
+    p.write('.env', `OPENAI_API_KEY=${old}\n`, 0o600);
+    const key = fake.key('ok');
+    const s = wizard(p);
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${key}${KEY.enter}`);
+    await s.answer(/Store sk-proj-….{4} in \.env/, KEY.enter);
+    expect(flat(s)).toContain(
+      `▲ .env already holds an OpenAI key, sk-…${old.slice(-4)} (${fingerprint(old)}); storing replaces it. The old key keeps working until you revoke it at https://platform.openai.com/api-keys. \`keyward rotate\` replaces a stored key and finds its copies. ? Store sk-proj-…${key.slice(-4)} in .env (mode 0600)?`,
+    );
+    await s.answer('Install a git pre-commit hook', `n${KEY.enter}`);
+    expect((await s.exit).code).toBe(0);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${key}\n`);
+    expect(s.raw()).not.toContain(old.slice(8, 40));
+    expect(s.raw()).not.toContain(key.slice(8, 40));
+  });
+
+  it('--store keychain without a D-Bus session fails before asking anything: one line, its fix, exit 1', async () => {
+    const p = app('pty-nodbus-app');
+    const s = wizard(p, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/keyward-test-bus', DISPLAY: undefined }, ['--store', 'keychain']);
+    expect((await s.exit).code).toBe(1);
+    expect(flat(s)).toMatch(/keyward: the OS keychain cannot be used here \(.+\); nothing was stored\. Fix: .+ Or pass --store dotenv\./);
+    expect(s.screen()).not.toContain('Which provider');
+    expect(existsSync(join(p.dir, '.env'))).toBe(false);
   });
 });
 

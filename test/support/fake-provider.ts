@@ -36,6 +36,7 @@ export type Scenario =
   | 'too-large'
   | 'server-error'
   | 'overloaded'
+  | 'overloaded-once'
   | 'html-502'
   | 'html-200'
   | 'deactivated'
@@ -222,6 +223,12 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         break;
       case 'server-error':
         return e(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null);
+      case 'overloaded-once':
+        // The first call with this key meets an overloaded server; the calls after it are answered.
+        if (isChat && requests.filter((q) => q.scenario === 'overloaded-once' && q.authorization === auth && q.path.endsWith('/chat/completions')).length === 1) {
+          return e(503, 'The engine is currently overloaded, please try again later.', 'service_unavailable_error', 'server_is_overloaded');
+        }
+        break;
       case 'overloaded':
         return e(503, 'The engine is currently overloaded, please try again later.', 'service_unavailable_error', 'server_is_overloaded');
       case 'html-502':
