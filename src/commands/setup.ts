@@ -8,6 +8,8 @@ import { createKeyRecorder } from '../stores/key-records.js';
 import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
 import { hookOffered, installHook } from '../hook/hook.js';
 import { readKeyFromStdin } from '../prompts/key-stdin.js';
+import type { Prompter } from '../prompts/types.js';
+import { openTerminalGuard } from '../prompts/terminal-guard.js';
 import { doctorIO, type Deps } from '../deps.js';
 
 /** The wizard's screens as plain text, for pipes and NO_COLOR. */
@@ -24,6 +26,35 @@ function plainView(deps: Deps): SetupView {
       for (const r of results) if (r.finding) write(`  ✖ ${r.finding.title}\n      fix: ${r.finding.fix}\n`);
       return results;
     },
+  };
+}
+
+/**
+ * The rich view without Ink's start-up cost before the first question (issue 12): the survey and the
+ * notes before the test calls are the plain lines; Ink is loaded when the calls start and draws
+ * from then on.
+ */
+function deferredInkView(deps: Deps): SetupView {
+  const plain = plainView(deps);
+  let ink: SetupView | null = null;
+  return {
+    survey: (s) => plain.survey(s),
+    note: (level, text) => (ink ?? plain).note(level, text),
+    async testCalls(provider, key, baseURL, run) {
+      ink ??= (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout);
+      return ink.testCalls(provider, key, baseURL, run);
+    },
+    done: (changes, advice) => (ink ?? plain).done(changes, advice),
+  };
+}
+
+/** The prompter whose module loads while the project is read (git runs meanwhile): the first question waits only for what is left of the import. */
+function deferredPrompter(loading: Promise<Prompter>): Prompter {
+  return {
+    select: async (message, choices, defaultValue) => (await loading).select(message, choices, defaultValue),
+    secret: async (message, validate) => (await loading).secret(message, validate),
+    confirm: async (message, defaultValue) => (await loading).confirm(message, defaultValue),
+    input: async (message, defaultValue, validate) => (await loading).input(message, defaultValue, validate),
   };
 }
 
@@ -53,14 +84,19 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string }, 
   const { dotenvFile, ...rest } = given;
   const flags: SetupFlags = { ...rest, ...(dotenvFile !== undefined ? { envFile: dotenvFile } : {}) };
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
-  const interactive = deps.terminal.interactive;
-  const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
-  const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
-  const io = doctorIO(deps);
-  const result = await runSetup(io, flags, { prompter, view, test: liveTester(deps), readStdin: () => readKeyFromStdin(deps.stdin, 'setup'), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) });
-  if (!result.stored) {
-    deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
-    return FINDINGS;
+  // Raw mode from here to the end: nothing typed from now on is echoed or read by a later question.
+  const guard = deps.terminal.interactive ? openTerminalGuard(deps.stdin, deps.interrupt) : null;
+  try {
+    const prompter = guard ? deferredPrompter(import('../prompts/inquirer.js').then((m) => m.createInquirerPrompter(guard.input, deps.stdout))) : null;
+    const view = deps.terminal.rich ? deferredInkView(deps) : plainView(deps);
+    const ports = { prompter, view, test: liveTester(deps), readStdin: () => readKeyFromStdin(deps.stdin, 'setup'), recordKey: createKeyRecorder(deps.stateDir, deps.now), hook: hookPort(deps) };
+    const result = await runSetup(doctorIO(deps), flags, ports);
+    if (!result.stored) {
+      deps.stderr.write('keyward: the key did not pass its test, so it was not stored. Fix: see the diagnosis above, or pass --skip-test to store it untested.\n');
+      return FINDINGS;
+    }
+    return OK;
+  } finally {
+    guard?.close();
   }
-  return OK;
 }
