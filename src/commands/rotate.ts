@@ -19,7 +19,7 @@ function syncTest(deps: Deps): RotatePorts['test'] {
 /** `keyward rotate`: replace a stored key with a tested new one and hunt down copies of the old one. */
 export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Outcome> {
   // Raw mode from here to the end: a key typed again during the test call is never echoed or read by the question after it.
-  const guard = deps.terminal.interactive && !flags.keyStdin ? openTerminalGuard(deps.stdin, deps.interrupt) : null;
+  const guard = deps.terminal.interactive && !flags.keyStdin ? openTerminalGuard(deps.stdin, deps.stdout, deps.interrupt) : null;
   try {
     const prompter = guard ? (await import('../prompts/inquirer.js')).createInquirerPrompter(guard.input, deps.stdout) : null;
     const io = doctorIO(deps);

@@ -85,7 +85,7 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string }, 
   const flags: SetupFlags = { ...rest, ...(dotenvFile !== undefined ? { envFile: dotenvFile } : {}) };
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
   // Raw mode from here to the end: nothing typed from now on is echoed or read by a later question.
-  const guard = deps.terminal.interactive ? openTerminalGuard(deps.stdin, deps.interrupt) : null;
+  const guard = deps.terminal.interactive ? openTerminalGuard(deps.stdin, deps.stdout, deps.interrupt) : null;
   try {
     const prompter = guard ? deferredPrompter(import('../prompts/inquirer.js').then((m) => m.createInquirerPrompter(guard.input, deps.stdout))) : null;
     const view = deps.terminal.rich ? deferredInkView(deps) : plainView(deps);

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { InStream } from '../core/io.js';
+import type { InStream, OutStream } from '../core/io.js';
 
 /** What a guarded terminal gives the prompts. */
 export interface TerminalGuard {
@@ -10,17 +10,19 @@ export interface TerminalGuard {
 }
 
 const CTRL_C = 0x03;
+const BELL = '\x07';
 
 /**
  * Holds the terminal in raw mode with echo off from the first question to the last, so nothing
  * typed between prompts (a second paste of the key during the test calls, arrows pressed during
  * start-up) is echoed by the terminal or read by the next question: keystrokes are passed on only
- * while a prompt listens and dropped otherwise. Raw mode turns Ctrl-C into a byte instead of
+ * while a prompt listens, and dropped otherwise with the terminal bell, so the person hears that
+ * nothing took them. Raw mode turns Ctrl-C into a byte instead of
  * SIGINT: a prompt that listens handles it itself; at any other moment `interrupt` is called.
  * Node resets the terminal mode it found at start when the process exits, so an exit on Ctrl-C
  * restores it too; `close` does it for every other way out.
  */
-export function openTerminalGuard(stdin: InStream, interrupt: () => void): TerminalGuard {
+export function openTerminalGuard(stdin: InStream, stdout: OutStream, interrupt: () => void): TerminalGuard {
   const setRawMode = stdin.setRawMode?.bind(stdin);
   if (!stdin.isTTY || !setRawMode) return { input: stdin, close: () => undefined };
 
@@ -32,6 +34,7 @@ export function openTerminalGuard(stdin: InStream, interrupt: () => void): Termi
   const onData = (chunk: Buffer) => {
     if (listening()) input.write(chunk);
     else if (chunk.includes(CTRL_C)) interrupt();
+    else stdout.write(BELL);
   };
   const wasRaw = (stdin as InStream & { isRaw?: boolean }).isRaw ?? false;
   setRawMode(true);
