@@ -84,6 +84,8 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string }, 
   const { dotenvFile, ...rest } = given;
   const flags: SetupFlags = { ...rest, ...(dotenvFile !== undefined ? { envFile: dotenvFile } : {}) };
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
+  // The keychain helper is a process of its own: started first, it gets ready while the rest of keyward loads and the project is read.
+  void deps.keychain();
   // Raw mode from here to the end: nothing typed from now on is echoed or read by a later question.
   const guard = deps.terminal.interactive ? openTerminalGuard(deps.stdin, deps.stdout, deps.interrupt) : null;
   try {
