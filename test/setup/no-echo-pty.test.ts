@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
-import { makeProject, type TestProject } from '../support/repo.js';
+import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 
 // Issue 12: from the first question to the last the terminal stays in raw mode with echo off, and
 // whatever is typed while no question listens is dropped (with the bell), never echoed or read by
@@ -93,5 +93,25 @@ describe('the wizard never echoes', () => {
     expect(modes).toMatch(/(?<![-\w])echo(?![\w])/);
     expect(existsSync(join(p.dir, '.env'))).toBe(false);
     expect(s.raw()).not.toContain(key.slice(8, 40));
+  });
+});
+
+describe('keyward rotate never echoes', () => {
+  it('drops the new key pasted again during its test call: not echoed, not taken by the replace question', async () => {
+    const old = fake.key('ok');
+    const fresh = fake.key('held');
+    const p = makeProject({ name: 'pty-rotate-paste-app' });
+    p.write('.gitignore', '.env\n');
+    p.write('.env', `OPENAI_API_KEY=${old}\n`, 0o600);
+    const s = startPty(['rotate', '--provider', 'openai'], { cwd: p.dir, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined, XDG_STATE_HOME: tempDir() } });
+    await s.answer('Paste the new OpenAI key', `${fresh}${KEY.enter}`);
+    await s.answer('Testing the new key', `${fresh}${KEY.enter}`);
+    await untilWritten(s, BELL);
+    fake.release(fresh);
+    await s.answer(/Replace .+\?/, KEY.enter);
+    expect((await s.exit).code).toBe(0);
+    expect(s.raw()).not.toContain(fresh.slice(8, 40));
+    expect(s.raw()).not.toContain(old.slice(8, 40));
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${fresh}\n`);
   });
 });
