@@ -28,6 +28,8 @@ export interface Deps {
   stateDir: string;
   /** Takes the process's signals while a child runs, so they reach the child instead of ending keyward. */
   trapSignals: SignalTrap;
+  /** Ctrl-C's own path (SIGINT, exit 130), for a Ctrl-C that arrives as a byte while the terminal is in raw mode. */
+  interrupt: () => void;
   /** This keyward, as absolute paths a git hook can run without PATH: the node binary and the bin script. */
   self: { node: string; bin: string };
 }
@@ -95,6 +97,7 @@ export function createDeps(options: { cwd: string; noColor: boolean; debug: bool
     debug: options.debug,
     stateDir: stateDirFor(env, process.platform, homedir()),
     trapSignals: trapProcessSignals,
+    interrupt: () => process.kill(process.pid, 'SIGINT'),
     self: { node: process.execPath, bin: fileURLToPath(new URL('../bin/keyward.js', import.meta.url)) },
   };
 }

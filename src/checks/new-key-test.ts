@@ -2,9 +2,9 @@ import type { Env } from '../core/io.js';
 import type { CallReport } from '../core/report.js';
 import type { Secret } from '../core/secret.js';
 import type { Provider } from '../providers/index.js';
-import { runLiveCalls, type CallResult } from '../live/runner.js';
+import type { CallResult } from '../live/runner.js';
 import type { CallName, LiveTarget } from '../live/types.js';
-import { createLiveDeps, liveTargetFor } from './live-calls.js';
+import { liveTargetFor } from './live-target.js';
 
 /** A new key's calls wait longer than the doctor's: the person is watching, and a slow first answer is not a broken key. */
 export const NEW_KEY_TIMEOUT_MS = 20_000;
@@ -32,6 +32,8 @@ export function newKeyTest(env: Env, now: () => Date, badProxy?: () => Error, ti
       const base = target(provider);
       if (!base) return null;
       return (async () => {
+        // Loaded here, not at start-up: the SDK and undici cost more than the wizard's first question.
+        const [{ runLiveCalls }, { createLiveDeps }] = await Promise.all([import('../live/runner.js'), import('./live-calls.js')]);
         let liveDeps;
         try {
           liveDeps = createLiveDeps(env, now);

@@ -60,8 +60,10 @@ export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[
 
 /** Reads the project and its keys: the context every check gets. `nested` are folders of apps inside it, relative to it: theirs, not its. */
 export async function buildContext(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = []): Promise<CheckContext> {
-  const repo = await inspectRepo(io.git, io.root);
-  const project = await detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested });
+  const [repo, project] = await Promise.all([
+    inspectRepo(io.git, io.root),
+    detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested }),
+  ]);
   const collected = await collectKeys({ project, env: io.env, keychain: io.keychain, platform: io.platform });
   return {
     root: io.root,

@@ -3,6 +3,7 @@ import { OK, FINDINGS, type Outcome } from '../core/outcome.js';
 import { runRotate, type RotateFlags, type RotatePorts } from '../rotate/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
 import { readKeyFromStdin } from '../prompts/key-stdin.js';
+import { openTerminalGuard } from '../prompts/terminal-guard.js';
 import { doctorIO, type Deps } from '../deps.js';
 import { plainView } from './setup.js';
 
@@ -14,19 +15,24 @@ function liveTest(deps: Deps): RotatePorts['test'] {
 
 /** `keyward rotate`: replace a stored key with a tested new one and hunt down copies of the old one. */
 export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Outcome> {
-  const prompter = deps.terminal.interactive && !flags.keyStdin ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
-  // The setup wizard's view: its spinner while the calls run, its marks for notes.
-  const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
-  const io = doctorIO(deps);
-  const result = await runRotate(io, flags, {
-    prompter,
-    readStdin: () => readKeyFromStdin(deps.stdin, 'rotate'),
-    test: liveTest(deps),
-    showCalls: (provider, key, baseURL, run) => view.testCalls({ provider, key, baseURL, timeoutMs: NEW_KEY_TIMEOUT_MS }, run),
-    recordKey: createKeyRecorder(deps.stateDir, deps.now),
-    say: (line) => deps.stdout.write(`${line}\n`),
-    note: (level, text) => view.note(level, text),
-  });
-  // A "no" at the last question is the person's choice, not a failure.
-  return result.replaced || result.reason === 'declined' ? OK : FINDINGS;
+  // Raw mode from here to the end: a key typed again during the test calls is never echoed or read by the question after it.
+  const guard = deps.terminal.interactive && !flags.keyStdin ? openTerminalGuard(deps.stdin, deps.stdout, deps.interrupt) : null;
+  try {
+    const prompter = guard ? (await import('../prompts/inquirer.js')).createInquirerPrompter(guard.input, deps.stdout) : null;
+    // The setup wizard's view: its spinner while the calls run, its marks for notes.
+    const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
+    const result = await runRotate(doctorIO(deps), flags, {
+      prompter,
+      readStdin: () => readKeyFromStdin(deps.stdin, 'rotate'),
+      test: liveTest(deps),
+      showCalls: (provider, key, baseURL, run) => view.testCalls({ provider, key, baseURL, timeoutMs: NEW_KEY_TIMEOUT_MS }, run),
+      recordKey: createKeyRecorder(deps.stateDir, deps.now),
+      say: (line) => deps.stdout.write(`${line}\n`),
+      note: (level, text) => view.note(level, text),
+    });
+    // A "no" at the last question is the person's choice, not a failure.
+    return result.replaced || result.reason === 'declined' ? OK : FINDINGS;
+  } finally {
+    guard?.close();
+  }
 }

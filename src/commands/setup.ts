@@ -8,6 +8,8 @@ import { createKeyRecorder } from '../stores/key-records.js';
 import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
 import { hookOffered, installHook } from '../hook/hook.js';
 import { readKeyFromStdin } from '../prompts/key-stdin.js';
+import type { Prompter } from '../prompts/types.js';
+import { openTerminalGuard } from '../prompts/terminal-guard.js';
 import { doctorIO, type Deps } from '../deps.js';
 import { timeoutFlagMs } from './timeout-flag.js';
 
@@ -35,6 +37,35 @@ export function plainView(deps: Deps): SetupView {
       for (const r of results) if (r.finding) write(`  ✖ ${r.finding.title}\n      fix: ${r.finding.fix}\n`);
       return results;
     },
+  };
+}
+
+/**
+ * The rich view without Ink's start-up cost before the first question (issue 12): the survey and the
+ * notes before the test calls are the plain lines; Ink is loaded when the calls start and draws
+ * from then on.
+ */
+function deferredInkView(deps: Deps): SetupView {
+  const plain = plainView(deps);
+  let ink: SetupView | null = null;
+  return {
+    survey: (s) => plain.survey(s),
+    note: (level, text) => (ink ?? plain).note(level, text),
+    async testCalls(target, run, interrupt) {
+      ink ??= (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout);
+      return ink.testCalls(target, run, interrupt);
+    },
+    done: (changes, advice) => (ink ?? plain).done(changes, advice),
+  };
+}
+
+/** The prompter whose module loads while the project is read (git runs meanwhile): the first question waits only for what is left of the import. */
+function deferredPrompter(loading: Promise<Prompter>): Prompter {
+  return {
+    select: async (message, choices, defaultValue) => (await loading).select(message, choices, defaultValue),
+    secret: async (message) => (await loading).secret(message),
+    confirm: async (message, defaultValue) => (await loading).confirm(message, defaultValue),
+    input: async (message, defaultValue, validate) => (await loading).input(message, defaultValue, validate),
   };
 }
 
@@ -88,14 +119,16 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string; ti
   const flags: SetupFlags = { ...rest, ...(dotenvFile !== undefined ? { envFile: dotenvFile } : {}) };
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
   const timeoutMs = timeoutFlagMs(timeout, NEW_KEY_TIMEOUT_MS / 1000);
-  const interactive = deps.terminal.interactive;
-  const prompter = interactive ? (await import('../prompts/inquirer.js')).createInquirerPrompter(deps.stdin, deps.stdout) : null;
-  const view = deps.terminal.rich ? (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout) : plainView(deps);
-  const io = doctorIO(deps);
+  // The keychain helper is a process of its own: started first, it gets ready while the rest of keyward loads and the project is read.
+  void deps.keychain();
+  // Raw mode from here to the end: nothing typed from now on is echoed or read by a later question.
+  const guard = deps.terminal.interactive ? openTerminalGuard(deps.stdin, deps.stdout, deps.interrupt) : null;
   const interrupt = ctrlC();
   let result;
   try {
-    result = await runSetup(io, flags, {
+    const prompter = guard ? deferredPrompter(import('../prompts/inquirer.js').then((m) => m.createInquirerPrompter(guard.input, deps.stdout))) : null;
+    const view = deps.terminal.rich ? deferredInkView(deps) : plainView(deps);
+    result = await runSetup(doctorIO(deps), flags, {
       prompter,
       view,
       test: liveTester(deps, timeoutMs),
@@ -106,6 +139,7 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string; ti
     });
   } finally {
     interrupt.release();
+    guard?.close();
   }
   if (result.stored) return OK;
   if (result.reason === 'declined') return OK;

@@ -11,12 +11,15 @@ export type RepoState =
 
 /** Finds the repository around `cwd`; a corrupted `.git` is `broken`, not a crash. */
 export async function inspectRepo(git: GitRunner, cwd: string): Promise<RepoState> {
-  const top = await git(['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 });
+  // Both at once: the wizard's first question waits for this (issue 12); HEAD is ignored outside a repository.
+  const [top, head] = await Promise.all([
+    git(['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 }),
+    git(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd, timeoutMs: 10_000 }),
+  ]);
   if (top.code !== 0) {
     if (/not a git repository/i.test(top.stderr)) return { kind: 'none' };
     return { kind: 'broken', reason: firstLine(top.stderr) || `git exited with ${top.code}` };
   }
-  const head = await git(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd, timeoutMs: 10_000 });
   return { kind: 'repo', top: top.stdout.toString('utf8').trim(), hasCommits: head.code === 0 };
 }
 

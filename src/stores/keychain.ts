@@ -44,25 +44,27 @@ export async function readProjectKeychain(
   providerIds: readonly string[],
 ): Promise<Map<string, { account: string; value: string }>> {
   const found = new Map<string, { account: string; value: string }>();
-  for (const id of providerIds) {
-    const account = keychainAccount(id, project);
-    const value = await backend.getPassword(KEYCHAIN_SERVICE, account);
+  // Every lookup sent at once: the helper answers them in order, with no round trip waited for between two
+  // (the wizard's first question waits for them).
+  const current = await Promise.all(providerIds.map((id) => backend.getPassword(KEYCHAIN_SERVICE, keychainAccount(id, project))));
+  const legacy = await Promise.all(providerIds.map((id, i) => (current[i] === null ? backend.getPassword(KEYCHAIN_SERVICE, legacyKeychainAccount(id, project)) : null)));
+  for (const [i, id] of providerIds.entries()) {
+    const value = current[i] ?? null;
     if (value !== null) {
-      found.set(id, { account, value });
+      found.set(id, { account: keychainAccount(id, project), value });
       continue;
     }
-    const legacy = legacyKeychainAccount(id, project);
-    const old = await backend.getPassword(KEYCHAIN_SERVICE, legacy);
+    const old = legacy[i] ?? null;
     if (old === null) continue;
     let moved = false;
     try {
       await storeProjectKey(backend, id, project, old);
       moved = true;
-      await backend.deletePassword(KEYCHAIN_SERVICE, legacy);
+      await backend.deletePassword(KEYCHAIN_SERVICE, legacyKeychainAccount(id, project));
     } catch {
       // The key is still readable where the move left it; the next command tries again.
     }
-    found.set(id, { account: moved ? account : legacy, value: old });
+    found.set(id, { account: moved ? keychainAccount(id, project) : legacyKeychainAccount(id, project), value: old });
   }
   return found;
 }

@@ -44,6 +44,8 @@ export type Scenario =
   | 'mid-stream'
   | 'stall-stream'
   | 'slow'
+  /** Answered as 'ok', but only once the test calls `release()`: the test can type while the calls are in flight, deterministically. */
+  | 'held'
   | 'drop'
   | 'gemini-invalid'
   | 'mistral-message'
@@ -75,6 +77,8 @@ export interface FakeProvider {
   /** A fresh key of `kind`'s format (`azure`: 32 hex characters) that makes the server play `scenario`. */
   key(scenario: Scenario, kind?: FakeKind | 'azure'): string;
   requests: SeenRequest[];
+  /** Answers the requests of a 'held' key that wait, and lets its later ones through. */
+  release(key: string): void;
   close(): Promise<void>;
 }
 
@@ -104,6 +108,11 @@ function chunk(id: string, delta: Record<string, unknown>, finish: string | null
   return `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1767225600, model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 }
 
+/** The key a request carries, in whichever header its provider uses. */
+function sentKey(req: IncomingMessage): string | null {
+  return req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.headers['api-key'] as string | undefined) ?? (req.headers['x-api-key'] as string | undefined) ?? null;
+}
+
 /** Starts the server on a random port of 127.0.0.1. */
 export async function startFakeProvider(): Promise<FakeProvider> {
   const scenarios = new Map<string, Scenario>();
@@ -114,7 +123,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
   const handle = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const auth = req.headers.authorization ?? null;
-    const sent = auth?.replace(/^Bearer\s+/i, '') ?? (req.headers['api-key'] as string | undefined) ?? (req.headers['x-api-key'] as string | undefined) ?? null;
+    const sent = sentKey(req);
     const scenario = sent !== null ? (scenarios.get(sent) ?? null) : null;
     const organization = (req.headers['openai-organization'] as string | undefined) ?? null;
     const project = (req.headers['openai-project'] as string | undefined) ?? null;
@@ -302,16 +311,28 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     res.end('data: [DONE]\n\n');
   };
 
+  const released = new Set<string>();
+  let held: Array<{ key: string; answer: () => void }> = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (d: string) => (body += d));
-    req.on('end', () => handle(req, res, body));
+    req.on('end', () => {
+      const key = sentKey(req) ?? '';
+      if (scenarios.get(key) === 'held' && !released.has(key)) held.push({ key, answer: () => handle(req, res, body) });
+      else handle(req, res, body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const minted = new Map<string, number>();
   return {
+    release(key) {
+      released.add(key);
+      const waiting = held.filter((h) => h.key === key);
+      held = held.filter((h) => h.key !== key);
+      for (const h of waiting) h.answer();
+    },
     port,
     baseURL: `http://127.0.0.1:${port}/v1`,
     key(scenario, kind = 'openai-project') {
@@ -370,7 +391,7 @@ export async function startCountingProxy(): Promise<CountingProxy> {
 }
 
 /** Starts one fake provider for a test file (closed after it); the returned view reads the running server. */
-export function useFakeProvider(): Pick<FakeProvider, 'key'> & { readonly baseURL: string; readonly port: number; readonly requests: SeenRequest[] } {
+export function useFakeProvider(): Pick<FakeProvider, 'key' | 'release'> & { readonly baseURL: string; readonly port: number; readonly requests: SeenRequest[] } {
   let fake: FakeProvider | undefined;
   beforeAll(async () => {
     fake = await startFakeProvider();
@@ -384,6 +405,7 @@ export function useFakeProvider(): Pick<FakeProvider, 'key'> & { readonly baseUR
   };
   return {
     key: (scenario, kind) => running().key(scenario, kind),
+    release: (key) => running().release(key),
     get baseURL() {
       return running().baseURL;
     },

@@ -30,7 +30,17 @@ export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A' } as const;
  * Runs the built bin in a real pseudo-terminal (util-linux `script`), with its output fed to a
  * headless xterm so tests read the screen a person would see.
  */
-export function startPty(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; cols?: number; rows?: number }): PtySession {
+export function startPty(
+  args: string[],
+  opts: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    cols?: number;
+    rows?: number;
+    /** A shell command run in the same terminal after keyward ends (`stty -a`: the mode it left); keyward's exit code is kept. */
+    then?: string;
+  },
+): PtySession {
   const cols = opts.cols ?? 100;
   const rows = opts.rows ?? 50;
   const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
@@ -39,7 +49,7 @@ export function startPty(args: string[], opts: { cwd: string; env?: Record<strin
   const env = Object.fromEntries(
     Object.entries({ ...process.env, TERM: 'xterm-256color', CI: 'false', NO_COLOR: undefined, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...opts.env }).filter(([, v]) => v !== undefined),
   ) as NodeJS.ProcessEnv;
-  const child = spawn('script', ['-qfec', `stty cols ${cols} rows ${rows}; exec ${quoted}`, '/dev/null'], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', `stty cols ${cols} rows ${rows}; ${opts.then ? `${quoted}; code=$?; ${opts.then}; exit $code` : `exec ${quoted}`}`, '/dev/null'], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let raw = '';
   // Where the output stood at the last keystrokes: an answer waits for its prompt after this mark.
   let mark = 0;
