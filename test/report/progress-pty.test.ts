@@ -141,3 +141,36 @@ describe('scan --history in a real terminal', () => {
     await noGitLeftIn(p.dir);
   }, 120_000);
 });
+
+describe('the doctor in a real terminal', () => {
+  it('names the step under way beside its spinner, and the report replaces it', async () => {
+    const s = startPty(['doctor', '--offline'], { cwd: p.dir, env: NOW });
+    expect((await s.exit).code).toBe(1);
+    const counts = new Set([...s.raw().matchAll(/Reading history… (\d+) \/ 151 blobs/g)].map((m) => m[1]));
+    expect(counts.size).toBeGreaterThanOrEqual(2);
+    const screen = s.screen();
+    expect(screen).not.toMatch(PROGRESS);
+    expect(screen).not.toContain('Checking keys…');
+    expect(screen).toContain('keys in git history (Scanned 151 blobs.)');
+  }, 120_000);
+
+  it('Ctrl-C while the history is read: the spinner goes, the stopped line stays, exit 130, no git left', async () => {
+    const s = startPty(['doctor', '--offline'], { cwd: p.dir, env: NOW });
+    await s.waitFor(/Reading history… \d+ \/ 151 blobs/);
+    s.interrupt();
+    expect((await s.exit).code).toBe(130);
+    const screen = s.screen();
+    expect(screen).toMatch(/^keyward: Stopped: history scan not finished \(\d+ of 151 blobs read\)\. Nothing was changed\.$/m);
+    expect(screen).not.toMatch(PROGRESS);
+    expect(screen).not.toContain('Checking keys…');
+    await noGitLeftIn(p.dir);
+  }, 120_000);
+
+  it('piped, with --json, prints the same bytes as with progress turned off', async () => {
+    const run = await runCli(['doctor', '--offline', '--json'], { cwd: p.dir, env: NOW });
+    const off = await runCli(['doctor', '--offline', '--json', '--quiet'], { cwd: p.dir, env: NOW });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(untimed(run.stdout)).toBe(untimed(off.stdout));
+  }, 120_000);
+});
