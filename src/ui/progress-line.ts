@@ -40,7 +40,10 @@ export function trackProgress(opts: { clock: () => number; delayMs: number; draw
     ? setTimeout(() => {
         if (stopped) return;
         paint(clock());
-        interval = setInterval(() => paint(clock()), REDRAW_MS).unref();
+        interval = setInterval(() => {
+          const now = clock();
+          if (now - last >= REDRAW_MS) paint(now);
+        }, REDRAW_MS).unref();
       }, opts.delayMs).unref()
     : undefined;
   return {
