@@ -88,6 +88,8 @@ describe('scan --history in a real terminal', () => {
   it.each([
     ['CI=true', { CI: 'true' }],
     ['NO_COLOR', { NO_COLOR: '1' }],
+    // Not a timing bet: the delay is ten minutes, far beyond the scan.
+    ['the whole scan shorter than the delay', { KEYWARD_PROGRESS_DELAY_MS: '600000' }],
   ])('with %s, prints exactly what it prints with --quiet', async (_, env) => {
     const shown = startPty(['scan', '--history'], { cwd: p.dir, env: { ...NOW, ...env } });
     const quiet = startPty(['scan', '--history', '--quiet'], { cwd: p.dir, env: { ...NOW, ...env } });
