@@ -22,11 +22,10 @@ export type ProgressStep = ProgressEvent['step'];
 /** Where the services send their events; it must be cheap, as the scanner calls it for every chunk git writes. */
 export type ProgressSink = (event: ProgressEvent) => void;
 
-/** A step's latest event, when the step began (for rates), and when it was last heard of. */
+/** A step's latest event. */
 export interface StepState {
   event: ProgressEvent;
-  startedMs: number;
-  /** When the history's blob reading began: its rate is counted from the first blob. */
+  /** When the history's blob reading began: its rate (MB/s, time left) is counted from the first blob read. */
   readingSinceMs?: number;
 }
 
@@ -57,7 +56,7 @@ export class ProgressBoard {
       return;
     }
     if (e.step === 'worktree') this.#steps.delete('listing');
-    this.#steps.set(e.step, { event: e, startedMs: nowMs, ...(e.step === 'history' && e.done > 0 ? { readingSinceMs: nowMs } : {}) });
+    this.#steps.set(e.step, { event: e, ...(e.step === 'history' && e.done > 0 ? { readingSinceMs: nowMs } : {}) });
   }
 
   /** The steps still under way, oldest first. */
@@ -65,7 +64,7 @@ export class ProgressBoard {
     return [...this.#steps.values()].filter((s) => !isFinished(s.event));
   }
 
-  /** The step heard of last that did not finish: what a stop interrupted. */
+  /** The step that began last among those not finished: what a stop interrupted. */
   unfinished(): ProgressEvent | null {
     const active = this.active();
     return active.length > 0 ? active[active.length - 1]!.event : null;
