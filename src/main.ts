@@ -54,6 +54,7 @@ function addDoctorOptions(cmd: Command): Command {
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
     .option('--markdown <file>', 'also write a Markdown report to this file')
     .option('--verbose', 'show rule and check ids, and every app of a monorepo in full')
+    .option('--quiet', 'no progress line while the checks run')
     .addOption(new Option('--rotation-days <days>', 'report keys stored longer ago than this (default: package.json keyward.rotationDays, else 90)').argParser(positiveInt))
     .option('--fix', 'apply the safe fixes (.gitignore line, git rm --cached, chmod 600, .env.example)')
     .option('--dry-run', 'with --fix: list the fixes, change nothing')
@@ -126,6 +127,7 @@ function buildProgram(state: State, args: readonly string[], withHome = true): C
     .option('--json', 'print the keyward.report/v1 JSON document (exposure findings only)')
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
     .option('--verify', "check each exposed key with its provider's free auth call: live, revoked or unknown")
+    .option('--quiet', 'no progress line on stderr while the scan runs')
     .action(async (path: string | undefined, opts, cmd: Command) => {
       const deps = depsFor(cmd);
       const { scanCommand } = await import('./commands/scan.js');

@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import type { Env } from '../core/io.js';
+import type { ProgressSink } from '../core/progress.js';
 import type { CallReport } from '../core/report.js';
 import { runLiveCalls, type CallListener, type LiveDeps } from '../live/runner.js';
 import { createTransport } from '../live/transport.js';
@@ -25,6 +26,17 @@ export async function runTargets(
   return {
     findings: results.flatMap((r) => r.flatMap((c) => (c.finding ? [c.finding] : []))),
     calls: results.flatMap((r) => r.map((c) => c.call)),
+  };
+}
+
+/** A listener for every target that tells `progress` how many of the `total` calls have ended. */
+function callCounter(progress: ProgressSink, total: number): () => CallListener {
+  let done = 0;
+  progress({ step: 'calls', done, total });
+  return () => (e) => {
+    if (e.result === null) return;
+    done += 1;
+    progress({ step: 'calls', done, total });
   };
 }
 
@@ -55,7 +67,8 @@ export function createLiveCallsCheck(makeDeps: (env: Env, now: () => Date) => Li
       if (targets.length === 0) return { status: 'skip', findings: [], note: note ?? 'no key to test' };
       const deps = makeDeps(ctx.env, ctx.now);
       try {
-        const { findings, calls } = await runTargets(targets, ctx.live === 'full' ? CALL_NAMES : ['auth'], deps);
+        const names = ctx.live === 'full' ? CALL_NAMES : (['auth'] as const);
+        const { findings, calls } = await runTargets(targets, names, deps, ctx.progress && callCounter(ctx.progress, targets.length * names.length));
         const own = findings.filter((f) => f.category === 'permission');
         return { status: own.length ? 'fail' : 'pass', findings: own, calls, ...(note ? { note } : {}) };
       } finally {

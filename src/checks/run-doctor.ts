@@ -1,4 +1,5 @@
 import type { CheckResult, Finding } from '../core/finding.js';
+import type { ProgressSink } from '../core/progress.js';
 import type { Env } from '../core/io.js';
 import { summarize, sortFindings, type AppReport, type CallReport, type Report, type ResolvedKeyReport } from '../core/report.js';
 import type { Severity } from '../core/severity.js';
@@ -41,6 +42,10 @@ export interface DoctorOptions {
   rotationDays?: number;
   /** `--ci`: a missing key is a note unless `requireKeys` (`--require-keys`) or the project's own setting says the gate needs it. */
   ciGate?: { requireKeys: boolean };
+  /** Told where the long steps stand (the scan, the live calls, the apps), for a progress line. */
+  progress?: ProgressSink;
+  /** Stops the scan's git processes (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** The report's `keys`: per provider, the winner and the different keys it shadows. */
@@ -82,6 +87,8 @@ export async function buildContext(io: DoctorIO, opts: DoctorOptions, nested: re
     timeoutMs: opts.timeoutMs,
     stateDir: io.stateDir,
     ...(opts.rotationDays ? { rotationDays: opts.rotationDays } : {}),
+    ...(opts.progress ? { progress: opts.progress } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   };
 }
 
@@ -131,8 +138,15 @@ async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly C
   const appCtxs = await Promise.all(apps.map(async (app) => ({ app, ctx: await buildContext({ ...io, root: join(io.root, app) }, opts, inside(app)) })));
   // The root is an app of its own when it names providers or holds keys.
   const units = [...(rootCtx.providers.length || rootCtx.entries.length ? [{ app: '.', ctx: rootCtx }] : []), ...appCtxs];
+  let done = 0;
+  opts.progress?.({ step: 'apps', done, total: units.length });
   const parts = await Promise.all(
-    units.map(async ({ app, ctx }) => inApp(app, await runChecks(ctx, checks.filter((c) => c.scope !== 'repo'), io.now), keysReport(ctx.resolved))),
+    units.map(async ({ app, ctx }) => {
+      const part = inApp(app, await runChecks(ctx, checks.filter((c) => c.scope !== 'repo'), io.now), keysReport(ctx.resolved));
+      done += 1;
+      opts.progress?.({ step: 'apps', done, total: units.length });
+      return part;
+    }),
   );
   const repoCtx: CheckContext = {
     ...rootCtx,

@@ -1,5 +1,6 @@
 import type { Env } from '../core/io.js';
 import type { CheckResult, CheckStatus, Finding } from '../core/finding.js';
+import type { ProgressSink } from '../core/progress.js';
 import type { CallReport } from '../core/report.js';
 import type { GitRunner } from '../git/git.js';
 import type { RepoState } from '../git/repo.js';
@@ -40,6 +41,10 @@ export interface CheckContext {
   stateDir: string;
   /** `--rotation-days`, when given. */
   rotationDays?: number;
+  /** Told where the long steps stand (the scan, the live calls). */
+  progress?: ProgressSink;
+  /** Stops the scan's git processes (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export interface CheckOutcome {

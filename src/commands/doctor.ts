@@ -12,6 +12,7 @@ import type { Report } from '../core/report.js';
 import { renderText } from '../report/text.js';
 import { writeReportFile } from '../stores/report-file.js';
 import { doctorIO, type Deps } from '../deps.js';
+import { progressWanted, stderrProgress, watched, type ProgressView } from './progress.js';
 
 /** The doctor's flags as commander parsed them. */
 export interface DoctorFlags {
@@ -35,6 +36,8 @@ export interface DoctorFlags {
   toKeychain?: boolean;
   /** Rule and check ids beside their words, every app in full. */
   verbose?: boolean;
+  /** No progress while the checks run. */
+  quiet?: boolean;
 }
 
 /** Live-call failures that say the runner cannot reach the provider, not that the key is wrong. */
@@ -72,14 +75,16 @@ export async function doctorCommand(flags: DoctorFlags, deps: Deps): Promise<Out
   const io = doctorIO(deps);
   const rich = deps.terminal.rich && !flags.json && !flags.ci;
 
+  const doctor = (view: ProgressView) =>
+    watched(deps, view, (w) => runDoctor({ ...io, git: w.git }, { ...options, progress: w.progress, signal: w.signal }, DOCTOR_CHECKS));
   let report;
   if (rich) {
     const { openDoctorScreen } = await import('../ui/doctor-screen.js');
     const screen = openDoctorScreen(deps.stdout);
-    report = await runDoctor(io, options, DOCTOR_CHECKS);
+    report = await doctor({ ...(progressWanted(deps, flags.quiet) ? { lines: screen.lines } : {}), close: () => screen.close() });
     await screen.finish(report, { verbose: Boolean(flags.verbose) });
   } else {
-    report = await runDoctor(io, options, DOCTOR_CHECKS);
+    report = await doctor(flags.ci ? {} : stderrProgress(deps, flags.quiet));
     deps.stdout.write(flags.json ? renderJson(report) : renderText(report, 'keyward doctor', { verbose: Boolean(flags.verbose), ...(deps.stdout.columns ? { columns: deps.stdout.columns } : {}) }));
   }
 

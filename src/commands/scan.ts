@@ -15,6 +15,7 @@ import { writeReportFile } from '../stores/report-file.js';
 import { readDotenvFile } from '../stores/dotenv-file.js';
 import type { Deps } from '../deps.js';
 import type { CheckResult } from '../core/finding.js';
+import { stderrProgress, watched, type Watch } from './progress.js';
 
 /** The doctor's per-call timeout, for the auth calls of --verify. */
 const VERIFY_TIMEOUT_MS = 15_000;
@@ -29,6 +30,8 @@ export interface ScanFlags {
   failOn?: Severity;
   /** Make each exposed key's free auth call and say whether it is live, revoked or unknown. */
   verify?: boolean;
+  /** No progress line on stderr. */
+  quiet?: boolean;
 }
 
 /** The folder to scan and, when PATH names a file, that one file. */
@@ -85,14 +88,14 @@ async function writeOut(path: string, text: string, flag: string): Promise<void>
 }
 
 /** With --verify: the findings with each leaked key's live verdict, and the `exposure.live` check entry. */
-async function verified(result: ScanResult, root: string, deps: Deps): Promise<ScanResult> {
+async function verified(result: ScanResult, root: string, deps: Deps, watch: Watch): Promise<ScanResult> {
   const started = performance.now();
   // Loaded only here: the openai SDK behind the calls would slow every pre-commit scan.
   const { createLiveDeps } = await import('../checks/live-calls.js');
   const { describeVerdicts, EXPOSURE_LIVE_CHECK, verifyExposedKeys } = await import('../live/verify.js');
   const live = createLiveDeps(deps.env, deps.now);
   try {
-    const { findings, counts } = await verifyExposedKeys(result.findings, { root, git: deps.git, env: deps.env, deps: live, timeoutMs: VERIFY_TIMEOUT_MS });
+    const { findings, counts } = await verifyExposedKeys(result.findings, { root, git: watch.git, env: deps.env, deps: live, timeoutMs: VERIFY_TIMEOUT_MS, progress: watch.progress });
     const entry: CheckResult = { id: EXPOSURE_LIVE_CHECK, status: counts.live > 0 ? 'fail' : 'pass', durationMs: Math.round(performance.now() - started), note: describeVerdicts(counts) };
     return { findings, checks: [...result.checks, entry] };
   } finally {
@@ -105,16 +108,12 @@ export async function scanCommand(path: string | undefined, flags: ScanFlags, de
   const started = performance.now();
   if (flags.staged && flags.history) throw usageError('--staged and --history scan different things', 'Pass one of them: --staged for a pre-commit hook, --history for the whole repository.');
   const { root, only } = target(deps, path);
-  const opts = {
-    root,
-    git: deps.git,
-    env: deps.env,
-    active: await activeFingerprints(deps, root),
-    useBaseline: !flags.writeBaseline,
-    ...(only ? { only } : {}),
-  };
-  const scanned = await runScans(flags, opts);
-  const result = flags.verify && !flags.writeBaseline ? await verified(scanned, root, deps) : scanned;
+  const active = await activeFingerprints(deps, root);
+  const result = await watched(deps, stderrProgress(deps, flags.quiet), async (watch) => {
+    const opts = { root, git: watch.git, env: deps.env, active, useBaseline: !flags.writeBaseline, progress: watch.progress, signal: watch.signal, ...(only ? { only } : {}) };
+    const scanned = await runScans(flags, opts);
+    return flags.verify && !flags.writeBaseline ? await verified(scanned, root, deps, watch) : scanned;
+  });
   const failOn = flags.failOn ?? 'high';
 
   if (flags.writeBaseline) {

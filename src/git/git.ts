@@ -11,6 +11,8 @@ export interface GitRunOptions {
   input?: string | Buffer;
   /** Milliseconds before the process is killed; a broken repository must not hang the doctor. */
   timeoutMs?: number;
+  /** Kills the process when aborted (Ctrl-C), so no git outlives keyward. */
+  signal?: AbortSignal;
 }
 
 /** Runs git with arguments; never through a shell, so no path is ever interpreted. */
@@ -72,7 +74,7 @@ export function gitInvocation(env: Readonly<Record<string, string | undefined>>,
 
 /** The real runner: `git` from PATH, invoked as `gitInvocation` says. */
 export function createGitRunner(env: Readonly<Record<string, string | undefined>>): GitRunner {
-  return (args, { cwd, input, timeoutMs = 60_000 }) =>
+  return (args, { cwd, input, timeoutMs = 60_000, signal }) =>
   new Promise((resolve) => {
     const inv = gitInvocation(env, args);
     const child = spawn('git', inv.args, {
@@ -80,6 +82,7 @@ export function createGitRunner(env: Readonly<Record<string, string | undefined>
       stdio: ['pipe', 'pipe', 'pipe'],
       env: inv.env,
       timeout: timeoutMs,
+      ...(signal ? { signal } : {}),
     });
     const out: Buffer[] = [];
     let err = '';

@@ -1,5 +1,6 @@
 import type { Finding, Liveness } from '../core/finding.js';
 import type { Env } from '../core/io.js';
+import type { ProgressSink } from '../core/progress.js';
 import { Secret } from '../core/secret.js';
 import { findProvider, redactionPrefix, type Provider } from '../providers/index.js';
 import { recoverKeys, type KeySourceIO } from './recover.js';
@@ -84,6 +85,8 @@ export interface VerifyIO extends KeySourceIO {
   env: Env;
   deps: LiveDeps;
   timeoutMs: number;
+  /** Told how many of the keys have been checked. */
+  progress?: ProgressSink;
 }
 
 /** How many exposed keys got each verdict. */
@@ -129,6 +132,7 @@ export async function verifyExposedKeys(findings: readonly Finding[], io: Verify
   const values = await recoverKeys(exposed, io);
   const unique = [...new Map(exposed.map((f) => [f.secret!.fingerprint, f.secret!.provider])).entries()];
   const verdicts = new Map<string, Verdict>();
+  io.progress?.({ step: 'calls', done: 0, total: unique.length });
   await mapLimit(unique, VERIFY_CONCURRENCY, async ([fp, providerId]) => {
     const provider = findProvider(providerId);
     const value = values.get(fp);
@@ -138,6 +142,7 @@ export async function verifyExposedKeys(findings: readonly Finding[], io: Verify
         ? { live: 'unknown', reason: 'the key could not be read again from where it was found' }
         : await verifyKey(new Secret(value, redactionPrefix(value, provider)), provider, io.env, io.deps, io.timeoutMs);
     verdicts.set(fp, verdict);
+    io.progress?.({ step: 'calls', done: verdicts.size, total: unique.length });
   });
   const counts: VerdictCounts = { live: 0, revoked: 0, unknown: 0 };
   for (const v of verdicts.values()) counts[v.live] += 1;

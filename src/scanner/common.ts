@@ -43,20 +43,34 @@ export async function scanPaths(opts: ScanOptions, paths: readonly string[], max
   const pool = helpers > 0 ? createBatchRunner(helpers) : null;
   const results: BatchResult[] = new Array<BatchResult>(batches.length);
   let next = 0;
+  const { progress, signal } = opts;
+  let done = 0;
+  const finished = (i: number): void => {
+    done += Math.min(FILES_PER_BATCH, paths.length - i * FILES_PER_BATCH);
+    progress?.({ step: 'worktree', done, total: paths.length });
+  };
   const helper = async (runner: BatchRunner): Promise<void> => {
     while (next < batches.length) {
       const i = next++;
       results[i] = await runner.run(batches[i]!);
+      finished(i);
     }
   };
+  let yielded = performance.now();
   try {
     const helping = pool?.parallel ? Array.from({ length: helpers }, () => helper(pool)) : [];
     const here = inlineRunner();
+    progress?.({ step: 'worktree', done, total: paths.length });
     while (next < batches.length) {
       const i = next++;
       results[i] = await here.run(batches[i]!);
-      // Lets the workers' replies in between two batches.
-      if (helping.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      finished(i);
+      // Lets the workers' replies in between two batches, and a Ctrl-C (whose handler runs on the event loop) every 50 ms.
+      if (helping.length > 0 || (signal && performance.now() - yielded > 50)) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+        signal?.throwIfAborted();
+      }
     }
     await Promise.all(helping);
   } finally {

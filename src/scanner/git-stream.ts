@@ -6,9 +6,10 @@ import { gitInvocation } from '../git/git.js';
  * git with its output as a stream, for the reads too big to buffer (every blob of a history).
  * Invoked exactly as the buffered runner of src/git invokes it (`gitInvocation`): hardened, no prompts, no pager.
  */
-export function spawnGit(env: Env, args: readonly string[], cwd: string): ChildProcessWithoutNullStreams {
+export function spawnGit(env: Env, args: readonly string[], cwd: string, signal?: AbortSignal): ChildProcessWithoutNullStreams {
   const inv = gitInvocation(env, args);
-  return spawn('git', inv.args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: inv.env });
+  // On abort (Ctrl-C) the child is killed, not left to run until its pipe breaks.
+  return spawn('git', inv.args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: inv.env, ...(signal ? { signal } : {}) });
 }
 
 /** One object of `git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)'`. */

@@ -1,5 +1,6 @@
 import type { CheckResult, Finding } from '../core/finding.js';
 import type { Env } from '../core/io.js';
+import type { ProgressSink } from '../core/progress.js';
 import type { GitRunner } from '../git/git.js';
 
 /** What every scan takes: the IO it may use and what it should know about the project. */
@@ -17,6 +18,10 @@ export interface ScanOptions {
   workers?: number;
   /** Drop findings whose key is in the root's `.keyward-baseline`. @default true */
   useBaseline?: boolean;
+  /** Told where the scan stands (listing, working tree, history), for a progress line. */
+  progress?: ProgressSink;
+  /** Stops the scan (Ctrl-C): its git processes are killed and it rejects. */
+  signal?: AbortSignal;
 }
 
 /** What every scan returns: findings (never a key, only fingerprints and redacted forms) and one check entry. */

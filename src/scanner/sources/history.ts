@@ -155,10 +155,10 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const ig = readKeywardIgnore(opts.root);
   const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
-  const walk = spawnGit(opts.env, WALK_ARGS, opts.root);
+  const walk = spawnGit(opts.env, WALK_ARGS, opts.root, opts.signal);
   walk.stdin.end();
   // --buffer: cat-file writes in full buffers instead of flushing after every object (fewer, larger reads here).
-  const catFile = spawnGit(opts.env, ['cat-file', '--buffer', '--batch=%(objectname) %(objecttype) %(objectsize)'], opts.root);
+  const catFile = spawnGit(opts.env, ['cat-file', '--buffer', '--batch=%(objectname) %(objecttype) %(objectsize)'], opts.root, opts.signal);
   let walkErr = '';
   let catErr = '';
   walk.stderr.on('data', (d: Buffer) => (walkErr += d.toString('utf8')));
@@ -195,11 +195,16 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
       });
     }
   };
+  let walked = false;
+  let bytes = 0;
+  const progress = opts.progress;
+  const report = progress ? () => progress({ step: 'history', commits: walkParser.commits, walked, done: parser.answered, total: out.requested, bytes }) : null;
   walk.stdout.on('data', (chunk: Buffer) => {
     walkParser.push(chunk);
     send();
+    report?.();
   });
-  const walked = new Promise<void>((resolve) => {
+  const walkDone = new Promise<void>((resolve) => {
     walk.on('close', (code, signal) => {
       if (code !== 0) out.walkError ??= `git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`;
       resolve();
@@ -217,6 +222,8 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
       }
       send();
     }
+    walked = true;
+    report?.();
     catFile.stdin.end();
   });
 
@@ -283,7 +290,11 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
       if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_BLOBS) flush();
     }
   });
-  catFile.stdout.on('data', (chunk: Buffer) => parser.push(chunk));
+  catFile.stdout.on('data', (chunk: Buffer) => {
+    parser.push(chunk);
+    bytes += chunk.length;
+    report?.();
+  });
   const read = new Promise<void>((resolve) => {
     catFile.on('close', (code, signal) => {
       // A cat-file that died early (a corrupted pack) must not leave the walk waiting for 'drain'.
@@ -294,7 +305,7 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
       resolve();
     });
   });
-  return Promise.all([walked, read]).then(async () => {
+  return Promise.all([walkDone, read]).then(async () => {
     flush();
     while (inflight.size > 0) await Promise.all([...inflight]);
     return out;

@@ -44,6 +44,11 @@ export class WalkParser {
     this.#onAdded = onAdded;
   }
 
+  /** Commits read so far (a merge once per parent, as `-m` lists it). */
+  get commits(): number {
+    return this.#seq;
+  }
+
   push(chunk: Buffer): void {
     let from = 0;
     for (let z = chunk.indexOf(0, from); z !== -1; z = chunk.indexOf(0, from)) {

@@ -19,6 +19,7 @@ export const WORKTREE_CHECK = 'exposure.worktree';
  */
 export async function scanWorktree(opts: ScanOptions & { only?: readonly string[] }): Promise<ScanResult> {
   const started = now();
+  opts.progress?.({ step: 'listing', files: 0 });
   const special = specialIgnoreFiles(opts.root);
   // The listing starts beside the repository check (they are independent git calls); outside a repository its answer is dropped.
   const listing = special.length > 0 ? null : listGitFiles(opts.git, opts.root).then(
@@ -43,6 +44,7 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     }
     list = walkFiles(opts.root);
   }
+  opts.progress?.({ step: 'listing', files: list.files.length });
   const skipped: Skipped[] = [...list.skipped];
   const ig = readKeywardIgnore(opts.root);
   const only = opts.only ? new Set(opts.only) : null;
