@@ -133,16 +133,17 @@ async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly C
   const appCtxs = await Promise.all(apps.map(async (app) => ({ app, ctx: await buildContext({ ...io, root: join(io.root, app) }, opts, inside(app), sameRepo(io.root, app) ? rootCtx.repo : undefined) })));
   // The root is an app of its own when it names providers or holds keys.
   const units = [...(rootCtx.providers.length || rootCtx.entries.length ? [{ app: '.', ctx: rootCtx }] : []), ...appCtxs];
-  const parts = await Promise.all(
-    units.map(async ({ app, ctx }) => inApp(app, await runChecks(ctx, checks.filter((c) => c.scope !== 'repo'), io.now), keysReport(ctx.resolved))),
-  );
   const repoCtx: CheckContext = {
     ...rootCtx,
     appFrameworks: appCtxs.map(({ app, ctx }) => ({ path: app, framework: ctx.project.framework })),
     resolved: units.flatMap((u) => u.ctx.resolved),
     dotenvFiles: units.flatMap(({ app, ctx }) => ctx.dotenvFiles.map((f) => ({ ...f, ref: { ...f.ref, file: app === '.' ? f.ref.file : `${app}/${f.ref.file}` } }))),
   };
-  const repo = await runChecks(repoCtx, checks.filter((c) => c.scope === 'repo'), io.now);
+  // The repository-wide checks (the scan, mostly waiting on git) run beside the apps' own checks, not after them.
+  const [parts, repo] = await Promise.all([
+    Promise.all(units.map(async ({ app, ctx }) => inApp(app, await runChecks(ctx, checks.filter((c) => c.scope !== 'repo'), io.now), keysReport(ctx.resolved)))),
+    runChecks(repoCtx, checks.filter((c) => c.scope === 'repo'), io.now),
+  ]);
   return {
     results: [...parts.flatMap((p) => p.results), ...repo.results],
     findings: [...parts.flatMap((p) => p.findings), ...repo.findings.map((f) => attribute(f, units.map((u) => u.app)))],
