@@ -1,8 +1,11 @@
-// `npm run bench`: builds a corpus of real code (from node_modules) with planted keys, then prints
-// keyward's speed as ratios to baselines measured in the same run. Not a test: numbers vary by machine.
+// `npm run bench [-- --repo DIR] [--runs N]`: builds a corpus of real code (from node_modules) with
+// planted keys, then prints keyward's speed on it (and on DIR, a real repository, when given) as
+// ratios to baselines measured in the same run: medians of N interleaved runs, with min and max, and
+// the peak RSS of keyward's own process. Not a test: numbers vary by machine.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROVIDERS } from '../dist/providers/index.js';
 import { ALNUM, B64URL, HEX, pseudoRandom } from '../dist/providers/sample.js';
@@ -12,6 +15,10 @@ const CORPUS = join(ROOT, 'bench/.corpus');
 const REPO = join(CORPUS, 'repo');
 const STAMP = join(CORPUS, 'stamp.json');
 const BIN = join(ROOT, 'bin/keyward.js');
+const SCAN_ONLY = join(ROOT, 'bench/scan-only.js');
+/** Preloaded into keyward's process: writes its peak RSS (worker threads included, git's processes not) where BENCH_RSS_FILE says. */
+const RSS_HOOK = join(ROOT, 'bench/peak-rss.js');
+const RSS_FILE = join(tmpdir(), `keyward-bench-rss-${process.pid}`);
 /** Bump when the corpus recipe changes, so a cached corpus is rebuilt. */
 const RECIPE = 4;
 const COMMITS = 2500;
@@ -29,6 +36,7 @@ const GIT_ENV = {
 };
 
 const git = (args, opts = {}) => execFileSync('git', args, { cwd: REPO, env: GIT_ENV, maxBuffer: 1 << 30, ...opts });
+const gitIn = (dir, args) => execFileSync('git', args, { cwd: dir, env: GIT_ENV, maxBuffer: 1 << 30 });
 
 /** Text files of installed packages (the node binary package left out): real code, real sizes. */
 function sourceFiles() {
@@ -112,32 +120,39 @@ function corpusReady() {
   }
 }
 
-/** One timed run of a command: wall ms, and peak RSS in KB via GNU time (not for shell pipelines). */
-function runOnce({ cmd, args = [], shell = false }, cwd = REPO) {
+/** One timed run: wall ms, and for keyward's own process (`rss`) its peak RSS in MB. */
+function runOnce({ cmd, args = [], shell = false, rss = false }, cwd) {
+  rmSync(RSS_FILE, { force: true });
+  const env = rss ? { ...GIT_ENV, BENCH_RSS_FILE: RSS_FILE } : GIT_ENV;
   const t0 = process.hrtime.bigint();
   const r = shell
-    ? spawnSync('sh', ['-c', cmd], { cwd, env: GIT_ENV, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 })
-    : spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd, env: GIT_ENV, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+    ? spawnSync('sh', ['-c', cmd], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 })
+    : spawnSync(cmd, rss ? ['--import', RSS_HOOK, ...args] : args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(-500)}`);
-  return { ms, rssKB: shell ? 0 : Number(r.stderr.toString().trim().split('\n').pop()) };
+  return { ms, rssMB: rss && existsSync(RSS_FILE) ? Number(readFileSync(RSS_FILE, 'utf8')) / 1024 : 0 };
 }
 
 /**
- * Wall time of each command, the best of `runs` (warm caches), with the commands' runs
- * interleaved (a, b, a, b, …) so a load change on a shared machine hits both sides of a ratio
- * alike; plus each command's peak RSS.
+ * Each command `runs` times, the runs interleaved (a, b, a, b, …) so a load change on a shared
+ * machine hits both sides of a ratio alike, after one untimed warm-up of each (caches).
  */
-function measure(commands, { runs = 3 } = {}) {
-  const out = commands.map(() => ({ ms: Infinity, rssMB: 0 }));
+function measure(commands, cwd, runs) {
+  for (const c of commands) runOnce(c, cwd);
+  const out = commands.map(() => ({ times: [], rssMB: 0 }));
   for (let i = 0; i < runs; i += 1) {
     commands.forEach((c, k) => {
-      const r = runOnce(c);
-      out[k].ms = Math.min(out[k].ms, r.ms);
-      out[k].rssMB = Math.max(out[k].rssMB, r.rssKB / 1024);
+      const r = runOnce(c, cwd);
+      out[k].times.push(r.ms);
+      out[k].rssMB = Math.max(out[k].rssMB, r.rssMB);
     });
   }
-  return out;
+  return out.map(({ times, rssMB }) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    return { median, min: sorted[0], max: sorted[sorted.length - 1], rssMB };
+  });
 }
 
 /** ripgrep's form of keyward's rules: the same key bodies, the keyword-anchored ones in rg syntax, ASCII only. */
@@ -153,60 +168,96 @@ function rgPattern() {
 }
 
 const node = process.execPath;
-const fmt = (n) => n.toFixed(2);
+const ms = (t) => `${t.median.toFixed(0)} ms (${t.min.toFixed(0)}–${t.max.toFixed(0)})`;
+
+/** Every row of issue 14's table on one repository, as Markdown table rows. */
+function rowsFor(dir, runs) {
+  const pattern = rgPattern();
+  const quoted = `'${pattern.replace(/'/g, `'\\''`)}'`;
+  const kw = (what, threads) => ({ cmd: node, args: [SCAN_ONLY, what, String(threads), dir], rss: true });
+  // --hidden: keyward reads dot-files too (git lists them), so ripgrep reads the same files.
+  const [wt1, wt2, wtCli, rg] = measure(
+    [kw('worktree', 1), kw('worktree', 2), { cmd: node, args: [BIN, 'scan', '--json'], rss: true }, { cmd: 'rg', args: ['-c', '--no-messages', '--hidden', '-g', '!.git', pattern, '.'] }],
+    dir,
+    runs,
+  );
+  // The floor: every reachable blob read once. cat-file needs %(rest) in its format to split
+  // rev-list's `<oid> <path>` lines; without it each line is looked up whole, reported missing,
+  // and no blob is read at all. Trees and commits are left out, as keyward leaves them out.
+  const [h1, h2, raw, classic] = measure(
+    [
+      kw('history', 1),
+      kw('history', 2),
+      { cmd: `git rev-list --objects --all --filter=object:type=blob | git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)' >/dev/null`, shell: true },
+      { cmd: `git log -p --all | rg -c ${quoted}`, shell: true },
+    ],
+    dir,
+    runs,
+  );
+  const [doctor, scanAll] = measure(
+    [
+      { cmd: node, args: [BIN, 'doctor', '--offline', '--json'], rss: true },
+      { cmd: node, args: [BIN, 'scan', '--history', '--json'], rss: true },
+    ],
+    dir,
+    runs,
+  );
+  const ratio = (a, b) => (a.median / b.median).toFixed(2);
+  return [
+    ['`scan` (working tree), 1 thread', 'ripgrep, same patterns and files, `(?-u)`', ms(wt1), ms(rg), ratio(wt1, rg), '≤ 1.5'],
+    ['`scan` (working tree), 2 threads', 'ripgrep', ms(wt2), ms(rg), ratio(wt2, rg), '≤ 1.5'],
+    ['`keyward scan --json` (CLI, default threads)', 'ripgrep', ms(wtCli), ms(rg), ratio(wtCli, rg), '≤ 1.5'],
+    ['`scan --history`, 1 thread', 'every reachable blob read by `git cat-file --batch`', ms(h1), ms(raw), ratio(h1, raw), '≤ 1.5'],
+    ['`scan --history`, 2 threads', '`git cat-file --batch`', ms(h2), ms(raw), ratio(h2, raw), '≤ 1.5'],
+    ['`scan --history`, 1 thread', '`git log -p --all \\| rg` (misses merge-only keys)', ms(h1), ms(classic), ratio(h1, classic), '≤ 0.7'],
+    ['`doctor --offline --json`', '`keyward scan --history --json`', ms(doctor), ms(scanAll), ratio(doctor, scanAll), '≤ 1.1'],
+    ['peak RSS of keyward\'s process, history 1 / 2 threads', '', `${h1.rssMB.toFixed(0)} / ${h2.rssMB.toFixed(0)} MB`, '', '', '≤ 300 MB'],
+    ['peak RSS of keyward\'s process, doctor / worktree CLI', '', `${doctor.rssMB.toFixed(0)} / ${wtCli.rssMB.toFixed(0)} MB`, '', '', '≤ 300 MB'],
+  ];
+}
+
+/** `keyward --version` against `node -e 0`: keyward must not load Ink, React or the SDK before a command needs them. */
+function coldStartRow(runs) {
+  const [version, bare] = measure([{ cmd: node, args: [BIN, '--version'] }, { cmd: node, args: ['-e', '0'] }], ROOT, runs);
+  return ['`keyward --version` cold start', '`node -e 0`', ms(version), ms(bare), (version.median / bare.median).toFixed(2), '(no target; issue 2)'];
+}
+
+function describe(dir) {
+  const tracked = gitIn(dir, ['ls-files']).toString().split('\n').length - 1;
+  const commits = gitIn(dir, ['rev-list', '--all', '--count']).toString().trim();
+  const blobBytes = gitIn(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectsize)'])
+    .toString()
+    .split('\n')
+    .filter((l) => l.startsWith('blob'))
+    .reduce((s, l) => s + Number(l.split(' ')[1]), 0);
+  return `${tracked} files in the working tree, ${commits} commits, ${(blobBytes / 2 ** 20).toFixed(0)} MB of blobs`;
+}
+
+function printTable(title, rows) {
+  console.log(`\n### ${title}\n`);
+  console.log('| measure | baseline, same run | keyward, median (min–max) | baseline, median (min–max) | ratio | target |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+function argValue(name) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
 
 async function main() {
+  const runs = Number(argValue('--runs') ?? 3);
+  const repo = argValue('--repo');
   const t0 = Date.now();
   if (!corpusReady()) {
     console.log('Building the corpus in bench/.corpus (cached for later runs)…');
     await buildCorpus();
     console.log(`  built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const objects = git(['count-objects', '-vH']).toString().match(/size-pack: (.*)/)?.[1];
-  const tracked = git(['ls-files']).toString().split('\n').length - 1;
-  const commits = git(['rev-list', '--all', '--count']).toString().trim();
-  const blobBytes = git(['cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectsize)']).toString().split('\n').filter((l) => l.startsWith('blob')).reduce((s, l) => s + Number(l.split(' ')[1]), 0);
-  console.log(`Corpus: ${tracked} files in the working tree, ${commits} commits, ${(blobBytes / 2 ** 20).toFixed(0)} MB of blobs (${objects} packed)`);
-  const pattern = rgPattern();
-
-  // --hidden: keyward reads dot-files too (git lists them), so ripgrep reads the same 14k files.
-  const [kwWorktree, rgWorktree] = measure([
-    { cmd: node, args: [BIN, 'scan', '--json'] },
-    { cmd: 'rg', args: ['-c', '--no-messages', '--hidden', '-g', '!.git', pattern, '.'] },
-  ]);
-  // The floor: every reachable blob read once. cat-file needs %(rest) in its format to split
-  // rev-list's `<oid> <path>` lines; without it each line is looked up whole, reported missing,
-  // and no blob is read at all. Trees and commits are left out, as keyward leaves them out.
-  const [kwHistory, raw, classic] = measure(
-    [
-      { cmd: node, args: [join(ROOT, 'bench/history-only.js'), REPO] },
-      { cmd: `git rev-list --objects --all --filter=object:type=blob | git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)' >/dev/null`, shell: true },
-      { cmd: `git log -p --all | rg -c '${pattern.replace(/'/g, `'\\''`)}'`, shell: true },
-    ],
-    { runs: 2 },
-  );
-
-  // A ten-file commit for the pre-commit hook case, undone afterwards.
-  const tenFiles = git(['ls-files']).toString().split('\n').filter((f) => f.endsWith('.js')).slice(0, 10);
-  for (const f of tenFiles) writeFileSync(join(REPO, f), `${readFileSync(join(REPO, f), 'utf8')}\n// staged edit\n`);
-  git(['add', '--', ...tenFiles]);
-  let staged;
-  let version;
-  try {
-    [staged, version] = measure([{ cmd: node, args: [BIN, 'scan', '--staged'] }, { cmd: node, args: [BIN, '--version'] }], { runs: 5 });
-  } finally {
-    git(['reset', '-q', '--hard']);
-  }
-
-  const rows = [
-    ['working tree: keyward / ripgrep', `${fmt(kwWorktree.ms / rgWorktree.ms)}`, '<= 1.5', `${kwWorktree.ms.toFixed(0)} ms vs ${rgWorktree.ms.toFixed(0)} ms`],
-    ['history: keyward / raw rev-list|cat-file read', `${fmt(kwHistory.ms / raw.ms)}`, '<= 2', `${kwHistory.ms.toFixed(0)} ms vs ${raw.ms.toFixed(0)} ms`],
-    ['history: keyward / git log -p --all | rg', `${fmt(kwHistory.ms / classic.ms)}`, '<= 1.0', `${kwHistory.ms.toFixed(0)} ms vs ${classic.ms.toFixed(0)} ms`],
-    ['history scan peak RSS', `${kwHistory.rssMB.toFixed(0)} MB`, '<= 300 MB', ''],
-    ['scan --staged (10 files) / keyward --version', `${fmt(staged.ms / version.ms)}`, '<= 2', `${staged.ms.toFixed(0)} ms vs ${version.ms.toFixed(0)} ms`],
-  ];
-  console.log('');
-  for (const [name, value, target, detail] of rows) console.log(`${name.padEnd(48)} ${value.padStart(8)}  (target ${target})  ${detail}`);
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`npm run bench${repo ? ` -- --repo ${repo}` : ''}: Node ${process.version}, ${runs} runs each, load average ${load} at the start`);
+  printTable(`Corpus: ${describe(REPO)}`, [coldStartRow(Math.max(runs, 15)), ...rowsFor(REPO, runs)]);
+  if (repo) printTable(`${resolve(repo)}: ${describe(repo)}`, rowsFor(resolve(repo), runs));
 }
 
 await main();

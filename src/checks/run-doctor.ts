@@ -4,11 +4,12 @@ import type { Env } from '../core/io.js';
 import { summarize, sortFindings, type AppReport, type CallReport, type Report, type ResolvedKeyReport } from '../core/report.js';
 import type { Severity } from '../core/severity.js';
 import type { GitRunner } from '../git/git.js';
-import { inspectRepo } from '../git/repo.js';
+import { inspectRepo, type RepoState } from '../git/repo.js';
 import { identifyKey } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
 import { detectProject } from '../project/detect.js';
 import { detectApps, owningApp } from '../project/workspace.js';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectKeys } from '../stores/collect.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
@@ -63,10 +64,13 @@ export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[
   }));
 }
 
-/** Reads the project and its keys: the context every check gets. `nested` are folders of apps inside it, relative to it: theirs, not its. */
-export async function buildContext(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = []): Promise<CheckContext> {
+/**
+ * Reads the project and its keys: the context every check gets. `nested` are folders of apps inside it, relative to it: theirs, not its.
+ * `repo`, when the caller already knows it (an app inside the root's repository), spares asking git again.
+ */
+export async function buildContext(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = [], known?: RepoState): Promise<CheckContext> {
   const [repo, project] = await Promise.all([
-    inspectRepo(io.git, io.root),
+    known ?? inspectRepo(io.git, io.root),
     detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested }),
   ]);
   const collected = await collectKeys({ project, env: io.env, keychain: io.keychain, platform: io.platform });
@@ -135,26 +139,29 @@ function inApp(app: string, r: { results: CheckResult[]; findings: Finding[]; ca
 /** A monorepo: every app checked on its own, the repository-wide checks once (issue 7). */
 async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[], apps: string[], rootCtx: CheckContext) {
   const inside = (app: string) => apps.filter((a) => a.startsWith(`${app}/`)).map((a) => a.slice(app.length + 1));
-  const appCtxs = await Promise.all(apps.map(async (app) => ({ app, ctx: await buildContext({ ...io, root: join(io.root, app) }, opts, inside(app)) })));
+  const appCtxs = await Promise.all(apps.map(async (app) => ({ app, ctx: await buildContext({ ...io, root: join(io.root, app) }, opts, inside(app), sameRepo(io.root, app) ? rootCtx.repo : undefined) })));
   // The root is an app of its own when it names providers or holds keys.
   const units = [...(rootCtx.providers.length || rootCtx.entries.length ? [{ app: '.', ctx: rootCtx }] : []), ...appCtxs];
-  let done = 0;
-  opts.progress?.({ step: 'apps', done, total: units.length });
-  const parts = await Promise.all(
-    units.map(async ({ app, ctx }) => {
-      const part = inApp(app, await runChecks(ctx, checks.filter((c) => c.scope !== 'repo'), io.now), keysReport(ctx.resolved));
-      done += 1;
-      opts.progress?.({ step: 'apps', done, total: units.length });
-      return part;
-    }),
-  );
   const repoCtx: CheckContext = {
     ...rootCtx,
     appFrameworks: appCtxs.map(({ app, ctx }) => ({ path: app, framework: ctx.project.framework })),
     resolved: units.flatMap((u) => u.ctx.resolved),
     dotenvFiles: units.flatMap(({ app, ctx }) => ctx.dotenvFiles.map((f) => ({ ...f, ref: { ...f.ref, file: app === '.' ? f.ref.file : `${app}/${f.ref.file}` } }))),
   };
-  const repo = await runChecks(repoCtx, checks.filter((c) => c.scope === 'repo'), io.now);
+  let done = 0;
+  opts.progress?.({ step: 'apps', done, total: units.length });
+  // The repository-wide checks (the scan, mostly waiting on git) run beside the apps' own checks, not after them.
+  const [parts, repo] = await Promise.all([
+    Promise.all(
+      units.map(async ({ app, ctx }) => {
+        const part = inApp(app, await runChecks(ctx, checks.filter((c) => c.scope !== 'repo'), io.now), keysReport(ctx.resolved));
+        done += 1;
+        opts.progress?.({ step: 'apps', done, total: units.length });
+        return part;
+      }),
+    ),
+    runChecks(repoCtx, checks.filter((c) => c.scope === 'repo'), io.now),
+  ]);
   return {
     results: [...parts.flatMap((p) => p.results), ...repo.results],
     findings: [...parts.flatMap((p) => p.findings), ...repo.findings.map((f) => attribute(f, units.map((u) => u.app)))],
@@ -162,6 +169,20 @@ async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly C
     keys: parts.flatMap((p) => p.keys),
     apps: units.map(({ app, ctx }) => describeApp(app, ctx)),
   };
+}
+
+/**
+ * An app folder is in the root's repository unless a folder on the way down to it (the app's
+ * included) holds a `.git` of its own (a nested repository or a submodule): git is asked once for
+ * the whole repository, not twice per app (255 apps made 514 git calls).
+ */
+function sameRepo(root: string, app: string): boolean {
+  let dir = root;
+  for (const part of app.split('/')) {
+    dir = join(dir, part);
+    if (existsSync(join(dir, '.git'))) return false;
+  }
+  return true;
 }
 
 /** What keyward thinks the app at `app` (relative to the root) is: the report's `project` and `apps[]` entries. */

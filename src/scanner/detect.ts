@@ -117,11 +117,15 @@ export function createDetector(providers: readonly Provider[] = PROVIDERS): Dete
   return { prefilter: createLiteralScanner([...rulesByLiteral.keys()]), rulesByLiteral };
 }
 
-/** Moves `i` left (dir -1) or right (dir 1) off a run of key characters; -1 when the run is too long to be a key. */
-function toBoundary(text: string, i: number, dir: 1 | -1): number {
-  const limit = dir === 1 ? Math.min(text.length, i + MAX_TOKEN_STRETCH) : Math.max(0, i - MAX_TOKEN_STRETCH);
+/** Bytes keys are made of (`[A-Za-z0-9_-]`): a window edge is moved off them so no key is cut in two. */
+const KEY_BYTE = Uint8Array.from({ length: 256 }, (_, b) => (KEY_CHAR.test(String.fromCharCode(b)) ? 1 : 0));
+
+/** Moves `i` left (dir -1) or right (dir 1) off a run of key bytes, at most MAX_TOKEN_STRETCH far. */
+function toBoundary(bytes: Uint8Array, i: number, dir: 1 | -1): number {
+  const limit = dir === 1 ? Math.min(bytes.length, i + MAX_TOKEN_STRETCH) : Math.max(0, i - MAX_TOKEN_STRETCH);
   let j = i;
-  while (dir === 1 ? j < limit && KEY_CHAR.test(text[j]!) : j > limit && KEY_CHAR.test(text[j - 1]!)) j += dir;
+  if (dir === 1) while (j < limit && KEY_BYTE[bytes[j]!] === 1) j += 1;
+  else while (j > limit && KEY_BYTE[bytes[j - 1]!] === 1) j -= 1;
   return j;
 }
 
@@ -191,7 +195,9 @@ export function detect(detector: Detector, text: string): Hit[] {
 export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string): Hit[] {
   const literalHits = detector.prefilter.scan(bytes);
   if (literalHits.length === 0) return [];
-  text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  // Only the windows around literals are decoded; the whole text only once a key or client is seen (rare).
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const slice = (from: number, to: number): string => (text !== undefined ? text.slice(from, to) : buf.toString('latin1', Math.max(0, from), Math.min(buf.length, to)));
   const found = new Map<number, Hit>();
   const pending: Array<{ start: number; value: string; rule: FormatRule }> = [];
   const clientStarts: number[] = [];
@@ -199,15 +205,15 @@ export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string
   for (const { index: p, literal } of literalHits) {
     if (literal === CLIENT_LITERAL) {
       // A property of an object literal, not a mention in a comment or a sentence.
-      if (CLIENT_RE.test(text.slice(p, p + 128)) && PROPERTY_POSITION.test(text.slice(Math.max(0, p - 200), p))) clientStarts.push(p);
+      if (CLIENT_RE.test(slice(p, p + 128)) && PROPERTY_POSITION.test(slice(Math.max(0, p - 200), p))) clientStarts.push(p);
       continue;
     }
     // A later hit of the same literal inside a window already searched needs no second search.
     if (p + KEYWORD_REACH <= (doneUntil.get(literal) ?? 0)) continue;
-    const from = toBoundary(text, Math.max(0, p - RADIUS), -1);
-    const to = toBoundary(text, Math.min(text.length, p + RADIUS), 1);
+    const from = toBoundary(bytes, Math.max(0, p - RADIUS), -1);
+    const to = toBoundary(bytes, Math.min(bytes.length, p + RADIUS), 1);
     doneUntil.set(literal, to);
-    const window = text.slice(from, to);
+    const window = slice(from, to);
     for (const rule of detector.rulesByLiteral.get(literal) ?? []) {
       rule.re.lastIndex = 0;
       for (let r = rule.re.exec(window); r !== null; r = rule.re.exec(window)) {
@@ -219,7 +225,8 @@ export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string
     }
   }
   if (pending.length === 0 && clientStarts.length === 0) return [];
-  const lines = new LineIndex(text);
+  const whole = text ?? buf.toString('latin1');
+  const lines = new LineIndex(whole);
   // Earlier start first; at one start, the longer match (an admin key over its embedded marker rule).
   pending.sort((a, b) => a.start - b.start || b.value.length - a.value.length);
   let coveredTo = -1;
@@ -228,7 +235,7 @@ export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string
     if (isPlaceholder(value, rule.format.prefix)) continue;
     coveredTo = start + value.length;
     const { line, lineStart, column } = lines.locate(start);
-    const end = lineEnd(text, start);
+    const end = lineEnd(whole, start);
     found.set(start, {
       type: 'key',
       provider: rule.provider.id,
@@ -237,13 +244,13 @@ export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string
       redacted: redact(value, rule.format.prefix),
       line,
       column,
-      variable: variableBefore(text, lineStart, start),
-      allowed: text.slice(lineStart, end).includes(ALLOW_MARK),
+      variable: variableBefore(whole, lineStart, start),
+      allowed: whole.slice(lineStart, end).includes(ALLOW_MARK),
     });
   }
   for (const start of clientStarts) {
     const { line, lineStart, column } = lines.locate(start);
-    found.set(start, { type: 'browser-client', line, column, allowed: text.slice(lineStart, lineEnd(text, start)).includes(ALLOW_MARK) });
+    found.set(start, { type: 'browser-client', line, column, allowed: whole.slice(lineStart, lineEnd(whole, start)).includes(ALLOW_MARK) });
   }
   return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, h]) => h);
 }

@@ -28,8 +28,8 @@ interface PendingObject {
   type: string;
   rest: string;
   size: number;
-  /** Content read so far; null when the object is not kept (not a blob, or over the limit). */
-  parts: Buffer[] | null;
+  /** The content is handed over (a blob within the limit); else its bytes are only counted off. */
+  keep: boolean;
   got: number;
 }
 
@@ -76,10 +76,17 @@ export class CatFileParser {
       const cur = this.#current;
       if (cur) {
         const take = Math.min(cur.size - cur.got, chunk.length - i);
-        if (cur.parts) cur.parts.push(chunk.subarray(i, i + take));
+        if (cur.keep && cur.got === 0 && take === cur.size) {
+          // A blob inside one chunk is handed over as a view of it, not copied.
+          i += take;
+          this.#finish(cur, chunk.subarray(i - take, i));
+          continue;
+        }
+        // One spread over chunks is joined in a buffer reused from blob to blob (no allocation, no garbage).
+        if (cur.keep) chunk.copy(this.#scratchFor(cur.size), cur.got, i, i + take);
         cur.got += take;
         i += take;
-        if (cur.got === cur.size) this.#finish(cur);
+        if (cur.got === cur.size) this.#finish(cur, cur.keep ? this.#scratch.subarray(0, cur.size) : undefined);
         continue;
       }
       const nl = chunk.indexOf(0x0a, i);
@@ -87,18 +94,17 @@ export class CatFileParser {
         this.#header.push(chunk.subarray(i));
         return;
       }
-      this.#header.push(chunk.subarray(i, nl));
-      i = nl + 1;
-      this.#startObject(Buffer.concat(this.#header).toString('utf8'));
+      const line = this.#header.length === 0 ? chunk.toString('utf8', i, nl) : Buffer.concat([...this.#header, chunk.subarray(i, nl)]).toString('utf8');
       this.#header = [];
+      i = nl + 1;
+      this.#startObject(line);
     }
   }
 
-  #join(parts: readonly Buffer[], size: number): Buffer {
+  /** The join buffer, at least `size` long; grown only at an object's first bytes, so what it holds is never lost. */
+  #scratchFor(size: number): Buffer {
     if (this.#scratch.length < size) this.#scratch = Buffer.allocUnsafe(Math.max(size, 2 * this.#scratch.length, 1 << 16));
-    let at = 0;
-    for (const p of parts) at += p.copy(this.#scratch, at);
-    return this.#scratch.subarray(0, size);
+    return this.#scratch;
   }
 
   #startObject(line: string): void {
@@ -110,17 +116,15 @@ export class CatFileParser {
       return;
     }
     const size = Number(sizeText);
-    const cur: PendingObject = { oid, type, rest: rest.join(' '), size, parts: type === 'blob' && size <= this.#maxBytes ? [] : null, got: 0 };
-    if (size === 0) this.#finish(cur);
+    const cur: PendingObject = { oid, type, rest: rest.join(' '), size, keep: type === 'blob' && size <= this.#maxBytes, got: 0 };
+    if (size === 0) this.#finish(cur, cur.keep ? this.#scratchFor(0).subarray(0, 0) : undefined);
     else this.#current = cur;
   }
 
-  #finish(cur: PendingObject): void {
+  /** `data` is valid only during the callback: the consumer copies what it keeps. */
+  #finish(cur: PendingObject, data: Buffer | undefined): void {
     this.#current = null;
     this.#trailer = true;
-    // A blob inside one chunk is handed over as a view of it; one spread over chunks is joined in
-    // a buffer reused from blob to blob (no allocation, no garbage). Either way the consumer copies if it keeps it.
-    const data = cur.parts ? (cur.parts.length === 1 ? cur.parts[0]! : this.#join(cur.parts, cur.size)) : undefined;
     this.#onObject({ oid: cur.oid, type: cur.type, rest: cur.rest, size: cur.size, ...(data ? { data } : {}) });
   }
 }

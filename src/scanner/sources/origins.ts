@@ -51,32 +51,44 @@ export class WalkParser {
 
   push(chunk: Buffer): void {
     let from = 0;
+    // Tokens are read in place (offsets into the chunk): only one split across two chunks is joined.
     for (let z = chunk.indexOf(0, from); z !== -1; z = chunk.indexOf(0, from)) {
-      const piece = chunk.subarray(from, z);
-      this.#token(this.#partial ? Buffer.concat([this.#partial, piece]) : piece);
-      this.#partial = null;
+      if (this.#partial) {
+        const tok = Buffer.concat([this.#partial, chunk.subarray(from, z)]);
+        this.#partial = null;
+        this.#token(tok, 0, tok.length);
+      } else {
+        this.#token(chunk, from, z);
+      }
       from = z + 1;
     }
     if (from < chunk.length) this.#partial = this.#partial ? Buffer.concat([this.#partial, chunk.subarray(from)]) : Buffer.from(chunk.subarray(from));
   }
 
-  #token(tok: Buffer): void {
+  #token(buf: Buffer, start: number, end: number): void {
     const pending = this.#pending;
     if (pending) {
       this.#pending = null;
-      if (pending.oid) this.#onAdded({ oid: pending.oid, mode: pending.mode, path: tok.toString('utf8'), commit: this.#commit, order: this.#order, seq: this.#seq });
+      if (pending.oid) this.#onAdded({ oid: pending.oid, mode: pending.mode, path: buf.toString('utf8', start, end), commit: this.#commit, order: this.#order, seq: this.#seq });
       return;
     }
-    let i = 0;
-    while (i < tok.length && tok[i] === 0x0a) i += 1;
-    if (tok[i] === 0x01) {
-      const [sha = '', time = '0'] = tok.toString('latin1', i + 1).trim().split(' ');
+    let i = start;
+    while (i < end && buf[i] === 0x0a) i += 1;
+    if (i === end) return;
+    if (buf[i] === 0x01) {
+      const [sha = '', time = '0'] = buf.toString('latin1', i + 1, end).trim().split(' ');
       this.#commit = sha;
       this.#order = Number(time);
       this.#seq += 1;
-    } else if (tok[i] === 0x3a) {
-      const [, mode = '', , oid = ''] = tok.toString('latin1', i + 1).split(' ');
-      this.#pending = { oid: /^0+$/.test(oid) ? '' : oid, mode };
+    } else if (buf[i] === 0x3a) {
+      // `:old-mode new-mode old-oid new-oid status`: the new mode and the new oid are read where they sit.
+      const s1 = buf.indexOf(0x20, i);
+      const s2 = buf.indexOf(0x20, s1 + 1);
+      const s3 = buf.indexOf(0x20, s2 + 1);
+      const s4 = buf.indexOf(0x20, s3 + 1);
+      // A line not in that shape still has its path token next, which must not be read as a header.
+      const oid = s1 === -1 || s2 === -1 || s3 === -1 || s4 === -1 || s4 > end ? '' : buf.toString('latin1', s3 + 1, s4);
+      this.#pending = { oid: /^0+$/.test(oid) ? '' : oid, mode: buf.toString('latin1', s1 + 1, s2) };
     }
   }
 }

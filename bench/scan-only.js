@@ -1,0 +1,9 @@
+// Runs one scan on a repository with a given number of threads, as the CLI would, for the benchmark:
+// `node bench/scan-only.js worktree|history THREADS DIR`. Prints the findings' count and the check.
+import { createGitRunner } from '../dist/git/git.js';
+import { scanHistory, scanWorktree } from '../dist/scanner/index.js';
+
+const [what, threads, root] = process.argv.slice(2);
+const scan = what === 'history' ? scanHistory : scanWorktree;
+const r = await scan({ root, git: createGitRunner(process.env), env: process.env, workers: Number(threads) });
+process.stdout.write(`${JSON.stringify({ findings: r.findings.length, checks: r.checks })}\n`);
