@@ -26,9 +26,11 @@ function untilInterrupted<T>(work: Promise<T>, interrupt: AbortSignal | undefine
 /** The wizard's screens as plain text, for pipes and NO_COLOR (rotate shows its test calls with it too). */
 export function plainView(deps: Deps): SetupView {
   const write = (s: string) => deps.stdout.write(s);
+  // In a terminal (the rich view's lines before Ink starts) lines break at spaces, never inside a word or URL.
+  const columns = deps.stdout.isTTY ? deps.stdout.columns : undefined;
   return {
-    survey: (s) => write(surveyText(s)),
-    note: (level, text) => write(noteText(level, text)),
+    survey: (s) => write(surveyText(s, columns)),
+    note: (level, text) => write(noteText(level, text, columns)),
     done: (changes, advice) => write(doneText(changes, advice)),
     async testCalls(target, run, interrupt) {
       write(`Testing ${target.key.redacted} against ${target.baseURL} (each call gives up at ${Math.round(target.timeoutMs / 1000)} s)\n`);

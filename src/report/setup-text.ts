@@ -1,23 +1,24 @@
 import type { LoadAdvice, SetupChange, Survey } from '../setup/types.js';
 import { terminalSafe } from './escape.js';
 import { formatKey } from './present.js';
+import { linesText } from './terminal-lines.js';
 
-/** Step 1 as plain lines: the folder, git, providers in use, keys already there, the keychain. */
-export function surveyText(s: Survey): string {
+/** Step 1 as plain lines: the folder, git, providers in use, keys already there, the keychain; wrapped at spaces to `columns` in a terminal. */
+export function surveyText(s: Survey, columns?: number): string {
   const lines = [
     `keyward setup: ${s.root} (project "${s.project}"${s.git === 'repo' ? ', git repository' : s.git === 'none' ? ', not a git repository' : ', git cannot read the repository'})`,
     s.used.length ? `  Uses: ${s.used.map((u) => `${u.provider} (${u.reasons.join(', ')})`).join('; ')}` : '  Uses: no LLM provider found yet',
     ...(s.keys.length ? s.keys.map((k) => `  Key: ${formatKey(k)}`) : ['  Keys: none configured']),
     s.keychain.usable ? '  OS keychain: available' : `  OS keychain: unavailable (${s.keychain.problem.reason})`,
   ];
-  return `${lines.map(terminalSafe).join('\n')}\n\n`;
+  return `${linesText(lines.map((l, i) => ({ indent: 0, hang: i ? 4 : 2, spans: [{ text: terminalSafe(l) }] })), columns)}\n`;
 }
 
 const NOTE_MARK = { info: '●', ok: '✓', warn: '▲', error: '✖' } as const;
 
-/** One message about the key or a choice. */
-export function noteText(level: keyof typeof NOTE_MARK, text: string): string {
-  return `${NOTE_MARK[level]} ${terminalSafe(text)}\n`;
+/** One message about the key or a choice; continuation rows under its text when wrapped to `columns`. */
+export function noteText(level: keyof typeof NOTE_MARK, text: string, columns?: number): string {
+  return linesText([{ indent: 0, hang: 2, spans: [{ text: `${NOTE_MARK[level]} ${terminalSafe(text)}` }] }], columns);
 }
 
 /** Steps 4 to 6: what changed, and the lines that make the app read the key. */

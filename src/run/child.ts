@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Env, InStream, OutStream } from '../core/io.js';
 import { StreamRedactor, type MaskedKey } from './redactor.js';
@@ -39,10 +41,12 @@ export class CommandNotStarted extends Error {
   }
 }
 
-function notStarted(command: string, error: NodeJS.ErrnoException): CommandNotStarted | null {
+async function notStarted(command: string, cwd: string, error: NodeJS.ErrnoException): Promise<CommandNotStarted | null> {
   if (error.code === 'ENOENT') return new CommandNotStarted(127, command.includes('/') ? `${command}: no such file` : `${command}: command not found (not in PATH)`);
-  if (error.code === 'EACCES') return new CommandNotStarted(126, `${command}: permission denied (not an executable file)`);
-  return null;
+  if (error.code !== 'EACCES') return null;
+  // The OS says EACCES for a folder too; a shell names it, and so does keyward.
+  const folder = command.includes('/') && (await stat(resolve(cwd, command)).then((st) => st.isDirectory(), () => false));
+  return new CommandNotStarted(126, folder ? `${command}: is a folder, not a command` : `${command}: permission denied (not an executable file)`);
 }
 
 /** Quotes one word for POSIX sh. */
@@ -131,8 +135,8 @@ export async function runChild(plan: ChildPlan, io: ChildIO): Promise<number> {
     child = await started(spawn(inv.file, inv.args, { cwd: io.cwd, env: inv.env as NodeJS.ProcessEnv, stdio: ['inherit', 'pipe', 'inherit'] })).catch(() => null);
     pty = child !== null;
   }
-  child ??= await started(spawn(plan.command, [...plan.args], { cwd: io.cwd, env: plan.env as NodeJS.ProcessEnv, stdio: plan.mask ? ['inherit', 'pipe', 'pipe'] : 'inherit' })).catch((error: NodeJS.ErrnoException) => {
-    throw notStarted(plan.command, error) ?? error;
+  child ??= await started(spawn(plan.command, [...plan.args], { cwd: io.cwd, env: plan.env as NodeJS.ProcessEnv, stdio: plan.mask ? ['inherit', 'pipe', 'pipe'] : 'inherit' })).catch(async (error: NodeJS.ErrnoException) => {
+    throw (await notStarted(plan.command, io.cwd, error)) ?? error;
   });
   const proc = child;
   // A Ctrl-C typed in a terminal already reaches the whole foreground process group, the child

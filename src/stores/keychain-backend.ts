@@ -35,6 +35,7 @@ const PROBE = { service: 'keyward', account: 'keyward-probe/no-such-entry' };
 const LINUX_FIX =
   'Start a Secret Service (gnome-keyring or KeePassXC) in a D-Bus session, e.g. `dbus-run-session -- sh -c "printf PASSWORD | gnome-keyring-daemon --unlock --components=secrets; keyward ..."`, or keep the key in a .env file that git ignores.';
 const NO_DBUS: KeychainProblem = { reason: 'no D-Bus session to reach a Secret Service (headless or SSH session)', fix: LINUX_FIX };
+const STALE_DBUS: KeychainProblem = { reason: 'the D-Bus session in DBUS_SESSION_BUS_ADDRESS does not answer (a session that ended, or one from another login)', fix: LINUX_FIX };
 const LOCKED: KeychainProblem = {
   reason: 'the keyring is locked',
   fix: 'Unlock it (e.g. log in to the desktop session, or `gnome-keyring-daemon --unlock` with its password on stdin), then run the command again; or keep the key in a .env file that git ignores.',
@@ -55,6 +56,8 @@ export function explainKeychainError(error: unknown, platform: NodeJS.Platform):
   // libsecret's answer to an item it could not unlock, just before it crashes.
   if (/secret_value_get_text: assertion/.test(message)) return LOCKED;
   if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|dbus/i.test(message)) return NO_DBUS;
+  // GDBus's words when DBUS_SESSION_BUS_ADDRESS names a socket that is gone: a session that ended, or one forwarded over SSH.
+  if (/Could not connect/.test(message)) return STALE_DBUS;
   if (/timed out/.test(message)) {
     return { reason: `the keychain did not answer within ${KEYCHAIN_BUDGET_MS / 1000} seconds (a Secret Service that hangs, or a password prompt nobody sees)`, fix: platform === 'linux' ? LINUX_FIX : 'Unlock the keychain and run the command again.' };
   }

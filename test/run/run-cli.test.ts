@@ -103,7 +103,7 @@ describe('keyward run', () => {
     const p = appWithDotenv('run-folder-app', '');
     p.write('tools/readme.txt', 'x\n');
     const folder = await runCli(['run', '--', './tools'], { cwd: p.dir });
-    expect([folder.code, folder.stderr]).toEqual([126, 'keyward: ./tools: permission denied (not an executable file).\n']);
+    expect([folder.code, folder.stderr]).toEqual([126, 'keyward: ./tools: is a folder, not a command.\n']);
     const missing = await runCli(['run', '--', './bin/missing'], { cwd: p.dir });
     expect([missing.code, missing.stderr]).toEqual([127, 'keyward: ./bin/missing: no such file.\n']);
   });

@@ -353,7 +353,7 @@ describe('keyward setup in a terminal', () => {
     const p = app('pty-nodbus-app');
     const s = wizard(p, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/keyward-test-bus', DISPLAY: undefined }, ['--store', 'keychain']);
     expect((await s.exit).code).toBe(1);
-    expect(flat(s)).toMatch(/keyward: the OS keychain cannot be used here \(.+\); nothing was stored\. Fix: .+ Or pass --store dotenv\./);
+    expect(flat(s)).toMatch(/keyward: the OS keychain cannot be used here \(the D-Bus session in DBUS_SESSION_BUS_ADDRESS does not answer \(a session that ended, or one from another login\)\); nothing was stored\. Fix: Start a Secret Service .+ Or pass --store dotenv\./);
     expect(s.screen()).not.toContain('Which provider');
     expect(existsSync(join(p.dir, '.env'))).toBe(false);
   });
