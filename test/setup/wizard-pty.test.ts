@@ -393,3 +393,21 @@ describe('bare keyward in a terminal', () => {
     await s.exit;
   });
 });
+
+describe('the wizard at 60, 80 and 120 columns', () => {
+  it.each([60, 80, 120])('at %i columns every line is broken at a space by keyward, none by the terminal', async (cols) => {
+    const p = app(`pty-width-${cols}-app`);
+    // No keychain: its reason is the longest line of the survey and a note.
+    const s = startPty(['setup'], { cwd: p.dir, cols, rows: 80, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/keyward-width-bus', DISPLAY: undefined } });
+    await s.answer('Which provider is this key for?', KEY.enter);
+    await s.answer('Where should the key live?', KEY.enter);
+    await s.answer(PASTE, `${fake.key('ok')}${KEY.enter}`);
+    await s.answer(/Store sk-proj-….{4} in \.env/, KEY.enter);
+    await s.answer('.gitignore?', KEY.enter);
+    await s.answer('Install a git pre-commit hook', KEY.enter);
+    expect((await s.exit).code).toBe(0);
+    expect(flat(s)).toContain('How your app gets OPENAI_API_KEY:');
+    expect(flat(s)).toContain('the D-Bus session in DBUS_SESSION_BUS_ADDRESS does not answer');
+    expect(s.overflowed()).toEqual([]);
+  });
+});

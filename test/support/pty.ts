@@ -19,6 +19,8 @@ export interface PtySession {
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
   /** The visible screen as plain text, trailing blanks trimmed. */
   screen(): string;
+  /** Rows the terminal itself had to wrap because a line was wider than the window (the program should have broken it at a space). */
+  overflowed(): string[];
   /** Everything the program wrote, escape codes included (the scrollback). */
   raw(): string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -85,8 +87,16 @@ export function startPty(
   };
   const test = (pattern: string | RegExp, text: string) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
 
+  const overflowed = () => {
+    const buf = term.buffer.active;
+    const rows: string[] = [];
+    for (let i = 1; i < buf.length; i += 1) if (buf.getLine(i)?.isWrapped) rows.push(`${buf.getLine(i - 1)?.translateToString(true)}⏎${buf.getLine(i)?.translateToString(true)}`);
+    return rows;
+  };
+
   return {
     screen,
+    overflowed,
     raw: () => raw,
     exit,
     async answer(prompt, keys, timeoutMs = 15_000) {
