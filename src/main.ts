@@ -283,7 +283,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     const debug = state.deps?.debug ?? args.includes('--debug');
-    return reportError(error, debug, scrubKeys, (s) => process.stderr.write(s));
+    // In a terminal a long message breaks at spaces, continuation rows under its text, never inside a word or URL.
+    const columns = process.stderr.isTTY ? process.stderr.columns : undefined;
+    const { linesText } = await import('./report/terminal-lines.js');
+    const rows = (s: string) => s.replace(/\n$/, '').split('\n').map((l) => ({ indent: l.length - l.trimStart().length, hang: 2, spans: [{ text: l.trimStart() }] }));
+    return reportError(error, debug, scrubKeys, (s) => process.stderr.write(columns ? linesText(rows(s), columns) : s));
   }
   switch (state.outcome.kind) {
     case 'ok':

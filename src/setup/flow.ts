@@ -380,7 +380,7 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
     }
   }
   const git = store === 'dotenv' && ctx.repo.kind === 'repo' ? await askGitHygiene(io, envRel, flags, prompter) : { untrack: null, ignore: null };
-  const hook = Boolean(ports.hook && prompter && !flags.yes && (await ports.hook.offered()) && (await prompter.confirm('Install a git pre-commit hook that stops any commit that adds a key (keyward hook install)?', true)));
+  const hook = Boolean(ports.hook && prompter && !flags.yes && (await ports.hook.offered()) && (await prompter.confirm('Install a git pre-commit hook that stops any commit adding a key?', true)));
   return { provider, store, key, untested, dotenv: plan ? { plan, envRel, git } : null, hook };
 }
 

@@ -69,7 +69,7 @@ describe('keyward setup in a terminal', () => {
     await s.answer(/Store sk-proj-….{4} in \.env \(mode 0600\)\?/, KEY.enter);
     expect(s.screen()).toMatch(/The key works/);
     await s.answer('Add "/.env" to .gitignore?', KEY.enter);
-    await s.answer('Install a git pre-commit hook that stops any commit that adds a key', KEY.enter);
+    await s.answer('Install a git pre-commit hook that stops any commit adding a key?', KEY.enter);
     await s.waitFor('How your app gets OPENAI_API_KEY');
     const { code } = await s.exit;
     expect(code).toBe(0);
@@ -409,5 +409,24 @@ describe('the wizard at 60, 80 and 120 columns', () => {
     expect(flat(s)).toContain('How your app gets OPENAI_API_KEY:');
     expect(flat(s)).toContain('the D-Bus session in DBUS_SESSION_BUS_ADDRESS does not answer');
     expect(s.overflowed()).toEqual([]);
+  });
+});
+
+describe('an interrupted wizard at 60 columns', () => {
+  it('breaks the list of what was done and not at spaces, with the commands whole', async () => {
+    const p = app('pty-narrow-apply-app');
+    const lock = join(p.dir, '.git', `keyward-${createHash('sha256').update(join(realpathSync(p.dir), '.env')).digest('hex').slice(0, 16)}.lock`);
+    writeFileSync(lock, String(process.pid));
+    const s = startPty(['setup'], { cwd: p.dir, cols: 60, rows: 80, env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: undefined } });
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${fake.key('ok')}${KEY.enter}`);
+    await s.answer(/Store sk-proj-….{4} in \.env/, KEY.enter);
+    await s.answer('.gitignore?', KEY.enter);
+    await s.answer('Install a git pre-commit hook', KEY.enter);
+    await until('the .gitignore line', () => existsSync(join(p.dir, '.gitignore')));
+    s.interrupt();
+    expect((await s.exit).code).toBe(130);
+    expect(s.overflowed()).toEqual([]);
+    expect(s.screen()).toContain(['keyward: Interrupted while making the changes.', '  Done: Added "/.env" to .gitignore.', '  Not done: Store the key in .env: run `keyward setup', '    --provider openai --store dotenv`.'].join('\n'));
   });
 });
