@@ -6,7 +6,8 @@
 export type ProgressEvent =
   /** git is listing the working tree's files; `files` is 0 until the list is in. */
   | { step: 'listing'; files: number }
-  | { step: 'worktree'; done: number; total: number }
+  /** Files read of those listed, and their bytes. */
+  | { step: 'worktree'; done: number; total: number; bytes: number }
   /**
    * The history: `commits` walked so far (`walked` once the walk ended), blobs read from cat-file
    * (`done`) of those the walk has asked for so far (`total`, final once `walked`), and their bytes.

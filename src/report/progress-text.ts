@@ -32,7 +32,7 @@ export function stepLine(s: StepState, nowMs: number): string {
     case 'listing':
       return e.files > 0 ? `Listing files… ${count.format(e.files)}` : 'Listing files…';
     case 'worktree':
-      return `Reading the working tree… ${count.format(e.done)} / ${count.format(e.total)} files`;
+      return `Reading the working tree… ${count.format(e.done)} / ${count.format(e.total)} files, ${megabytes(e.bytes)}`;
     case 'history':
       return historyLine(e, s.readingSinceMs, nowMs);
     case 'calls':

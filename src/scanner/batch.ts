@@ -21,6 +21,8 @@ export interface BatchResult {
   files: FileHits[];
   skipped: Skipped[];
   scanned: number;
+  /** Bytes read, for the progress line's MB. */
+  bytes: number;
 }
 
 /** One unit of work: files of the working tree, or blobs already read from git. */
@@ -30,7 +32,7 @@ export type Batch =
 
 /** Runs a batch in the calling thread; the worker runs exactly this too. */
 export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffer }): BatchResult {
-  const out: BatchResult = { files: [], skipped: [], scanned: 0 };
+  const out: BatchResult = { files: [], skipped: [], scanned: 0, bytes: 0 };
   if (batch.type === 'files') {
     for (const path of batch.paths) {
       // git's paths are already normal: a plain join spares path.join's normalising of 14k names.
@@ -41,6 +43,7 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
         continue;
       }
       out.scanned += 1;
+      out.bytes += r.bytes.length;
       const bytes = searchableBytes(r.bytes);
       const hits = detectBytes(detector, bytes);
       if (hits.length > 0) out.files.push({ path, hits: path.endsWith('.ipynb') ? withNotebookCells(hits, bytes) : hits });
@@ -49,6 +52,7 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
   }
   for (const blob of batch.blobs) {
     out.scanned += 1;
+    out.bytes += blob.data.length;
     const bytes = searchableBytes(blob.data);
     const hits = detectBytes(detector, bytes);
     if (hits.length > 0) out.files.push({ path: blob.path, oid: blob.oid, hits: blob.path.endsWith('.ipynb') ? withNotebookCells(hits, bytes) : hits });

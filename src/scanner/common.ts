@@ -45,9 +45,11 @@ export async function scanPaths(opts: ScanOptions, paths: readonly string[], max
   let next = 0;
   const { progress, signal } = opts;
   let done = 0;
+  let bytes = 0;
   const finished = (i: number): void => {
     done += Math.min(FILES_PER_BATCH, paths.length - i * FILES_PER_BATCH);
-    progress?.({ step: 'worktree', done, total: paths.length });
+    bytes += results[i]!.bytes;
+    progress?.({ step: 'worktree', done, total: paths.length, bytes });
   };
   const helper = async (runner: BatchRunner): Promise<void> => {
     while (next < batches.length) {
@@ -60,7 +62,7 @@ export async function scanPaths(opts: ScanOptions, paths: readonly string[], max
   try {
     const helping = pool?.parallel ? Array.from({ length: helpers }, () => helper(pool)) : [];
     const here = inlineRunner();
-    progress?.({ step: 'worktree', done, total: paths.length });
+    progress?.({ step: 'worktree', done, total: paths.length, bytes });
     while (next < batches.length) {
       const i = next++;
       results[i] = await here.run(batches[i]!);
@@ -76,11 +78,12 @@ export async function scanPaths(opts: ScanOptions, paths: readonly string[], max
   } finally {
     await pool?.close();
   }
-  const out: BatchResult = { files: [], skipped: [], scanned: 0 };
+  const out: BatchResult = { files: [], skipped: [], scanned: 0, bytes: 0 };
   for (const r of results) {
     out.files.push(...r.files);
     out.skipped.push(...r.skipped);
     out.scanned += r.scanned;
+    out.bytes += r.bytes;
   }
   return out;
 }
