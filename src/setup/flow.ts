@@ -6,6 +6,7 @@ import { askForKey, pipedKey } from '../checks/paste.js';
 import { aKeyOf, dashboardForm } from '../checks/secret-ref.js';
 import { frameworkLoads } from '../checks/advice.js';
 import { cancelled, failure, needsAnswer, usageError } from '../core/errors.js';
+import { beforeChanges, type BeforeChanges } from '../core/interrupt.js';
 import type { Secret } from '../core/secret.js';
 import { ignoredPaths, trackedPaths, untrack } from '../git/repo.js';
 import type { Framework } from '../project/framework.js';
@@ -136,35 +137,6 @@ async function ask<T>(prompter: Prompter | null, flagHelp: string, question: (p:
   return question(prompter);
 }
 
-/**
- * Ctrl-C outside a prompt (the prompts turn it into a `cancelled` error themselves). Until the
- * changes begin it ends the wizard at once, since nothing was written; the test-calls view takes
- * it over while its progress is on screen, so the progress is erased before the message.
- */
-function beforeChanges(interrupt: AbortSignal | undefined) {
-  let viewOwns = false;
-  let stop: (e: Error) => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => (stop = reject));
-  stopped.catch(() => undefined);
-  const onAbort = () => {
-    if (!viewOwns) stop(cancelled());
-  };
-  interrupt?.addEventListener('abort', onAbort);
-  return {
-    race: <T>(work: Promise<T>): Promise<T> => Promise.race([work, stopped]),
-    async viewOwns<T>(work: () => Promise<T>): Promise<T> {
-      viewOwns = true;
-      try {
-        return await work();
-      } finally {
-        viewOwns = false;
-        if (interrupt?.aborted) stop(cancelled());
-      }
-    },
-    release: () => interrupt?.removeEventListener('abort', onAbort),
-  };
-}
-
 /** Every answer of the wizard, gathered before anything is written. */
 interface Answers {
   provider: Provider;
@@ -264,11 +236,10 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   return { stored: true, provider: provider.id, store };
 }
 
-type Guard = ReturnType<typeof beforeChanges>;
 type Context = Awaited<ReturnType<typeof buildContext>>;
 
 /** Every question, in the order a person answers them; returns the answers, or the result when the wizard ends without storing. */
-async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: Context, survey: Survey, guard: Guard): Promise<Answers | SetupResult> {
+async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: Context, survey: Survey, guard: BeforeChanges): Promise<Answers | SetupResult> {
   const { prompter, view } = ports;
   const info = ctx.project;
 
