@@ -254,7 +254,6 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
     const id = await ask(prompter, '--provider: Pass --provider ID (openai, anthropic, …).', (p) => p.select('Which provider is this key for?', choices, defaultProvider(survey)));
     provider = findProvider(id)!;
   }
-  const variable = provider.envVars[0]!;
 
   // Step 4 comes before the key so the key is asked for last and held the shortest time.
   const keychainProblem = ctx.keychain.usable ? null : ctx.keychain.problem;
@@ -287,8 +286,15 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
     const pasted = flags.keyStdin
       ? pipedKey(await ports.readStdin(), provider, io.env, tell, flags.yes === true)
       : await ask(prompter, '--key-stdin: Pipe the key in with --key-stdin (never as an argument).', (p) =>
-          askForKey(provider, io.env, { ask: () => p.secret(`Paste your ${provider.name} key (${variable}); it stays hidden`), tell, confirm: async (q) => flags.yes === true || p.confirm(q, false) }),
+          askForKey(provider, io.env, {
+            ask: () => p.secret(`Paste your ${provider.name} key (${provider.envVars[0]!}); it stays hidden`),
+            tell,
+            confirm: async (q) => flags.yes === true || p.confirm(q, false),
+            switchTo: (other) => switchProvider(p, provider, other),
+          }),
         );
+    // Another provider's key, taken as that provider's: the provider, and so the variable, change with it.
+    if (pasted.provider) provider = pasted.provider;
     key = secretFor(pasted.value, provider);
     untested = null;
     const kind = pasted.kind;
@@ -353,6 +359,19 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
   const git = store === 'dotenv' && ctx.repo.kind === 'repo' ? await askGitHygiene(io, envRel, flags, prompter) : { untrack: null, ignore: null };
   const hook = Boolean(ports.hook && prompter && !flags.yes && (await ports.hook.offered()) && (await prompter.confirm('Install a git pre-commit hook that stops any commit that adds a key (keyward hook install)?', true)));
   return { provider, store, key, untested, dotenv: plan ? { plan, envRel, git } : null, hook };
+}
+
+/** After another provider's key was pasted: take it as that provider's key, or paste the one asked for. */
+async function switchProvider(prompter: Prompter, provider: Provider, other: Provider): Promise<boolean> {
+  const choice = await prompter.select<'switch' | 'paste'>(
+    'What now?',
+    [
+      { value: 'switch', name: `Use it as ${aKeyOf(other.name)}`, description: `The provider becomes ${other.name}, and the key is stored as ${other.envVars[0]!}.` },
+      { value: 'paste', name: `Paste ${provider.name}'s key` },
+    ],
+    'switch',
+  );
+  return choice === 'switch';
 }
 
 /** Before the consent: the key already stored where this one goes, as the dashboard lists it, and where to revoke it; keys stored elsewhere, which stay. */
