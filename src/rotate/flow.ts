@@ -56,6 +56,9 @@ export type RotateResult =
   | { replaced: true; provider: string; oldFingerprint: string; newFingerprint: string; copies: number }
   | { replaced: false; reason: 'test-failed' | 'declined' };
 
+/** What a rotation stopped before the store says: the old key is where it was. */
+const unchangedLine = (oldShown: string, place: string): string => `nothing was replaced; ${oldShown} is still in ${place}`;
+
 /** Where a stored key lives, in words. */
 function placeOf(entry: KeyEntry): string {
   return entry.source === 'keychain' ? `the OS keychain (keyward/${entry.account})` : `${entry.file}${entry.line ? ` line ${entry.line}` : ''}`;
@@ -210,7 +213,7 @@ async function askRotation(io: DoctorIO, flags: RotateFlags, ports: RotatePorts,
   // As the provider's dashboard lists it (prefix and last four), beside the fingerprint keyward's reports use.
   const oldShown = `${dashboardForm(old.secret, provider)} (${old.secret.fingerprint})`;
   const place = placeOf(old);
-  const unchanged = `nothing was replaced; ${oldShown} is still in ${place}`;
+  const unchanged = unchangedLine(oldShown, place);
   say(`Replacing the ${provider.name} key ${oldShown} in ${place}.`);
 
   const choice = await guard.race(chooseNewKey(flags, ports, guard, provider, io.env, old, oldShown, place)).catch((e: unknown) => {
@@ -231,7 +234,7 @@ async function askRotation(io: DoctorIO, flags: RotateFlags, ports: RotatePorts,
 async function replace(io: DoctorIO, ports: RotatePorts, r: Rotation): Promise<RotateResult> {
   const { say, interrupt } = ports;
   const { ctx, provider, old, oldShown, place, fresh } = r;
-  const unchanged = `nothing was replaced; ${oldShown} is still in ${place}`;
+  const unchanged = unchangedLine(oldShown, place);
   if (old.source === 'keychain') {
     const probe = await io.keychain();
     if (!probe.ok) throw failure(`the OS keychain cannot be used here: ${probe.problem.reason}; ${unchanged}`, probe.problem.fix);
