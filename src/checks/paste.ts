@@ -13,7 +13,14 @@ import { aKeyOf } from './secret-ref.js';
 export type PasteVerdict =
   | { verdict: 'key'; value: string; kind: KeyKind | null; notes: string[]; line: string }
   | { verdict: 'unsure'; value: string; notes: string[]; line: string }
-  | { verdict: 'refused'; notes: string[]; line: string };
+  | { verdict: 'refused'; notes: string[]; line: string; other?: OtherProviderKey };
+
+/** A paste that is clearly another provider's key: the cleaned value, that provider, and the line that says so without asking for anything. */
+export interface OtherProviderKey {
+  provider: Provider;
+  value: string;
+  line: string;
+}
 
 const KIND_WORDS: Record<KeyKind, string> = { project: 'project', 'service-account': 'service-account', admin: 'admin', legacy: 'legacy user', api: 'API', org: 'organization' };
 
@@ -104,7 +111,8 @@ function refusal(value: string, provider: Provider, env: Env): PasteVerdict | { 
   if (!problem) return { verdict: 'ok' };
   if (problem.kind === 'empty') return { verdict: 'refused', notes: [], line: 'Nothing arrived: paste the key (the prompt shows nothing while you paste).' };
   if (problem.kind === 'wrong-provider') {
-    return { verdict: 'refused', notes: [], line: `That is ${aKeyOf(problem.other.name)}, not ${aKeyOf(provider.name)} (${redact(value, identifyKey(value)?.format.prefix ?? '')}, ${value.length} characters); nothing was sent. Paste ${provider.name}'s key.` };
+    const line = `That is ${aKeyOf(problem.other.name)}, not ${aKeyOf(provider.name)} (${redact(value, identifyKey(value)?.format.prefix ?? '')}, ${value.length} characters); nothing was sent.`;
+    return { verdict: 'refused', notes: [], line: `${line} Paste ${provider.name}'s key.`, other: { provider: problem.other, value, line } };
   }
   if (problem.placeholder) return { verdict: 'refused', notes: [], line: `That is a placeholder, not a key; nothing was sent. Copy the key from ${keys}.` };
   if (problem.what.includes('masked copy')) {
@@ -162,23 +170,41 @@ export interface PasteIO {
   tell(level: 'info' | 'ok' | 'warn' | 'error', line: string): void;
   /** A yes/no question, default no. */
   confirm(question: string): Promise<boolean>;
+  /** Given where the provider may still change (setup): true when the person takes another provider's key as that provider's. */
+  switchTo?(other: Provider): Promise<boolean>;
 }
 
 /** A key the person gave, cleaned, with its kind when keyward knows its format. */
 export interface PastedKey {
   value: string;
   kind: KeyKind | null;
+  /** The provider the person switched to, when the key was another provider's. */
+  provider?: Provider;
 }
 
 /**
  * Asks until a usable key arrives: each answer is analysed, its cleaning named, and then either
  * accepted with one line saying what arrived, refused with one line saying why (and asked again,
- * from an empty prompt), or, for a shape keyward does not know, used only after a yes.
+ * from an empty prompt), or, for a shape keyward does not know, used only after a yes. Another
+ * provider's key is, where `switchTo` is given, offered as that provider's key.
  */
 export async function askForKey(provider: Provider, env: Env, io: PasteIO): Promise<PastedKey> {
   for (;;) {
     const result = analysePaste(await io.ask(), provider, env);
     for (const note of result.notes) io.tell('info', note);
+    if (result.verdict === 'refused' && result.other && io.switchTo) {
+      // Nothing is sent before the person chooses: the key as the other provider's, or another paste.
+      const { provider: other, value, line } = result.other;
+      io.tell('warn', line);
+      if (!(await io.switchTo(other))) continue;
+      const switched = analysePaste(value, other, env);
+      if (switched.verdict !== 'key') {
+        io.tell('error', switched.line);
+        continue;
+      }
+      io.tell('ok', switched.line);
+      return { value: switched.value, kind: switched.kind, provider: other };
+    }
     if (result.verdict === 'refused') {
       io.tell('error', result.line);
       continue;

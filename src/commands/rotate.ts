@@ -5,6 +5,7 @@ import { createKeyRecorder } from '../stores/key-records.js';
 import { readKeyFromStdin } from '../prompts/key-stdin.js';
 import { openTerminalGuard } from '../prompts/terminal-guard.js';
 import { doctorIO, type Deps } from '../deps.js';
+import { ctrlC } from './ctrl-c.js';
 import { plainView } from './setup.js';
 
 /** The new key's test, the same as setup's: a completion and a streamed completion. */
@@ -17,6 +18,7 @@ function liveTest(deps: Deps): RotatePorts['test'] {
 export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Outcome> {
   // Raw mode from here to the end: a key typed again during the test calls is never echoed or read by the question after it.
   const guard = deps.terminal.interactive && !flags.keyStdin ? openTerminalGuard(deps.stdin, deps.stdout, deps.interrupt) : null;
+  const interrupt = ctrlC();
   try {
     const prompter = guard ? (await import('../prompts/inquirer.js')).createInquirerPrompter(guard.input, deps.stdout) : null;
     // The setup wizard's view: its spinner while the calls run, its marks for notes.
@@ -25,14 +27,16 @@ export async function rotateCommand(flags: RotateFlags, deps: Deps): Promise<Out
       prompter,
       readStdin: () => readKeyFromStdin(deps.stdin, 'rotate'),
       test: liveTest(deps),
-      showCalls: (provider, key, baseURL, run) => view.testCalls({ provider, key, baseURL, timeoutMs: NEW_KEY_TIMEOUT_MS }, run),
+      showCalls: (provider, key, baseURL, run, signal) => view.testCalls({ provider, key, baseURL, timeoutMs: NEW_KEY_TIMEOUT_MS }, run, signal),
       recordKey: createKeyRecorder(deps.stateDir, deps.now),
       say: (line) => deps.stdout.write(`${line}\n`),
       note: (level, text) => view.note(level, text),
+      interrupt: interrupt.signal,
     });
     // A "no" at the last question is the person's choice, not a failure.
     return result.replaced || result.reason === 'declined' ? OK : FINDINGS;
   } finally {
+    interrupt.release();
     guard?.close();
   }
 }

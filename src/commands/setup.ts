@@ -1,5 +1,6 @@
 import { NEW_KEY_TIMEOUT_MS, newKeyTest } from '../checks/new-key-test.js';
-import { cancelled, failure, usageError } from '../core/errors.js';
+import { failure, usageError } from '../core/errors.js';
+import { untilInterrupted } from '../core/interrupt.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { callLine } from '../report/call-line.js';
 import { doneText, noteText, surveyText } from '../report/setup-text.js';
@@ -11,17 +12,8 @@ import { readKeyFromStdin } from '../prompts/key-stdin.js';
 import type { Prompter } from '../prompts/types.js';
 import { openTerminalGuard } from '../prompts/terminal-guard.js';
 import { doctorIO, type Deps } from '../deps.js';
+import { ctrlC } from './ctrl-c.js';
 import { timeoutFlagMs } from './timeout-flag.js';
-
-/** Stops at Ctrl-C: rejects with a `cancelled` error once `interrupt` is aborted. */
-function untilInterrupted<T>(work: Promise<T>, interrupt: AbortSignal | undefined): Promise<T> {
-  if (!interrupt) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    interrupt.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => interrupt.removeEventListener('abort', onAbort));
-  });
-}
 
 /** The wizard's screens as plain text, for pipes and NO_COLOR (rotate shows its test calls with it too). */
 export function plainView(deps: Deps): SetupView {
@@ -80,26 +72,6 @@ function liveTester(deps: Deps, timeoutMs: number): KeyTester {
     timeoutMs,
   );
   return { endpoint: (provider) => test.endpoint(provider), timeoutMs, run: (provider, key, onCall, given) => test.run(provider, key, ['sync', 'async'], onCall, given)! };
-}
-
-/**
- * Ctrl-C as an abort the wizard handles, instead of the bin's exit at once: it erases the test
- * calls' progress, and during the changes it knows what was written. The bin's own handler is back
- * once the wizard ends.
- */
-function ctrlC(): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const bins = process.listeners('SIGINT');
-  process.removeAllListeners('SIGINT');
-  const onSigint = () => controller.abort();
-  process.on('SIGINT', onSigint);
-  return {
-    signal: controller.signal,
-    release() {
-      process.removeListener('SIGINT', onSigint);
-      for (const l of bins) process.on('SIGINT', l);
-    },
-  };
 }
 
 /** The pre-commit hook for the wizard's last question. */

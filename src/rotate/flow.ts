@@ -4,6 +4,7 @@ import { askForKey, pipedKey } from '../checks/paste.js';
 import { dashboardForm } from '../checks/secret-ref.js';
 import { buildContext, type DoctorIO } from '../checks/run-doctor.js';
 import { cancelled, failure, isKeywardError, needsAnswer, usageError } from '../core/errors.js';
+import { beforeChanges, untilInterrupted, type BeforeChanges } from '../core/interrupt.js';
 import type { Finding } from '../core/finding.js';
 import type { CallReport } from '../core/report.js';
 import type { Secret } from '../core/secret.js';
@@ -37,18 +38,26 @@ export interface RotatePorts {
     endpoint(provider: Provider): string | null;
     run(provider: Provider, key: Secret, onCall: (call: CallReport) => void): Promise<KeyTestResults>;
   };
-  /** Shows the calls while they run (a spinner in a terminal) and their outcome after; returns the results. */
-  showCalls(provider: Provider, key: Secret, baseURL: string, run: (onCall: (call: CallReport) => void) => Promise<KeyTestResults>): Promise<KeyTestResults>;
+  /**
+   * Shows the calls while they run (a spinner in a terminal) and their outcome after; returns the
+   * results. An abort of `interrupt` (Ctrl-C) erases the progress and rejects with a `cancelled` error.
+   */
+  showCalls(provider: Provider, key: Secret, baseURL: string, run: (onCall: (call: CallReport) => void) => Promise<KeyTestResults>, interrupt?: AbortSignal): Promise<KeyTestResults>;
   recordKey: KeyRecorder;
   /** One line of output (fingerprints, redacted forms and locations only, never a key). */
   say: (line: string) => void;
   /** A line about the key or a choice, with its mark. */
   note: (level: 'info' | 'ok' | 'warn' | 'error', text: string) => void;
+  /** Aborted by Ctrl-C while no prompt reads the terminal (the prompts turn it into a `cancelled` error themselves). */
+  interrupt?: AbortSignal;
 }
 
 export type RotateResult =
   | { replaced: true; provider: string; oldFingerprint: string; newFingerprint: string; copies: number }
   | { replaced: false; reason: 'test-failed' | 'declined' };
+
+/** What a rotation stopped before the store says: the old key is where it was. */
+const unchangedLine = (oldShown: string, place: string): string => `nothing was replaced; ${oldShown} is still in ${place}`;
 
 /** Where a stored key lives, in words. */
 function placeOf(entry: KeyEntry): string {
@@ -71,9 +80,9 @@ async function chooseProvider(flags: RotateFlags, stored: Map<string, KeyEntry>,
 }
 
 /** Every place the old key is still found: files, history, logs, bundles, and the other stores. */
-async function huntOldKey(io: DoctorIO, old: Secret, entries: readonly KeyEntry[], replaced: KeyEntry): Promise<string[]> {
+async function huntOldKey(io: DoctorIO, old: Secret, entries: readonly KeyEntry[], replaced: KeyEntry, signal: AbortSignal | undefined): Promise<string[]> {
   // Both scans, not their merge: the merge folds a history hit into the working-tree finding of the same key, and every place counts here.
-  const opts = { root: io.root, git: io.git, env: io.env, useBaseline: false };
+  const opts = { root: io.root, git: io.git, env: io.env, useBaseline: false, ...(signal ? { signal } : {}) };
   const [worktree, history] = await Promise.all([scanWorktree(opts), scanHistory(opts)]);
   const places = new Set<string>();
   for (const f of [...worktree.findings, ...history.findings]) {
@@ -118,7 +127,7 @@ async function readNewKey(flags: RotateFlags, ports: RotatePorts, provider: Prov
  * Everything asked before anything changes: the new key, its test (retried on request, or another
  * key), and the yes to replace. Nothing here writes, so a refusal or Ctrl-C leaves the old key in place.
  */
-async function chooseNewKey(flags: RotateFlags, ports: RotatePorts, provider: Provider, env: DoctorIO['env'], old: KeyEntry, oldShown: string, place: string): Promise<NewKeyChoice> {
+async function chooseNewKey(flags: RotateFlags, ports: RotatePorts, guard: BeforeChanges, provider: Provider, env: DoctorIO['env'], old: KeyEntry, oldShown: string, place: string): Promise<NewKeyChoice> {
   const { prompter, note } = ports;
   for (;;) {
     const fresh = await readNewKey(flags, ports, provider, env, old, oldShown);
@@ -130,7 +139,7 @@ async function chooseNewKey(flags: RotateFlags, ports: RotatePorts, provider: Pr
     }
     let next: 'retry' | 'another' | 'store' = baseURL ? 'retry' : 'store';
     while (baseURL && next === 'retry') {
-      const results = await ports.showCalls(provider, fresh, baseURL, (onCall) => ports.test.run(provider, fresh, onCall));
+      const results = await guard.viewOwns(() => ports.showCalls(provider, fresh, baseURL, (onCall) => ports.test.run(provider, fresh, onCall), ports.interrupt));
       const failed = results.filter((r) => !r.call.ok && !r.call.skipped);
       if (failed.length === 0) {
         note('ok', 'The new key works: a completion and a streamed completion both answered.');
@@ -168,8 +177,30 @@ async function chooseNewKey(flags: RotateFlags, ports: RotatePorts, provider: Pr
  * it. A failed test, a no, or Ctrl-C before the store leaves the old key in place and says so.
  */
 export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotatePorts): Promise<RotateResult> {
+  const guard = beforeChanges(ports.interrupt);
+  let asked: Rotation | RotateResult;
+  try {
+    asked = await askRotation(io, flags, ports, guard);
+  } finally {
+    guard.release();
+  }
+  return 'replaced' in asked ? asked : replace(io, ports, asked);
+}
+
+/** The rotation agreed to, before anything is written. */
+interface Rotation {
+  ctx: Awaited<ReturnType<typeof buildContext>>;
+  provider: Provider;
+  old: KeyEntry;
+  oldShown: string;
+  place: string;
+  fresh: Secret;
+}
+
+/** The provider, the new key, its test and the yes; Ctrl-C anywhere here leaves the old key in place and says so. */
+async function askRotation(io: DoctorIO, flags: RotateFlags, ports: RotatePorts, guard: BeforeChanges): Promise<Rotation | RotateResult> {
   const { prompter, say } = ports;
-  const ctx = await buildContext(io, { providerIds: flags.provider ? [flags.provider] : [], live: 'off', history: false, failOn: 'high', timeoutMs: 0 });
+  const ctx = await guard.race(buildContext(io, { providerIds: flags.provider ? [flags.provider] : [], live: 'off', history: false, failOn: 'high', timeoutMs: 0 }));
   // The key a rotation replaces is the stored one (keychain first, as keyward resolves): keyward cannot change a shell's environment.
   const stored = new Map<string, KeyEntry>();
   for (const r of ctx.resolved) {
@@ -179,22 +210,31 @@ export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotateP
   const provider = await chooseProvider(flags, stored, prompter);
   const old = stored.get(provider.id);
   if (!old) throw failure(`no ${provider.name} key is stored for this project (keychain or .env), so there is nothing to replace`, `Store one with \`keyward setup --provider ${provider.id}\`.`);
-  const envKey = ctx.entries.find((e) => e.provider.id === provider.id && e.source === 'env' && e.secret.length > 0);
   // As the provider's dashboard lists it (prefix and last four), beside the fingerprint keyward's reports use.
   const oldShown = `${dashboardForm(old.secret, provider)} (${old.secret.fingerprint})`;
   const place = placeOf(old);
-  const unchanged = `nothing was replaced; ${oldShown} is still in ${place}`;
+  const unchanged = unchangedLine(oldShown, place);
   say(`Replacing the ${provider.name} key ${oldShown} in ${place}.`);
 
-  const choice = await chooseNewKey(flags, ports, provider, io.env, old, oldShown, place).catch((e: unknown) => {
+  const choice = await guard.race(chooseNewKey(flags, ports, guard, provider, io.env, old, oldShown, place)).catch((e: unknown) => {
     throw isKeywardError(e) && e.kind === 'cancelled' ? cancelled(`Cancelled; ${unchanged}.`) : e;
   });
   if ('none' in choice) {
     say(choice.none === 'test-failed' ? `The new key did not pass its test: ${unchanged}.` : `Not replaced: ${oldShown} is still in ${place}.`);
     return { replaced: false, reason: choice.none };
   }
-  const fresh = choice.key;
+  return { ctx, provider, old, oldShown, place, fresh: choice.key };
+}
 
+/**
+ * Stores the new key, then looks for copies of the old one. Ctrl-C lets the store finish (one
+ * atomic write or one keychain call); after it, the message says the key is stored and what is
+ * left: the search for copies and the revoke, each with where to do it.
+ */
+async function replace(io: DoctorIO, ports: RotatePorts, r: Rotation): Promise<RotateResult> {
+  const { say, interrupt } = ports;
+  const { ctx, provider, old, oldShown, place, fresh } = r;
+  const unchanged = unchangedLine(oldShown, place);
   if (old.source === 'keychain') {
     const probe = await io.keychain();
     if (!probe.ok) throw failure(`the OS keychain cannot be used here: ${probe.problem.reason}; ${unchanged}`, probe.problem.fix);
@@ -206,19 +246,35 @@ export async function runRotate(io: DoctorIO, flags: RotateFlags, ports: RotateP
     const text = await readFile(path, 'utf8');
     await writeFileAtomic(path, setDotenvValue(text, old.variable, fresh.reveal()), 0o600);
   }
-  say(`Stored ${fresh.redacted} (${fresh.fingerprint}) in ${place}${old.source === 'dotenv' ? ' (mode 0600; every other line kept)' : ''}.`);
+  const stored = `Stored ${fresh.redacted} (${fresh.fingerprint}) in ${place}${old.source === 'dotenv' ? ' (mode 0600; every other line kept)' : ''}.`;
+  say(stored);
+  const revoke = `Revoke the old key ${oldShown} at ${provider.dashboard.revoke}`;
+  const interrupted = () =>
+    cancelled(
+      [
+        'Interrupted after the new key was stored.',
+        `  Done: ${stored}`,
+        `  Not done: Look for copies of the old key ${oldShown} in files, git history, logs and build output: run \`keyward scan --history\`.`,
+        `  Not done: ${revoke}; it stays valid until you do.`,
+      ].join('\n'),
+    );
   await ports.recordKey({ provider: provider.id, project: ctx.project.name, fingerprint: fresh.fingerprint, store: old.source === 'keychain' ? 'keychain' : 'dotenv' }).catch(() => {
     say('The date was not recorded (the state folder cannot be written); `keyward doctor` cannot tell the key\'s age.');
   });
+  const envKey = ctx.entries.find((e) => e.provider.id === provider.id && e.source === 'env' && e.secret.length > 0);
   if (envKey && envKey.secret.fingerprint !== fresh.fingerprint) {
     say(`Note: ${envKey.variable} in this shell's environment (${envKey.secret.fingerprint}) still overrides the stored key; update or unset it.`);
   }
+  if (interrupt?.aborted) throw interrupted();
 
   say(`\nLooking for copies of the old key ${oldShown} in the working tree, git history, logs and build output…`);
-  const places = await huntOldKey(io, old.secret, ctx.entries, old);
+  const places = await untilInterrupted(huntOldKey(io, old.secret, ctx.entries, old, interrupt), interrupt).catch((e: unknown) => {
+    // A scan stopped by the same Ctrl-C may fail in its own words first.
+    throw interrupt?.aborted ? interrupted() : e;
+  });
   if (places.length === 0) say('  none found.');
   for (const p of places) say(`  ${p}`);
-  say(`\nRevoke the old key ${oldShown} at ${provider.dashboard.revoke}`);
+  say(`\n${revoke}`);
   say('It stays valid until you revoke it there: anyone with a copy of it can still use it.');
   return { replaced: true, provider: provider.id, oldFingerprint: old.secret.fingerprint, newFingerprint: fresh.fingerprint, copies: places.length };
 }

@@ -6,6 +6,7 @@ import { askForKey, pipedKey } from '../checks/paste.js';
 import { aKeyOf, dashboardForm } from '../checks/secret-ref.js';
 import { frameworkLoads } from '../checks/advice.js';
 import { cancelled, failure, needsAnswer, usageError } from '../core/errors.js';
+import { beforeChanges, type BeforeChanges } from '../core/interrupt.js';
 import type { Secret } from '../core/secret.js';
 import { ignoredPaths, trackedPaths, untrack } from '../git/repo.js';
 import type { Framework } from '../project/framework.js';
@@ -136,35 +137,6 @@ async function ask<T>(prompter: Prompter | null, flagHelp: string, question: (p:
   return question(prompter);
 }
 
-/**
- * Ctrl-C outside a prompt (the prompts turn it into a `cancelled` error themselves). Until the
- * changes begin it ends the wizard at once, since nothing was written; the test-calls view takes
- * it over while its progress is on screen, so the progress is erased before the message.
- */
-function beforeChanges(interrupt: AbortSignal | undefined) {
-  let viewOwns = false;
-  let stop: (e: Error) => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => (stop = reject));
-  stopped.catch(() => undefined);
-  const onAbort = () => {
-    if (!viewOwns) stop(cancelled());
-  };
-  interrupt?.addEventListener('abort', onAbort);
-  return {
-    race: <T>(work: Promise<T>): Promise<T> => Promise.race([work, stopped]),
-    async viewOwns<T>(work: () => Promise<T>): Promise<T> {
-      viewOwns = true;
-      try {
-        return await work();
-      } finally {
-        viewOwns = false;
-        if (interrupt?.aborted) stop(cancelled());
-      }
-    },
-    release: () => interrupt?.removeEventListener('abort', onAbort),
-  };
-}
-
 /** Every answer of the wizard, gathered before anything is written. */
 interface Answers {
   provider: Provider;
@@ -264,11 +236,10 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   return { stored: true, provider: provider.id, store };
 }
 
-type Guard = ReturnType<typeof beforeChanges>;
 type Context = Awaited<ReturnType<typeof buildContext>>;
 
 /** Every question, in the order a person answers them; returns the answers, or the result when the wizard ends without storing. */
-async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: Context, survey: Survey, guard: Guard): Promise<Answers | SetupResult> {
+async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: Context, survey: Survey, guard: BeforeChanges): Promise<Answers | SetupResult> {
   const { prompter, view } = ports;
   const info = ctx.project;
 
@@ -283,7 +254,6 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
     const id = await ask(prompter, '--provider: Pass --provider ID (openai, anthropic, …).', (p) => p.select('Which provider is this key for?', choices, defaultProvider(survey)));
     provider = findProvider(id)!;
   }
-  const variable = provider.envVars[0]!;
 
   // Step 4 comes before the key so the key is asked for last and held the shortest time.
   const keychainProblem = ctx.keychain.usable ? null : ctx.keychain.problem;
@@ -316,8 +286,15 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
     const pasted = flags.keyStdin
       ? pipedKey(await ports.readStdin(), provider, io.env, tell, flags.yes === true)
       : await ask(prompter, '--key-stdin: Pipe the key in with --key-stdin (never as an argument).', (p) =>
-          askForKey(provider, io.env, { ask: () => p.secret(`Paste your ${provider.name} key (${variable}); it stays hidden`), tell, confirm: async (q) => flags.yes === true || p.confirm(q, false) }),
+          askForKey(provider, io.env, {
+            ask: () => p.secret(`Paste your ${provider.name} key (${provider.envVars[0]!}); it stays hidden`),
+            tell,
+            confirm: async (q) => flags.yes === true || p.confirm(q, false),
+            switchTo: (other) => switchProvider(p, provider, other),
+          }),
         );
+    // Another provider's key, taken as that provider's: the provider, and so the variable, change with it.
+    if (pasted.provider) provider = pasted.provider;
     key = secretFor(pasted.value, provider);
     untested = null;
     const kind = pasted.kind;
@@ -382,6 +359,19 @@ async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: C
   const git = store === 'dotenv' && ctx.repo.kind === 'repo' ? await askGitHygiene(io, envRel, flags, prompter) : { untrack: null, ignore: null };
   const hook = Boolean(ports.hook && prompter && !flags.yes && (await ports.hook.offered()) && (await prompter.confirm('Install a git pre-commit hook that stops any commit adding a key?', true)));
   return { provider, store, key, untested, dotenv: plan ? { plan, envRel, git } : null, hook };
+}
+
+/** After another provider's key was pasted: take it as that provider's key, or paste the one asked for. */
+async function switchProvider(prompter: Prompter, provider: Provider, other: Provider): Promise<boolean> {
+  const choice = await prompter.select<'switch' | 'paste'>(
+    'What now?',
+    [
+      { value: 'switch', name: `Use it as ${aKeyOf(other.name)}`, description: `The provider becomes ${other.name}, and the key is stored as ${other.envVars[0]!}.` },
+      { value: 'paste', name: `Paste ${provider.name}'s key` },
+    ],
+    'switch',
+  );
+  return choice === 'switch';
 }
 
 /** Before the consent: the key already stored where this one goes, as the dashboard lists it, and where to revoke it; keys stored elsewhere, which stay. */

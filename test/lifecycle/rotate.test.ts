@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint, redact } from '../../src/core/fingerprint.js';
@@ -240,6 +241,65 @@ describe('keyward rotate in a terminal', () => {
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
     expect(statSync(join(p.dir, '.env')).mode & 0o777).toBe(0o600);
     expectOnScreen(s, `Cancelled; nothing was replaced; ${listed(old)} is still in .env line 1.`);
+  });
+});
+
+describe('Ctrl-C in keyward rotate, outside a prompt', () => {
+  it('during the test calls: the spinner is erased, nothing is replaced, and it says so (exit 130)', async () => {
+    const old = fake.key('ok');
+    // The fake server holds this key's calls until released: Ctrl-C lands while they run, whatever the machine's speed.
+    const held = fake.key('held');
+    const p = ptyApp('rotate-calls-ctrlc-app', old);
+    const s = rotatePty(p);
+    try {
+      await s.answer(PASTE_NEW, `${held}${KEY.enter}`);
+      await s.waitFor(/Calling OpenAI… \d+ s \(gives up at 20 s\)/);
+      s.interrupt();
+      expect((await s.exit).code).toBe(130);
+    } finally {
+      fake.release(held);
+    }
+    expect(s.screen()).toContain('Test calls to OpenAI stopped.');
+    expect(s.screen()).not.toContain('Calling OpenAI…');
+    expectOnScreen(s, `keyward: Cancelled; nothing was replaced; ${listed(old)} is still in .env line 1.`);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${old}\n`);
+    expectNoKey(s.raw(), old, held);
+  });
+
+  it('during the search for copies: the new key is stored, and it says the search and the revoke are left, with their commands (exit 130)', async () => {
+    const old = fake.key('ok');
+    const fresh = fake.key('ok');
+    const p = ptyApp('rotate-hunt-ctrlc-app', old);
+    // A tag that is a named pipe: git blocks reading it when it lists every ref, which only the
+    // search for copies does (the history scan), so Ctrl-C lands during the search.
+    const pipe = join(p.dir, '.git', 'refs', 'tags', 'hold');
+    execFileSync('mkfifo', [pipe]);
+    const s = rotatePty(p);
+    try {
+      await s.answer(PASTE_NEW, `${fresh}${KEY.enter}`);
+      await s.answer(/Replace sk-…/, KEY.enter);
+      await s.waitFor('Looking for copies of the old key');
+      s.interrupt();
+      expect((await s.exit).code).toBe(130);
+    } finally {
+      // A git still waiting at the pipe gets its end of file; with none left (the abort killed it), opening fails with ENXIO.
+      try {
+        closeSync(openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // nobody was waiting
+      }
+    }
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${fresh}\n`);
+    for (const line of [
+      'keyward: Interrupted after the new key was stored.',
+      `  Done: Stored ${shown(fresh)} in .env line 1 (mode 0600; every other line kept).`,
+      `  Not done: Look for copies of the old key ${listed(old)} in files, git history, logs and build output: run \`keyward scan --history\`.`,
+      `  Not done: Revoke the old key ${listed(old)} at https://platform.openai.com/api-keys; it stays valid until you do.`,
+    ]) {
+      expectOnScreen(s, line);
+    }
+    expect(s.screen()).not.toContain('none found');
+    expectNoKey(s.raw(), old, fresh);
   });
 });
 

@@ -90,6 +90,8 @@ describe('the setup flow', () => {
       { select: /Which provider/, answer: 'openai' },
       { select: /Where should the key live/, answer: 'keychain' },
       { secret: /Paste your OpenAI key/, answer: fakeKey('groq', 'x') },
+      // A Groq key, declined as such: the OpenAI key is asked for again.
+      { select: /What now\?/, answer: 'paste' },
       { secret: /Paste your OpenAI key/, answer: `'${key}'` },
       { confirm: /Store sk-proj-….{4} in the OS keychain \(service keyward, account openai\/flow-app@[0-9a-f]{12}\)\?/, answer: true },
     ]);

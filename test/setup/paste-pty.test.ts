@@ -53,17 +53,19 @@ function expectNoKey(s: PtySession, ...keys: string[]): void {
 }
 
 describe('the hidden key prompt tells what arrived, without showing it', () => {
-  it("another provider's key is refused and cleared: the right key pasted next is stored alone, not joined to it", async () => {
+  it("another provider's key, declined as such, is cleared: the right key pasted next is stored alone, not joined to it", async () => {
     const p = app('paste-wrong-app');
     const anthropic = fake.key('ok', 'anthropic');
     const good = fake.key('ok');
     const s = await toKeyPrompt(p);
     await s.answer(PASTE, `${anthropic}${KEY.enter}`);
-    await s.answer(/That is an Anthropic key[\s\S]*Paste your OpenAI key/, `${good}${KEY.enter}`);
+    // The menu starts on "Use it as an Anthropic key"; "Paste OpenAI's key" is one down.
+    await s.answer(/That is an Anthropic key[\s\S]*What now\?/, KEY.down + KEY.enter);
+    await s.answer(PASTE, `${good}${KEY.enter}`);
     await finish(s);
     expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`OPENAI_API_KEY=${good}\n`);
     const screen = squash(s.screen());
-    expect(screen).toContain(squash(`✖ That is an Anthropic key, not an OpenAI key (${redact(anthropic, 'sk-ant-api03-')}, 108 characters); nothing was sent. Paste OpenAI's key.`));
+    expect(screen).toContain(squash(`▲ That is an Anthropic key, not an OpenAI key (${redact(anthropic, 'sk-ant-api03-')}, 108 characters); nothing was sent.`));
     expect(screen).toContain(squash(received(good)));
     expect(sentWith(anthropic.slice(14, 40))).toEqual([]);
     expect(sentWith(good)).not.toEqual([]);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { fingerprint } from '../../src/core/fingerprint.js';
+import { fingerprint, redact } from '../../src/core/fingerprint.js';
 import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
@@ -130,7 +130,7 @@ describe('keyward setup in a terminal', () => {
     expect(s.raw()).not.toContain(bad.slice(8, 40));
   });
 
-  it('checks the key as it is entered: another provider\'s key is refused under the prompt', async () => {
+  it('checks the key as it is entered: another provider\'s key is named under the prompt, and Ctrl-C at the choice exits 130', async () => {
     const p = app('pty-check-app');
     const s = wizard(p);
     await toKeyPrompt(s);
@@ -139,6 +139,33 @@ describe('keyward setup in a terminal', () => {
     await s.waitFor('That is an Anthropic key, not an OpenAI key');
     s.interrupt();
     expect((await s.exit).code).toBe(130);
+    expect(s.raw()).not.toContain(anthropic.slice(14, 40));
+  });
+
+  it("another provider's key can be used as that provider's key: nothing is sent before the choice, and the .env gets that provider's variable", async () => {
+    const p = app('pty-switch-app');
+    const anthropic = fake.key('ok', 'anthropic');
+    const sent = () => fake.requests.filter((q) => q.authorization === `Bearer ${anthropic}`).length;
+    const s = wizard(p, { ANTHROPIC_BASE_URL: fake.baseURL, ANTHROPIC_API_KEY: undefined });
+    await toKeyPrompt(s);
+    await s.answer(PASTE, `${anthropic}${KEY.enter}`);
+    await s.waitFor("Paste OpenAI's key");
+    expect(sent()).toBe(0);
+    const shown = `${redact(anthropic, 'sk-ant-api03-')}, ${anthropic.length} characters`;
+    // Without whitespace: the line is found wherever the window wrapped it.
+    expect(s.screen().replace(/\s+/g, '')).toContain(`▲ That is an Anthropic key, not an OpenAI key (${shown}); nothing was sent.`.replace(/\s+/g, ''));
+    expect(s.screen()).toContain("? What now?\n❯ Use it as an Anthropic key\n  Paste OpenAI's key\n");
+    expect(s.screen()).toContain('❯ Use it as an Anthropic key');
+    await s.answer('What now?', KEY.enter);
+    await s.answer(/Store sk-ant-api03-….{4} in \.env \(mode 0600\)\?/, KEY.enter);
+    await s.answer('Add "/.env" to .gitignore?', KEY.enter);
+    await s.answer('Install a git pre-commit hook', `n${KEY.enter}`);
+    expect((await s.exit).code).toBe(0);
+    expect(s.screen().replace(/\s+/g, '')).toContain(`✓ Received an Anthropic API key: ${shown}.`.replace(/\s+/g, ''));
+    expect(s.screen()).toContain('How your app gets ANTHROPIC_API_KEY');
+    expect(sent()).toBeGreaterThan(0);
+    expect(readFileSync(join(p.dir, '.env'), 'utf8')).toBe(`ANTHROPIC_API_KEY=${anthropic}\n`);
+    expect(readFileSync(join(p.dir, '.env.example'), 'utf8')).toBe('ANTHROPIC_API_KEY=\n');
     expect(s.raw()).not.toContain(anthropic.slice(14, 40));
   });
 

@@ -59,12 +59,14 @@ describe('analysePaste: what a pasted value is, cleaned or refused, before anyth
     });
   });
 
-  it("another provider's key: refused with its provider and redacted form", () => {
+  it("another provider's key: refused with its provider and redacted form, and named as that provider's for a switch", () => {
     const anthropic = fakeKey('anthropic', 'paste');
+    const said = `That is an Anthropic key, not an OpenAI key (sk-ant-api03-…${anthropic.slice(-4)}, 108 characters); nothing was sent.`;
     expect(analysePaste(anthropic, openai, env)).toEqual({
       verdict: 'refused',
       notes: [],
-      line: `That is an Anthropic key, not an OpenAI key (sk-ant-api03-…${anthropic.slice(-4)}, 108 characters); nothing was sent. Paste OpenAI's key.`,
+      line: `${said} Paste OpenAI's key.`,
+      other: { provider: findProvider('anthropic'), value: anthropic, line: said },
     });
   });
 
@@ -99,6 +101,20 @@ describe('askForKey: refused answers are said and asked again from an empty prom
       `ok: ${received}`,
     ]);
     expect(lines.join('\n')).not.toContain(key.slice(8, 20));
+  });
+});
+
+describe("askForKey with a switch: another provider's key, taken as that provider's", () => {
+  it('asks before anything else, and returns the key with its provider', async () => {
+    const anthropic = fakeKey('anthropic', 'switch');
+    const lines: string[] = [];
+    const offered: string[] = [];
+    const io = { ask: async () => anthropic, tell: (level: string, line: string) => lines.push(`${level}: ${line}`), confirm: async () => false };
+    const got = await askForKey(openai, env, { ...io, switchTo: async (other) => (offered.push(other.id), true) });
+    expect(got).toEqual({ value: anthropic, kind: 'api', provider: findProvider('anthropic') });
+    expect(offered).toEqual(['anthropic']);
+    const shown = `sk-ant-api03-…${anthropic.slice(-4)}, 108 characters`;
+    expect(lines).toEqual([`warn: That is an Anthropic key, not an OpenAI key (${shown}); nothing was sent.`, `ok: Received an Anthropic API key: ${shown}.`]);
   });
 });
 
