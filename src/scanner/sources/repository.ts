@@ -65,3 +65,15 @@ export async function partialCloneOf(git: GitRunner, root: string, gitDir: strin
   }
   return { remote: null };
 }
+
+/**
+ * Objects a partial clone lacks, listed without fetching them (`--missing=print`). cat-file cannot
+ * be told not to fetch a missing object from the promisor remote, and dies when it may not; so
+ * the history scan leaves these out of its requests and counts them.
+ */
+export async function absentObjects(git: GitRunner, root: string): Promise<Set<string>> {
+  const r = await git(['rev-list', '--objects', '--all', '--missing=print'], { cwd: root, timeoutMs: 600_000 });
+  const out = new Set<string>();
+  for (const line of r.stdout.toString('utf8').split('\n')) if (line.startsWith('?')) out.add(line.slice(1).trim());
+  return out;
+}
