@@ -37,7 +37,7 @@ function repository() {
   // Bigger than a pipe's read, so history joins the blob from several chunks; the key sits at its end.
   p.write('docs/big.md', `${'openai and anthropic docs line\n'.repeat(20_000)}XAI_API_KEY=${K.big}\n`);
   p.write('src/naïve.ts', `// config\n/* café ☕ */ DEEPSEEK_API_KEY = "${K.accent}";\n`);
-  p.write('src/browser.ts', 'new OpenAI({ dangerouslyAllowBrowser: true });\n');
+  p.write('src/browser.ts', 'new OpenAI({ dangerouslyAllowBrowser: true });\n'); // keyward:allow (fixture)
   p.commit('app');
   p.write('config/secrets.json', `{\n  "anthropic": "${K.deleted}"\n}\n`);
   p.commit('add secrets');
