@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
-import { makeProject, tempDir, type TestProject } from '../support/repo.js';
+import { makeProject, openaiApp, tempDir, type TestProject } from '../support/repo.js';
 
 // Issue 12: from the first question to the last the terminal stays in raw mode with echo off, and
 // whatever is typed while no question listens is dropped (with the bell), never echoed or read by
@@ -13,10 +13,7 @@ import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 const fake = useFakeProvider();
 
 function app(name: string): TestProject {
-  const p = makeProject({ name });
-  p.write('package.json', JSON.stringify({ name, dependencies: { openai: '^7.0.0' } }, null, 2));
-  p.commit('init');
-  return p;
+  return openaiApp(name);
 }
 
 function wizard(p: TestProject, then?: string): PtySession {

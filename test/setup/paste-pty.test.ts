@@ -5,7 +5,7 @@ import { redact } from '../../src/core/fingerprint.js';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
-import { makeProject, type TestProject } from '../support/repo.js';
+import { openaiApp, type TestProject } from '../support/repo.js';
 
 // The hidden key prompt of `keyward setup` as people paste into it: the built bin in a real
 // pseudo-terminal, the fake provider server on 127.0.0.1 for the test calls, the .env file read back.
@@ -14,11 +14,7 @@ const fake = useFakeProvider();
 const PASTE = 'Paste your OpenAI key';
 
 function app(name: string): TestProject {
-  const p = makeProject({ name });
-  p.write('package.json', JSON.stringify({ name, dependencies: { openai: '^7.0.0' } }, null, 2));
-  p.write('.gitignore', '.env\n');
-  p.commit('init');
-  return p;
+  return openaiApp(name, { '.gitignore': '.env\n' });
 }
 
 /** Starts the wizard and answers OpenAI and the .env file; the hidden key prompt is next. */

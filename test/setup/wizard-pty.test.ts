@@ -7,7 +7,7 @@ import { fingerprint, redact } from '../../src/core/fingerprint.js';
 import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
-import { makeProject, type TestProject } from '../support/repo.js';
+import { openaiApp, type TestProject } from '../support/repo.js';
 import { accountFor, hasPrivateKeyring as hasKeychain, lookupEntry } from '../support/keychain.js';
 
 // The wizard end to end: the built bin in a real pseudo-terminal, real keystrokes, a real git
@@ -16,10 +16,7 @@ import { accountFor, hasPrivateKeyring as hasKeychain, lookupEntry } from '../su
 const fake = useFakeProvider();
 
 function app(name: string): TestProject {
-  const p = makeProject({ name });
-  p.write('package.json', JSON.stringify({ name, dependencies: { openai: '^7.0.0' } }, null, 2));
-  p.commit('init');
-  return p;
+  return openaiApp(name);
 }
 
 function wizard(p: TestProject, extra: Record<string, string | undefined> = {}, args: string[] = []): PtySession {

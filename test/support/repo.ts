@@ -64,3 +64,12 @@ export function gitEnv(): NodeJS.ProcessEnv {
     GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
   };
 }
+
+/** A Node app that depends on openai, committed once: where the wizard's tests start. `files` are written before the commit. */
+export function openaiApp(name: string, files: Record<string, string> = {}): TestProject {
+  const p = makeProject({ name });
+  p.write('package.json', JSON.stringify({ name, dependencies: { openai: '^7.0.0' } }, null, 2));
+  for (const [path, text] of Object.entries(files)) p.write(path, text);
+  p.commit('init');
+  return p;
+}
