@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import { mergeScans, scanHistory, scanWorktree } from '../../src/scanner/index.js';
 import { fakeKey } from '../support/keys.js';
-import { gitEnv, makeProject } from '../support/repo.js';
+import { gitEnv, makeProject, commitMergeResolution } from '../support/repo.js';
 import { optionsFor } from './helpers.js';
 
 describe('scanHistory: every blob reachable from any ref, once', () => {
@@ -36,21 +36,8 @@ describe('scanHistory: every blob reachable from any ref, once', () => {
   p.git('tag', 'v1.0.0');
   p.git('checkout', '-q', 'main');
   // A key that only a merge commit's conflict resolution introduced.
-  p.git('checkout', '-q', '-b', 'left');
-  p.write('conf.txt', 'left\n');
-  p.commit('left');
-  p.git('checkout', '-q', 'main');
-  p.write('conf.txt', 'right\n');
-  p.commit('right');
-  try {
-    p.git('merge', '-q', 'left', '-m', 'merge');
-  } catch {
-    // The conflict is the point: its resolution is new content.
-  }
-  p.write('conf.txt', `OPENROUTER_API_KEY=${K.merge}\n`);
-  const merged = p.commit('merge left', 'conf.txt');
-  p.write('conf.txt', 'resolved\n');
-  p.commit('clean conf');
+  const merged = commitMergeResolution(p, `OPENROUTER_API_KEY=${K.merge}
+`);
   // A key still in the working tree, and one moved from one file to another.
   p.write('src/app.ts', `const k = "${K.still}";\n`);
   p.write('old/key.txt', `${K.moved}\n`);

@@ -6,7 +6,7 @@ import { searchableBytes } from '../../src/scanner/decode.js';
 import { createDetector, detect, detectBytes } from '../../src/scanner/detect.js';
 import * as source from '../../src/scanner/index.js';
 import { fakeKey } from '../support/keys.js';
-import { makeProject } from '../support/repo.js';
+import { makeProject, commitMergeResolution } from '../support/repo.js';
 import { optionsFor } from './helpers.js';
 
 // The same findings whichever path reads the bytes: one thread or two (workers reading their own
@@ -44,21 +44,8 @@ function repository() {
   p.git('rm', '-q', 'config/secrets.json');
   p.commit('remove secrets');
   // A key that only a merge commit's conflict resolution introduced.
-  p.git('checkout', '-q', '-b', 'left');
-  p.write('conf.txt', 'left\n');
-  p.commit('left');
-  p.git('checkout', '-q', 'main');
-  p.write('conf.txt', 'right\n');
-  p.commit('right');
-  try {
-    p.git('merge', '-q', 'left', '-m', 'merge');
-  } catch {
-    // The conflict is the point: its resolution is new content.
-  }
-  p.write('conf.txt', `OPENROUTER_API_KEY=${K.merge}\n`);
-  const merged = p.commit('merge left', 'conf.txt');
-  p.write('conf.txt', 'resolved\n');
-  p.commit('clean conf');
+  const merged = commitMergeResolution(p, `OPENROUTER_API_KEY=${K.merge}
+`);
   return { p, merged };
 }
 

@@ -73,3 +73,26 @@ export function openaiApp(name: string, files: Record<string, string> = {}): Tes
   p.commit('init');
   return p;
 }
+
+/**
+ * On `main`: a branch and `main` both change conf.txt, the merge conflicts, and its resolution
+ * writes `resolution`, content no parent has; a later commit removes it. Returns the merge commit.
+ */
+export function commitMergeResolution(p: TestProject, resolution: string): string {
+  p.git('checkout', '-q', '-b', 'left');
+  p.write('conf.txt', 'left\n');
+  p.commit('left');
+  p.git('checkout', '-q', 'main');
+  p.write('conf.txt', 'right\n');
+  p.commit('right');
+  try {
+    p.git('merge', '-q', 'left', '-m', 'merge');
+  } catch {
+    // The conflict is the point: its resolution is new content.
+  }
+  p.write('conf.txt', resolution);
+  const merged = p.commit('merge left', 'conf.txt');
+  p.write('conf.txt', 'resolved\n');
+  p.commit('clean conf');
+  return merged;
+}
