@@ -189,7 +189,7 @@ describe('report files go where the user pointed, never replacing what is there'
       const child = spawn('sh', ['-c', `"$0" "$1" scan --json --sarif /dev/stdout > "$2"`, process.execPath, join(import.meta.dirname, '../../bin/keyward.js'), out], {
         cwd: p.dir,
         env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
-        timeout: 45_000,
+        timeout: 60_000,
       });
       child.on('close', (c) => resolve(c));
     });

@@ -17,7 +17,7 @@ function startSetup(dir: string, key: string, provider = 'openai') {
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LANG: 'C.UTF-8' },
     stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: 45_000,
+    timeout: 60_000,
   });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -112,7 +112,7 @@ describe('two setup runs on one .env at once', () => {
     expect([`OPENAI_API_KEY=${first}\n`, `OPENAI_API_KEY=${second}\n`]).toContain(text);
     // The run that created the file says so; the other says it updated it: its key replaced the first.
     expect([a.out, b.out].map((o) => /Created \.env/.test(o)).sort()).toEqual([false, true]);
-  }, 120_000);
+  });
 });
 
 describe('every form of an old assignment dotenv reads is replaced', () => {

@@ -25,7 +25,7 @@ describe.skipIf(!hasSession)('the OS keychain through @github/keytar (real gnome
     } finally {
       clearEntry(accountFor('openai', 'web', one.dir));
     }
-  }, 120_000);
+  });
 
   it('moves an entry under the old account <provider>/<project> to the new one, deleting the old only after the new reads back', async () => {
     const key = fakeKey('openai-project', 'legacy-account');

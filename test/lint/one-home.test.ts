@@ -33,7 +33,7 @@ afterEach(() => {
   for (const d of copies.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe('npm run lint: one home per dependency, imports one way', { timeout: 120_000 }, () => {
+describe('npm run lint: one home per dependency, imports one way', () => {
   it('passes on the source as it is', async () => {
     expect((await lint(copyOfSource())).code).toBe(0);
   });

@@ -83,7 +83,7 @@ describe('scan --history in a real terminal', () => {
     // The report starts at the beginning of a line, where the progress line was.
     expect(screen.split('\n')[0]).toBe(`keyward scan: ${p.dir}`);
     expect(screen).toContain('Scanned 151 blobs.');
-  }, 120_000);
+  });
 
   it.each([
     ['CI=true', { CI: 'true' }],
@@ -97,7 +97,7 @@ describe('scan --history in a real terminal', () => {
     expect((await quiet.exit).code).toBe(1);
     expect(quiet.raw()).not.toMatch(PROGRESS);
     expect(shown.raw()).toBe(quiet.raw());
-  }, 120_000);
+  });
 
   it('with --json into a pipe, puts nothing on the terminal and the same JSON in the pipe', async () => {
     const piped = await ptyWithStdoutPiped(['scan', '--history', '--json'], p.dir, NOW);
@@ -105,7 +105,7 @@ describe('scan --history in a real terminal', () => {
     expect(piped.code).toBe(1);
     expect(piped.terminal).toBe('');
     expect(untimed(piped.stdout)).toBe(untimed(plain.stdout));
-  }, 120_000);
+  });
 
   it('piped, prints the same bytes as with progress turned off', async () => {
     for (const args of [['scan', '--history'], ['scan', '--history', '--json']]) {
@@ -116,7 +116,7 @@ describe('scan --history in a real terminal', () => {
       expect(off.stderr).toBe('');
       expect(untimed(run.stdout)).toBe(untimed(off.stdout));
     }
-  }, 120_000);
+  });
 
   it('Ctrl-C while the history is read: stops, clears the line, says what was not finished, exit 130, no git left', async () => {
     const s = startPty(['scan', '--history'], { cwd: p.dir, env: NOW });
@@ -128,7 +128,7 @@ describe('scan --history in a real terminal', () => {
     expect(screen).not.toMatch(PROGRESS);
     expect(screen).not.toContain('keyward scan:');
     await noGitLeftIn(p.dir);
-  }, 120_000);
+  });
 
   it('SIGINT to keyward alone (not its process group) still ends its git processes', async () => {
     const s = startPty(['scan', '--history'], { cwd: p.dir, env: NOW });
@@ -140,7 +140,7 @@ describe('scan --history in a real terminal', () => {
     expect((await s.exit).code).toBe(130);
     expect(s.screen()).toMatch(/^keyward: Stopped: history scan not finished \(\d+ of 151 blobs read\)\. Nothing was changed\.$/m);
     await noGitLeftIn(p.dir);
-  }, 120_000);
+  });
 });
 
 describe('the doctor in a real terminal', () => {
@@ -153,7 +153,7 @@ describe('the doctor in a real terminal', () => {
     expect(screen).not.toMatch(PROGRESS);
     expect(screen).not.toContain('Checking keys…');
     expect(screen).toContain('keys in git history (Scanned 151 blobs.)');
-  }, 120_000);
+  });
 
   it('Ctrl-C while the history is read: the spinner goes, the stopped line stays, exit 130, no git left', async () => {
     const s = startPty(['doctor', '--offline'], { cwd: p.dir, env: NOW });
@@ -165,7 +165,7 @@ describe('the doctor in a real terminal', () => {
     expect(screen).not.toMatch(PROGRESS);
     expect(screen).not.toContain('Checking keys…');
     await noGitLeftIn(p.dir);
-  }, 120_000);
+  });
 
   it('piped, with --json, prints the same bytes as with progress turned off', async () => {
     const run = await runCli(['doctor', '--offline', '--json'], { cwd: p.dir, env: NOW });
@@ -173,5 +173,5 @@ describe('the doctor in a real terminal', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
     expect(untimed(run.stdout)).toBe(untimed(off.stdout));
-  }, 120_000);
+  });
 });

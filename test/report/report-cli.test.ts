@@ -44,7 +44,7 @@ describe('what keyward thinks the project is', () => {
     await runCli(['doctor', '--offline', '--no-history', '--markdown', 'report.md'], { cwd: p.dir });
     const md = readFileSync(join(p.dir, 'report.md'), 'utf8');
     expect(md).toContain(`**Project chat**: Node.js, Next.js; loads .env.local; templates .env.example; uses openai: OPENAI\\_API\\_KEY \\(${openai.evidence.join(', ').replaceAll('_', '\\_')}\\)\n`);
-  }, 120_000);
+  });
 });
 
 describe('reports that fit on a screen', () => {
@@ -79,7 +79,7 @@ describe('reports that fit on a screen', () => {
     const verbose = await runCli(['doctor', '--offline', '--no-history', '--verbose'], { cwd: p.dir, env: { OPENAI_API_KEY: key } });
     expect(verbose.stdout).toContain('\n== apps/app30: Node.js, Next.js; no .env file; templates .env.local.example\n   uses openai: OPENAI_API_KEY (');
     expect(verbose.stdout.match(/^ {4}✓ which key wins \(keys\.resolution\)$/gm)).toHaveLength(30);
-  }, 120_000);
+  });
 
   it('names checks in words, with the rule and check ids under --verbose only', async () => {
     const p = makeProject({ name: 'words' });
@@ -92,7 +92,7 @@ describe('reports that fit on a screen', () => {
     const verbose = await runCli(['doctor', '--offline', '--no-history', '--verbose'], { cwd: p.dir });
     expect(verbose.stdout).toMatch(/^ {2}✓ which key wins \(keys\.resolution\)$/m);
     expect(verbose.stdout).toMatch(/^ {2}✖ high: \.env holds keys \(OPENAI_API_KEY\) and git does not ignore it \[exposure\.env-not-ignored\]$/m);
-  }, 120_000);
+  });
 });
 
 describe('nothing anyone else controls reaches the output raw', () => {
@@ -115,5 +115,5 @@ describe('nothing anyone else controls reaches the output raw', () => {
     expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in \\\\x1b\\]0;pwned\\\\x07\\\\x1b\\[2Ka.ts \`exposure.source-literal\` | \`\\x1b]0;pwned\\x07\\x1b[2Ka.ts:1:19 ${where}\` |`);
     expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in &lt;img src=x&gt;.ts \`exposure.source-literal\` | \`<img src=x>.ts:1:19 ${where}\` |`);
     expect(md).toContain(`| ✖ | critical | OpenAI project key hardcoded in \\[link\\]\\(https:evil.example\\) \\\`x\\\` \\|.ts \`exposure.source-literal\` | \`\`[link](https:evil.example) \`x\` \\|.ts:1:19 ${where}\`\` |`);
-  }, 120_000);
+  });
 });

@@ -33,7 +33,7 @@ describe('the doctor in a real terminal', () => {
     const printed = printedLines(s.raw()).join('\n');
     expect(printed.split(`keyward doctor: ${p.dir}`)).toHaveLength(2);
     expect(printed.split('2 problems')).toHaveLength(2);
-  }, 120_000);
+  });
 
   it.each([60, 80, 120])('wraps every line to %i columns at spaces: the same rows as the plain-text report at that width', async (cols) => {
     const p = tallProject();
@@ -46,5 +46,5 @@ describe('the doctor in a real terminal', () => {
     expect(lines.slice(start, start + expected.length)).toEqual(expected);
     expect(expected.every((l) => l.length <= cols)).toBe(true);
     expect(expected.filter((l) => l.includes('https://platform.openai.com/api-keys'))).toHaveLength(1);
-  }, 120_000);
+  });
 });

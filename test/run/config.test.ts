@@ -34,7 +34,7 @@ function appUsingConfig(name: string): TestProject {
 
 function runApp(p: TestProject, env: Record<string, string | undefined> = {}) {
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS, ...env };
-  const r = spawnSync(process.execPath, ['app.js'], { cwd: p.dir, encoding: 'utf8', timeout: 20_000, env: Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv });
+  const r = spawnSync(process.execPath, ['app.js'], { cwd: p.dir, encoding: 'utf8', timeout: 60_000, env: Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -86,7 +86,7 @@ describe("import 'keyward/config' from another package", () => {
 /** Runs `node ARGS` in `cwd` with a clean environment (no D-Bus unless given). */
 function node(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
-  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 20_000, env: Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv });
+  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60_000, env: Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

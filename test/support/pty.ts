@@ -99,12 +99,12 @@ export function startPty(
     overflowed,
     raw: () => raw,
     exit,
-    async answer(prompt, keys, timeoutMs = 15_000) {
+    async answer(prompt, keys, timeoutMs = 60_000) {
       await poll(() => test(prompt, stripVTControlCharacters(raw.slice(mark))), `the prompt ${String(prompt)}`, timeoutMs);
       type(keys);
     },
     interrupt: () => type('\x03'),
-    async waitFor(pattern, timeoutMs = 15_000) {
+    async waitFor(pattern, timeoutMs = 60_000) {
       await poll(() => test(pattern, screen()), String(pattern), timeoutMs);
     },
   };
