@@ -3,7 +3,7 @@ import { failure, usageError } from '../core/errors.js';
 import { untilInterrupted } from '../core/interrupt.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { callLine } from '../report/call-line.js';
-import { doneText, noteText, surveyText } from '../report/setup-text.js';
+import { doneText, keychainText, noteText, surveyText } from '../report/setup-text.js';
 import { runSetup, type SetupFlags } from '../setup/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
 import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
@@ -22,6 +22,7 @@ export function plainView(deps: Deps): SetupView {
   const columns = deps.stdout.isTTY ? deps.stdout.columns : undefined;
   return {
     survey: (s) => write(surveyText(s, columns)),
+    keychain: (k) => write(keychainText(k, columns)),
     note: (level, text) => write(noteText(level, text, columns)),
     done: (changes, advice) => write(doneText(changes, advice)),
     async testCalls(target, run, interrupt) {
@@ -44,6 +45,7 @@ function deferredInkView(deps: Deps): SetupView {
   let ink: SetupView | null = null;
   return {
     survey: (s) => plain.survey(s),
+    keychain: (k) => plain.keychain(k),
     note: (level, text) => (ink ?? plain).note(level, text),
     async testCalls(target, run, interrupt) {
       ink ??= (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout);

@@ -62,6 +62,7 @@ function recordingView(): SetupView & { notes: string[]; advice: LoadAdvice | nu
     notes,
     advice: null,
     survey: () => undefined,
+    keychain: (k) => void notes.push(`keychain: ${k.status.usable ? 'available' : `unavailable (${k.status.problem.reason})`}${k.keys.map((key) => `; ${key.provider} from ${key.source}`).join('')}`),
     note: (level, text) => void notes.push(`${level}: ${text}`),
     testCalls: async (_target, run) => run(() => undefined),
     done: (changes, advice) => {
