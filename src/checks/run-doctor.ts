@@ -69,7 +69,7 @@ export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[
  * `repo`, when the caller already knows it (an app inside the root's repository), spares asking git again.
  */
 export async function buildContext(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = [], known?: RepoState): Promise<CheckContext> {
-  return contextInStages(io, opts, nested, known).complete;
+  return contextInStages(io, opts, nested, known).complete();
 }
 
 /** What is known before the keychain answers: git, the project, and its keys from the environment and `.env*` files. */
@@ -81,16 +81,18 @@ export interface EarlyContext {
 
 /**
  * buildContext in two stages, for the wizard: `early` without the keychain (its helper is a Node
- * process of its own, the slowest part of the read), `complete` once the keychain answered.
+ * process of its own, the slowest part of the read), `complete` with it; the keychain is opened
+ * when `complete` is first called.
  */
-export function contextInStages(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = [], known?: RepoState): { early: Promise<EarlyContext>; complete: Promise<CheckContext> } {
+export function contextInStages(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = [], known?: RepoState): { early: Promise<EarlyContext>; complete: () => Promise<CheckContext> } {
   const read = Promise.all([
     known ?? inspectRepo(io.git, io.root),
     detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested }),
   ]).then(([repo, project]) => ({ repo, project, keys: collectKeysInStages({ project, env: io.env, keychain: io.keychain, platform: io.platform }) }));
   const early = read.then(async ({ repo, project, keys }) => ({ repo, project, resolved: resolveKeys((await keys.local).entries) }));
-  const complete = read.then(async ({ repo, project, keys }): Promise<CheckContext> => {
-    const collected = await keys.all;
+  let complete: Promise<CheckContext> | undefined;
+  const withKeychain = (): Promise<CheckContext> => read.then(async ({ repo, project, keys }): Promise<CheckContext> => {
+    const collected = await keys.all();
     return {
       root: io.root,
       repo,
@@ -112,7 +114,7 @@ export function contextInStages(io: DoctorIO, opts: DoctorOptions, nested: reado
       ...(opts.signal ? { signal: opts.signal } : {}),
     };
   });
-  return { early, complete };
+  return { early, complete: () => (complete ??= withKeychain()) };
 }
 
 /** Runs each check on its own: one that throws is reported as `error` with its reason, the others still count. */

@@ -55,13 +55,21 @@ function deferredInkView(deps: Deps): SetupView {
   };
 }
 
-/** The prompter whose module loads while the project is read (git runs meanwhile): the first question waits only for what is left of the import. */
-function deferredPrompter(loading: Promise<Prompter>): Prompter {
+/**
+ * The prompter whose module loads while the project is read (git runs meanwhile): the first
+ * question waits only for what is left of the import. `shown` is called once a question is drawn:
+ * inquirer draws it one setImmediate after it is created, and this one runs after that.
+ */
+function deferredPrompter(loading: Promise<Prompter>, shown: () => void): Prompter {
+  const asked = <T>(question: Promise<T>): Promise<T> => {
+    setImmediate(shown);
+    return question;
+  };
   return {
-    select: async (message, choices, defaultValue) => (await loading).select(message, choices, defaultValue),
-    secret: async (message) => (await loading).secret(message),
-    confirm: async (message, defaultValue) => (await loading).confirm(message, defaultValue),
-    input: async (message, defaultValue, validate) => (await loading).input(message, defaultValue, validate),
+    select: async (message, choices, defaultValue) => asked((await loading).select(message, choices, defaultValue)),
+    secret: async (message) => asked((await loading).secret(message)),
+    confirm: async (message, defaultValue) => asked((await loading).confirm(message, defaultValue)),
+    input: async (message, defaultValue, validate) => asked((await loading).input(message, defaultValue, validate)),
   };
 }
 
@@ -95,14 +103,14 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string; ti
   const flags: SetupFlags = { ...rest, ...(dotenvFile !== undefined ? { envFile: dotenvFile } : {}) };
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
   const timeoutMs = timeoutFlagMs(timeout, NEW_KEY_TIMEOUT_MS / 1000);
-  // The keychain helper is a process of its own: started first, it gets ready while the rest of keyward loads and the project is read.
-  void deps.keychain();
   // Raw mode from here to the end: nothing typed from now on is echoed or read by a later question.
   const guard = deps.terminal.interactive ? openTerminalGuard(deps.stdin, deps.stdout, deps.interrupt) : null;
   const interrupt = ctrlC();
   let result;
   try {
-    const prompter = guard ? deferredPrompter(import('../prompts/inquirer.js').then((m) => m.createInquirerPrompter(guard.input, deps.stdout))) : null;
+    let questionShown = (): void => undefined;
+    const firstQuestion = new Promise<void>((resolve) => (questionShown = resolve));
+    const prompter = guard ? deferredPrompter(import('../prompts/inquirer.js').then((m) => m.createInquirerPrompter(guard.input, deps.stdout)), () => questionShown()) : null;
     const view = deps.terminal.rich ? deferredInkView(deps) : plainView(deps);
     result = await runSetup(doctorIO(deps), flags, {
       prompter,
@@ -112,6 +120,7 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string; ti
       recordKey: createKeyRecorder(deps.stateDir, deps.now),
       hook: hookPort(deps),
       interrupt: interrupt.signal,
+      ...(prompter ? { firstQuestion } : {}),
     });
   } finally {
     interrupt.release();

@@ -45,6 +45,12 @@ export interface SetupPorts {
   hook?: HookPort;
   /** Aborted by Ctrl-C while no prompt reads the terminal (the prompts turn it into a `cancelled` error themselves). */
   interrupt?: AbortSignal;
+  /**
+   * Resolves once the first question is on screen. The keychain is opened then, unless a question
+   * needs it sooner: its helper, a Node process, started earlier takes the CPU that question needs.
+   * Without it, the keychain is opened at once.
+   */
+  firstQuestion?: Promise<void>;
 }
 
 /** How the wizard ended: stored, or why not (`declined`: the person answered No at "Store…?"). */
@@ -172,8 +178,14 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   const interrupt = ports.interrupt;
   const guard = beforeChanges(interrupt);
   const stages = contextInStages(io, { providerIds: flags.provider ? [flags.provider] : [], live: 'off', history: false, failOn: 'high', timeoutMs: 0 });
-  // Awaited at the first question that needs the keychain; a read that fails is reported through `early`.
-  stages.complete.catch(() => undefined);
+  const readKeychain = (): Promise<Context> => {
+    const complete = stages.complete();
+    // Awaited at the first question that needs the keychain; a read that fails is reported through `early`.
+    complete.catch(() => undefined);
+    return complete;
+  };
+  if (ports.firstQuestion) void ports.firstQuestion.then(readKeychain);
+  else readKeychain();
   const early = await guard.race(stages.early);
   const info = early.project;
   const survey: Survey = {
@@ -184,13 +196,14 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
     keys: keysReport(early.resolved),
   };
   ports.view.survey(survey);
-  let complete: Promise<Context> | null = null;
-  // The keychain's lines are shown once, before the first question that needs them.
-  const withKeychain = (): Promise<Context> =>
-    (complete ??= guard.race(stages.complete).then((ctx) => {
-      ports.view.keychain(keychainSurvey(ctx));
-      return ctx;
-    }));
+  let shown = false;
+  // The keychain's lines are shown once, before the first question that needs them, never while a question is on screen.
+  const withKeychain = async (): Promise<Context> => {
+    const ctx = await guard.race(readKeychain());
+    if (!shown) ports.view.keychain(keychainSurvey(ctx));
+    shown = true;
+    return ctx;
+  };
   // The store asked for cannot be used: said before any question, not after the key was pasted.
   if (flags.store === 'keychain') {
     const ctx = await withKeychain();
@@ -261,7 +274,7 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   return { stored: true, provider: provider.id, store };
 }
 
-type Context = Awaited<ReturnType<typeof contextInStages>['complete']>;
+type Context = Awaited<ReturnType<ReturnType<typeof contextInStages>['complete']>>;
 
 /** Every question, in the order a person answers them; returns the answers, or the result when the wizard ends without storing. */
 async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, withKeychain: () => Promise<Context>, survey: Survey, guard: BeforeChanges): Promise<Answers | SetupResult> {

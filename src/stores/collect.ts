@@ -34,17 +34,16 @@ type CollectInput = { project: ProjectInfo; env: Env; keychain: KeychainOpener; 
 
 /** Reads every source of keys for the project: the environment, the OS keychain and `.env*` files. */
 export async function collectKeys(input: CollectInput): Promise<CollectedKeys> {
-  return collectKeysInStages(input).all;
+  return collectKeysInStages(input).all();
 }
 
 /**
  * collectKeys in two stages: `local` without the keychain (its helper is a process of its own,
- * slow to start), `all` once the keychain answered. The wizard asks its first question between them.
+ * slow to start), `all` with it; the keychain is opened when `all` is first called, so the wizard
+ * can ask its first question before the helper takes any CPU.
  */
-export function collectKeysInStages(input: CollectInput): { local: Promise<LocalKeys>; all: Promise<CollectedKeys> } {
+export function collectKeysInStages(input: CollectInput): { local: Promise<LocalKeys>; all: () => Promise<CollectedKeys> } {
   const { project, env } = input;
-  // The keychain helper starts while the .env files are read.
-  const probing = input.keychain();
   // The names this project reads come first (its code may read GOOGLE_GEMINI_API_KEY, which no SDK does).
   const projectVariables = new Map(project.used.map((u) => [u.provider.id, u.variables]));
   const variablesOf = (p: Provider) => [...new Set([...(projectVariables.get(p.id) ?? []), ...p.envVars])];
@@ -78,7 +77,11 @@ export function collectKeysInStages(input: CollectInput): { local: Promise<Local
   })();
   const local = dotenv.then(({ files, entries }) => ({ entries: [...envEntries(project.used.map((u) => u.provider)), ...entries], files }));
 
-  const all = dotenv.then(async ({ files, entries: dotenvEntries }) => {
+  let all: Promise<CollectedKeys> | undefined;
+  const withKeychain = async (): Promise<CollectedKeys> => {
+    // The keychain helper starts while the .env files are read.
+    const probing = input.keychain();
+    const { files, entries: dotenvEntries } = await dotenv;
     const providers = new Map(project.used.map((u) => [u.provider.id, u.provider]));
     const keychainEntries: KeyEntry[] = [];
     let keychain: KeychainStatus = { usable: true };
@@ -98,6 +101,6 @@ export function collectKeysInStages(input: CollectInput): { local: Promise<Local
       keychain = { usable: false, problem: probe.problem };
     }
     return { entries: [...envEntries(providers.values()), ...keychainEntries, ...dotenvEntries], files, keychain, providers: [...providers.values()] };
-  });
-  return { local, all };
+  };
+  return { local, all: () => (all ??= withKeychain()) };
 }
