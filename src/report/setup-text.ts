@@ -22,7 +22,7 @@ export function keychainStatusLine(k: KeychainSurvey): string {
 /** Step 1's end, shown before the store question: the keychain, and each provider's key where it holds one. */
 export function keychainText(k: KeychainSurvey, columns?: number): string {
   const lines = [keychainStatusLine(k), ...k.keys.map((key) => `  Key: ${formatKey(key)}`)];
-  return `${linesText(lines.map((l, i) => ({ indent: 0, hang: i ? 4 : 2, spans: [{ text: terminalSafe(l) }] })), columns)}\n`;
+  return linesText(lines.map((l, i) => ({ indent: 0, hang: i ? 4 : 2, spans: [{ text: terminalSafe(l) }] })), columns);
 }
 
 const NOTE_MARK = { info: '●', ok: '✓', warn: '▲', error: '✖' } as const;
