@@ -1,7 +1,9 @@
 // Time to the first question of `keyward setup` in a real pseudo-terminal, against a bare
 // @inquirer/prompts select (bench/bare-select.js) started in the same way in the same run (issue 12):
 // from spawn to the question's text in the terminal's output, runs interleaved, median, min and max.
-import { execFileSync, spawn } from 'node:child_process';
+// `--secret-service` runs it inside a private D-Bus session with an unlocked gnome-keyring in a
+// fresh HOME (as scripts/test.mjs does); `--runs N` (or BENCH_RUNS) sets the number of runs.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,21 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../bin/keyward.js', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-select.js', import.meta.url));
 const QUESTION = 'Which provider is this key for?';
-const runs = Number(process.env.BENCH_RUNS ?? 10);
+const args = process.argv.slice(2);
+const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : (process.env.BENCH_RUNS ?? 10));
+const secretService = args.includes('--secret-service');
+if (secretService && !process.env.KEYWARD_BENCH_SESSION) {
+  const home = mkdtempSync(join(tmpdir(), 'keyward-bench-keyring-'));
+  const script = 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"';
+  const r = spawnSync('dbus-run-session', ['--', 'sh', '-c', script, 'sh', process.execPath, fileURLToPath(import.meta.url), ...args], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    env: { ...process.env, HOME: home, XDG_DATA_HOME: join(home, '.local/share'), KEYWARD_BENCH_SESSION: '1' },
+  });
+  // dbus-daemon, not run as its own user, warns that it cannot raise its file limit: noise.
+  process.stderr.write(r.stderr.toString('utf8').split('\n').filter((l) => l && !l.includes('dbus-daemon')).map((l) => `${l}\n`).join(''));
+  rmSync(home, { recursive: true, force: true });
+  process.exit(r.status ?? 1);
+}
 const env = { ...process.env, TERM: 'xterm-256color', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 for (const name of ['CI', 'NO_COLOR', 'OPENAI_API_KEY']) delete env[name];
 
@@ -65,7 +81,7 @@ try {
   }
   const w = stats(wizard);
   const b = stats(bare);
-  console.log(`first question on screen, in a pseudo-terminal (median of ${runs}, Node ${process.version})`);
+  console.log(`first question on screen, in a pseudo-terminal (median of ${runs}, Node ${process.version}, ${secretService ? 'a Secret Service: private D-Bus + unlocked gnome-keyring' : process.env.DBUS_SESSION_BUS_ADDRESS ? "this session's D-Bus" : 'no D-Bus session'})`);
   console.log(`  bare @inquirer/prompts select   ${show(b)}`);
   console.log(`  keyward setup                   ${show(w)}   ratio ${(w.median / b.median).toFixed(2)} (target <= 1.5)`);
 } finally {

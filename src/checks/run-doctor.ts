@@ -7,11 +7,11 @@ import type { GitRunner } from '../git/git.js';
 import { inspectRepo, type RepoState } from '../git/repo.js';
 import { identifyKey } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
-import { detectProject } from '../project/detect.js';
+import { detectProject, type ProjectInfo } from '../project/detect.js';
 import { detectApps, owningApp } from '../project/workspace.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectKeys } from '../stores/collect.js';
+import { collectKeysInStages } from '../stores/collect.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
 import { resolveKeys } from '../stores/resolve.js';
 import type { ResolvedKey } from '../stores/types.js';
@@ -69,31 +69,52 @@ export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[
  * `repo`, when the caller already knows it (an app inside the root's repository), spares asking git again.
  */
 export async function buildContext(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = [], known?: RepoState): Promise<CheckContext> {
-  const [repo, project] = await Promise.all([
+  return contextInStages(io, opts, nested, known).complete();
+}
+
+/** What is known before the keychain answers: git, the project, and its keys from the environment and `.env*` files. */
+export interface EarlyContext {
+  repo: RepoState;
+  project: ProjectInfo;
+  resolved: ResolvedKey[];
+}
+
+/**
+ * buildContext in two stages, for the wizard: `early` without the keychain (its helper is a Node
+ * process of its own, the slowest part of the read), `complete` with it; the keychain is opened
+ * when `complete` is first called.
+ */
+export function contextInStages(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = [], known?: RepoState): { early: Promise<EarlyContext>; complete: () => Promise<CheckContext> } {
+  const read = Promise.all([
     known ?? inspectRepo(io.git, io.root),
     detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested }),
-  ]);
-  const collected = await collectKeys({ project, env: io.env, keychain: io.keychain, platform: io.platform });
-  return {
-    root: io.root,
-    repo,
-    project,
-    providers: collected.providers,
-    entries: collected.entries,
-    resolved: resolveKeys(collected.entries),
-    dotenvFiles: collected.files,
-    keychain: collected.keychain,
-    env: io.env,
-    git: io.git,
-    now: io.now,
-    live: opts.live,
-    history: opts.history,
-    timeoutMs: opts.timeoutMs,
-    stateDir: io.stateDir,
-    ...(opts.rotationDays ? { rotationDays: opts.rotationDays } : {}),
-    ...(opts.progress ? { progress: opts.progress } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  };
+  ]).then(([repo, project]) => ({ repo, project, keys: collectKeysInStages({ project, env: io.env, keychain: io.keychain, platform: io.platform }) }));
+  const early = read.then(async ({ repo, project, keys }) => ({ repo, project, resolved: resolveKeys((await keys.local).entries) }));
+  let complete: Promise<CheckContext> | undefined;
+  const withKeychain = (): Promise<CheckContext> => read.then(async ({ repo, project, keys }): Promise<CheckContext> => {
+    const collected = await keys.all();
+    return {
+      root: io.root,
+      repo,
+      project,
+      providers: collected.providers,
+      entries: collected.entries,
+      resolved: resolveKeys(collected.entries),
+      dotenvFiles: collected.files,
+      keychain: collected.keychain,
+      env: io.env,
+      git: io.git,
+      now: io.now,
+      live: opts.live,
+      history: opts.history,
+      timeoutMs: opts.timeoutMs,
+      stateDir: io.stateDir,
+      ...(opts.rotationDays ? { rotationDays: opts.rotationDays } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
+  });
+  return { early, complete: () => (complete ??= withKeychain()) };
 }
 
 /** Runs each check on its own: one that throws is reported as `error` with its reason, the others still count. */

@@ -3,7 +3,7 @@ import { failure, usageError } from '../core/errors.js';
 import { untilInterrupted } from '../core/interrupt.js';
 import { FINDINGS, OK, type Outcome } from '../core/outcome.js';
 import { callLine } from '../report/call-line.js';
-import { doneText, noteText, surveyText } from '../report/setup-text.js';
+import { doneText, keychainText, noteText, surveyText } from '../report/setup-text.js';
 import { runSetup, type SetupFlags } from '../setup/flow.js';
 import { createKeyRecorder } from '../stores/key-records.js';
 import type { HookPort, KeyTester, SetupView } from '../setup/types.js';
@@ -22,6 +22,7 @@ export function plainView(deps: Deps): SetupView {
   const columns = deps.stdout.isTTY ? deps.stdout.columns : undefined;
   return {
     survey: (s) => write(surveyText(s, columns)),
+    keychain: (k) => write(keychainText(k, columns)),
     note: (level, text) => write(noteText(level, text, columns)),
     done: (changes, advice) => write(doneText(changes, advice)),
     async testCalls(target, run, interrupt) {
@@ -44,6 +45,7 @@ function deferredInkView(deps: Deps): SetupView {
   let ink: SetupView | null = null;
   return {
     survey: (s) => plain.survey(s),
+    keychain: (k) => plain.keychain(k),
     note: (level, text) => (ink ?? plain).note(level, text),
     async testCalls(target, run, interrupt) {
       ink ??= (await import('../ui/SetupView.js')).createInkSetupView(deps.stdout);
@@ -53,13 +55,21 @@ function deferredInkView(deps: Deps): SetupView {
   };
 }
 
-/** The prompter whose module loads while the project is read (git runs meanwhile): the first question waits only for what is left of the import. */
-function deferredPrompter(loading: Promise<Prompter>): Prompter {
+/**
+ * The prompter whose module loads while the project is read (git runs meanwhile): the first
+ * question waits only for what is left of the import. `shown` is called once a question is drawn:
+ * inquirer draws it one setImmediate after it is created, and this one runs after that.
+ */
+function deferredPrompter(loading: Promise<Prompter>, shown: () => void): Prompter {
+  const asked = <T>(question: Promise<T>): Promise<T> => {
+    setImmediate(shown);
+    return question;
+  };
   return {
-    select: async (message, choices, defaultValue) => (await loading).select(message, choices, defaultValue),
-    secret: async (message) => (await loading).secret(message),
-    confirm: async (message, defaultValue) => (await loading).confirm(message, defaultValue),
-    input: async (message, defaultValue, validate) => (await loading).input(message, defaultValue, validate),
+    select: async (message, choices, defaultValue) => asked((await loading).select(message, choices, defaultValue)),
+    secret: async (message) => asked((await loading).secret(message)),
+    confirm: async (message, defaultValue) => asked((await loading).confirm(message, defaultValue)),
+    input: async (message, defaultValue, validate) => asked((await loading).input(message, defaultValue, validate)),
   };
 }
 
@@ -93,14 +103,14 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string; ti
   const flags: SetupFlags = { ...rest, ...(dotenvFile !== undefined ? { envFile: dotenvFile } : {}) };
   if (flags.store && flags.store !== 'keychain' && flags.store !== 'dotenv') throw usageError('--store: expected keychain or dotenv');
   const timeoutMs = timeoutFlagMs(timeout, NEW_KEY_TIMEOUT_MS / 1000);
-  // The keychain helper is a process of its own: started first, it gets ready while the rest of keyward loads and the project is read.
-  void deps.keychain();
   // Raw mode from here to the end: nothing typed from now on is echoed or read by a later question.
   const guard = deps.terminal.interactive ? openTerminalGuard(deps.stdin, deps.stdout, deps.interrupt) : null;
   const interrupt = ctrlC();
   let result;
   try {
-    const prompter = guard ? deferredPrompter(import('../prompts/inquirer.js').then((m) => m.createInquirerPrompter(guard.input, deps.stdout))) : null;
+    let questionShown = (): void => undefined;
+    const firstQuestion = new Promise<void>((resolve) => (questionShown = resolve));
+    const prompter = guard ? deferredPrompter(import('../prompts/inquirer.js').then((m) => m.createInquirerPrompter(guard.input, deps.stdout)), () => questionShown()) : null;
     const view = deps.terminal.rich ? deferredInkView(deps) : plainView(deps);
     result = await runSetup(doctorIO(deps), flags, {
       prompter,
@@ -110,6 +120,7 @@ export async function setupCommand(given: SetupFlags & { dotenvFile?: string; ti
       recordKey: createKeyRecorder(deps.stateDir, deps.now),
       hook: hookPort(deps),
       interrupt: interrupt.signal,
+      ...(prompter ? { firstQuestion } : {}),
     });
   } finally {
     interrupt.release();

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, lstat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { buildContext, keysReport, type DoctorIO } from '../checks/run-doctor.js';
+import { contextInStages, keysReport, type DoctorIO } from '../checks/run-doctor.js';
 import { askForKey, pipedKey } from '../checks/paste.js';
 import { aKeyOf, dashboardForm } from '../checks/secret-ref.js';
 import { frameworkLoads } from '../checks/advice.js';
@@ -22,7 +22,7 @@ import { keychainAccount, keychainProject, storeProjectKey } from '../stores/key
 import type { KeychainProblem } from '../stores/keychain-backend.js';
 import { applySteps, type ApplyStep } from './apply.js';
 import { failureKind, failureMenu, untestedWarning, type NextStep } from './test-outcome.js';
-import type { HookPort, KeyTester, LoadAdvice, SetupChange, SetupView, Survey } from './types.js';
+import type { HookPort, KeychainSurvey, KeyTester, LoadAdvice, SetupChange, SetupView, Survey } from './types.js';
 
 export interface SetupFlags {
   provider?: string;
@@ -45,6 +45,12 @@ export interface SetupPorts {
   hook?: HookPort;
   /** Aborted by Ctrl-C while no prompt reads the terminal (the prompts turn it into a `cancelled` error themselves). */
   interrupt?: AbortSignal;
+  /**
+   * Resolves once the first question is on screen. The keychain is opened then, unless a question
+   * needs it sooner: its helper, a Node process, started earlier takes the CPU that question needs.
+   * Without it, the keychain is opened at once.
+   */
+  firstQuestion?: Promise<void>;
 }
 
 /** How the wizard ended: stored, or why not (`declined`: the person answered No at "Store…?"). */
@@ -53,10 +59,23 @@ export type SetupResult =
   | { stored: false; reason: 'test-failed' | 'declined' }
   | { stored: false; reason: 'no-keychain'; problem: KeychainProblem };
 
-/** The provider to offer first: one the project uses that has no key yet, else one it uses, else OpenAI. */
-export function defaultProvider(survey: Survey): string {
-  const withKey = new Set(survey.keys.map((k) => k.provider));
-  return survey.used.find((u) => !withKey.has(u.provider))?.provider ?? survey.used[0]?.provider ?? 'openai';
+/** The provider to offer first: one the project uses (`used`, in the project's order) that has no key yet, else one it uses, else OpenAI. */
+export function defaultProvider(used: readonly string[], withKey: ReadonlySet<string>): string {
+  return used.find((u) => !withKey.has(u)) ?? used[0] ?? 'openai';
+}
+
+/**
+ * Whether keys the keychain may hold could change defaultProvider, given the providers with a key
+ * in the environment or a .env file: only when the project uses several providers and one without
+ * such a key is not the first it uses. Else the default is known before the keychain answers.
+ */
+export function keychainDecidesDefault(used: readonly string[], withLocalKey: ReadonlySet<string>): boolean {
+  return used.some((u) => !withLocalKey.has(u) && u !== used[0]);
+}
+
+/** Step 1's end: whether the keychain can be used, and each provider's key where the keychain holds one. */
+function keychainSurvey(ctx: Context): KeychainSurvey {
+  return { status: ctx.keychain, keys: keysReport(ctx.resolved.filter((r) => r.all.some((e) => e.source === 'keychain'))) };
 }
 
 const KEYWARD_CONFIG_ESM = "import 'keyward/config';";
@@ -158,22 +177,41 @@ interface Answers {
 export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPorts): Promise<SetupResult> {
   const interrupt = ports.interrupt;
   const guard = beforeChanges(interrupt);
-  const ctx = await guard.race(buildContext(io, { providerIds: flags.provider ? [flags.provider] : [], live: 'off', history: false, failOn: 'high', timeoutMs: 0 }));
-  const info = ctx.project;
+  const stages = contextInStages(io, { providerIds: flags.provider ? [flags.provider] : [], live: 'off', history: false, failOn: 'high', timeoutMs: 0 });
+  const readKeychain = (): Promise<Context> => {
+    const complete = stages.complete();
+    // Awaited at the first question that needs the keychain; a read that fails is reported through `early`.
+    complete.catch(() => undefined);
+    return complete;
+  };
+  if (ports.firstQuestion) void ports.firstQuestion.then(readKeychain);
+  else readKeychain();
+  const early = await guard.race(stages.early);
+  const info = early.project;
   const survey: Survey = {
     root: io.root,
     project: info.name,
-    git: ctx.repo.kind,
+    git: early.repo.kind,
     used: info.used.map((u) => ({ provider: u.provider.id, reasons: u.reasons })),
-    keys: keysReport(ctx.resolved),
-    keychain: ctx.keychain,
+    keys: keysReport(early.resolved),
   };
   ports.view.survey(survey);
+  let shown = false;
+  // The keychain's lines are shown once, before the first question that needs them, never while a question is on screen.
+  const withKeychain = async (): Promise<Context> => {
+    const ctx = await guard.race(readKeychain());
+    if (!shown) ports.view.keychain(keychainSurvey(ctx));
+    shown = true;
+    return ctx;
+  };
   // The store asked for cannot be used: said before any question, not after the key was pasted.
-  if (flags.store === 'keychain' && !ctx.keychain.usable) return { stored: false, reason: 'no-keychain', problem: ctx.keychain.problem };
+  if (flags.store === 'keychain') {
+    const ctx = await withKeychain();
+    if (!ctx.keychain.usable) return { stored: false, reason: 'no-keychain', problem: ctx.keychain.problem };
+  }
   let answers: Answers | SetupResult;
   try {
-    answers = await guard.race(askAll(io, flags, ports, ctx, survey, guard));
+    answers = await guard.race(askAll(io, flags, ports, withKeychain, survey, guard));
   } finally {
     guard.release();
   }
@@ -236,30 +274,34 @@ export async function runSetup(io: DoctorIO, flags: SetupFlags, ports: SetupPort
   return { stored: true, provider: provider.id, store };
 }
 
-type Context = Awaited<ReturnType<typeof buildContext>>;
+type Context = Awaited<ReturnType<ReturnType<typeof contextInStages>['complete']>>;
 
 /** Every question, in the order a person answers them; returns the answers, or the result when the wizard ends without storing. */
-async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, ctx: Context, survey: Survey, guard: BeforeChanges): Promise<Answers | SetupResult> {
+async function askAll(io: DoctorIO, flags: SetupFlags, ports: SetupPorts, withKeychain: () => Promise<Context>, survey: Survey, guard: BeforeChanges): Promise<Answers | SetupResult> {
   const { prompter, view } = ports;
-  const info = ctx.project;
 
-  // Step 2: the provider.
+  // Step 2: the provider, asked while the keychain helper starts and its lookups run.
   let provider: Provider;
   if (flags.provider) {
     const p = findProvider(flags.provider);
     if (!p) throw usageError('unknown provider given to --provider', `Use one of: ${PROVIDER_IDS.join(', ')}.`);
     provider = p;
   } else {
+    const used = survey.used.map((u) => u.provider);
+    const withLocalKey = new Set(survey.keys.map((k) => k.provider));
+    // Only where the keychain's keys could change the default is the question asked after the keychain answered.
+    const withKey = keychainDecidesDefault(used, withLocalKey) ? new Set(keysReport((await withKeychain()).resolved).map((k) => k.provider)) : withLocalKey;
     const choices: Array<Choice<string>> = PROVIDERS.map((p) => ({ value: p.id, name: p.name, description: p.envVars[0]! }));
-    const id = await ask(prompter, '--provider: Pass --provider ID (openai, anthropic, …).', (p) => p.select('Which provider is this key for?', choices, defaultProvider(survey)));
+    const id = await ask(prompter, '--provider: Pass --provider ID (openai, anthropic, …).', (p) => p.select('Which provider is this key for?', choices, defaultProvider(used, withKey)));
     provider = findProvider(id)!;
   }
+  const ctx = await withKeychain();
+  const info = ctx.project;
 
   // Step 4 comes before the key so the key is asked for last and held the shortest time.
   const keychainProblem = ctx.keychain.usable ? null : ctx.keychain.problem;
   let store = flags.store;
   if (!store) {
-    if (keychainProblem) view.note('warn', `The OS keychain cannot be used here: ${keychainProblem.reason}. ${keychainProblem.fix}`);
     store = await ask(prompter, '--store: Pass --store keychain or --store dotenv.', (p) =>
       p.select<'keychain' | 'dotenv'>(
         'Where should the key live?',

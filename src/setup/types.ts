@@ -4,14 +4,23 @@ import type { Secret } from '../core/secret.js';
 import type { Provider } from '../providers/index.js';
 import type { KeychainProblem } from '../stores/keychain-backend.js';
 
-/** Step 1: what is here. */
+/** Step 1: what is here, shown at once: the project, and its keys in the environment and `.env*` files. */
 export interface Survey {
   root: string;
   project: string;
   git: 'repo' | 'none' | 'broken';
   used: Array<{ provider: string; reasons: string[] }>;
   keys: ResolvedKeyReport[];
-  keychain: { usable: true } | { usable: false; problem: KeychainProblem };
+}
+
+/**
+ * Step 1's end: the OS keychain, which answers later (its helper is a process of its own), so it
+ * is shown after the provider question and before the store question. `keys`: each provider's key
+ * as keyward resolves it where the keychain holds one.
+ */
+export interface KeychainSurvey {
+  status: { usable: true } | { usable: false; problem: KeychainProblem };
+  keys: ResolvedKeyReport[];
 }
 
 /** What the wizard changed, for the last screen. */
@@ -32,6 +41,7 @@ export interface LoadAdvice {
 /** What the wizard shows; the Ink and the plain-text views both implement it. */
 export interface SetupView {
   survey(s: Survey): void;
+  keychain(k: KeychainSurvey): void;
   /** A message about the key or a choice: `warn` explains a risk, `error` a refusal. */
   note(level: 'info' | 'ok' | 'warn' | 'error', text: string): void;
   /**

@@ -6,7 +6,8 @@ import type { CallReport } from '../core/report.js';
 import { cancelled } from '../core/errors.js';
 import { callState, callSummary } from '../report/call-line.js';
 import { formatKey } from '../report/present.js';
-import type { LoadAdvice, SetupChange, SetupView, Survey } from '../setup/types.js';
+import { keychainStatusLine } from '../report/setup-text.js';
+import type { KeychainSurvey, LoadAdvice, SetupChange, SetupView, Survey } from '../setup/types.js';
 import { openScreen } from './screen.js';
 import { TestCallsView, type CallRow, type TargetRow } from './TestCallsView.js';
 
@@ -24,11 +25,19 @@ export function SurveyView({ survey }: { survey: Survey }) {
       <Text>
         {'  '}Uses: {survey.used.length ? survey.used.map((u) => `${u.provider} (${u.reasons.join(', ')})`).join('; ') : 'no LLM provider found yet'}
       </Text>
-      {survey.keys.length ? survey.keys.map((k) => <Text key={k.provider}>{'  '}Key: {formatKey(k)}</Text>) : <Text>{'  '}Keys: none configured</Text>}
-      <Text>
-        {'  '}OS keychain:{' '}
-        {survey.keychain.usable ? <Text color="green">available</Text> : <Text color="yellow">unavailable ({survey.keychain.problem.reason})</Text>}
-      </Text>
+      {survey.keys.length ? survey.keys.map((k) => <Text key={k.provider}>{'  '}Key: {formatKey(k)}</Text>) : <Text>{'  '}Keys: none in the environment or .env files</Text>}
+    </Box>
+  );
+}
+
+/** Step 1's end, before the store question: whether the OS keychain can be used, and the keys it holds. */
+export function KeychainView({ keychain }: { keychain: KeychainSurvey }) {
+  return (
+    <Box flexDirection="column">
+      <Text color={keychain.status.usable ? undefined : 'yellow'}>{keychainStatusLine(keychain)}</Text>
+      {keychain.keys.map((k) => (
+        <Text key={k.provider}>{'  '}Key: {formatKey(k)}</Text>
+      ))}
     </Box>
   );
 }
@@ -97,6 +106,7 @@ export function createInkSetupView(stdout: OutStream): SetupView {
   const print = (node: ReactNode) => stdout.write(`${renderToString(node, { columns })}\n`);
   return {
     survey: (survey) => print(<SurveyView survey={survey} />),
+    keychain: (keychain) => print(<KeychainView keychain={keychain} />),
     note: (level, text) => print(<NoteView level={level} text={text} />),
     done: (changes, advice) => print(<DoneView changes={changes} advice={advice} />),
     async testCalls({ provider, key, baseURL, timeoutMs }, run, interrupt) {

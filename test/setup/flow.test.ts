@@ -7,7 +7,7 @@ import type { CallReport } from '../../src/core/report.js';
 import { createGitRunner } from '../../src/git/git.js';
 import { createKeychainOpener } from '../../src/stores/keychain-backend.js';
 import { accountFor, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
-import { runSetup, type SetupFlags, type SetupPorts } from '../../src/setup/flow.js';
+import { defaultProvider, keychainDecidesDefault, runSetup, type SetupFlags, type SetupPorts } from '../../src/setup/flow.js';
 import { detectFramework } from '../../src/project/framework.js';
 import type { HookPort, KeyTester, LoadAdvice, SetupView } from '../../src/setup/types.js';
 import { fingerprint } from '../../src/core/fingerprint.js';
@@ -62,6 +62,7 @@ function recordingView(): SetupView & { notes: string[]; advice: LoadAdvice | nu
     notes,
     advice: null,
     survey: () => undefined,
+    keychain: (k) => void notes.push(`keychain: ${k.status.usable ? 'available' : `unavailable (${k.status.problem.reason})`}${k.keys.map((key) => `; ${key.provider} from ${key.source}`).join('')}`),
     note: (level, text) => void notes.push(`${level}: ${text}`),
     testCalls: async (_target, run) => run(() => undefined),
     done: (changes, advice) => {
@@ -426,5 +427,23 @@ describe('how the app gets a key stored in the keychain, from how it starts', ()
   it.skipIf(!hasKeychain)("a Python app: keyward run with its start command (Procfile's web, else manage.py)", async () => {
     expect(await keychainAdvice('advice-procfile', { 'pyproject.toml': '[project]\nname = "NAME"\n', Procfile: 'web: uvicorn app.main:app --port 8000\n' })).toEqual(['keyward run -- uvicorn app.main:app --port 8000']);
     expect(await keychainAdvice('advice-django', { 'pyproject.toml': '[project]\nname = "NAME"\ndependencies = ["django"]\n', 'manage.py': '' })).toEqual(['keyward run -- python manage.py runserver']);
+  });
+});
+
+describe('the provider offered first', () => {
+  it('is known before the keychain answers unless the project uses several providers and one without a key in the environment or a .env file is not the first', () => {
+    expect(keychainDecidesDefault([], new Set())).toBe(false);
+    expect(keychainDecidesDefault(['openai'], new Set())).toBe(false);
+    expect(keychainDecidesDefault(['openai', 'anthropic'], new Set(['anthropic']))).toBe(false);
+    expect(keychainDecidesDefault(['openai', 'anthropic'], new Set(['openai', 'anthropic']))).toBe(false);
+    expect(keychainDecidesDefault(['openai', 'anthropic'], new Set())).toBe(true);
+    expect(keychainDecidesDefault(['openai', 'anthropic'], new Set(['openai']))).toBe(true);
+  });
+
+  it('is the first provider the project uses without a key, else its first provider, else OpenAI', () => {
+    expect(defaultProvider(['openai', 'anthropic'], new Set(['openai']))).toBe('anthropic');
+    expect(defaultProvider(['openai', 'anthropic'], new Set(['openai', 'anthropic']))).toBe('openai');
+    expect(defaultProvider(['anthropic'], new Set(['anthropic']))).toBe('anthropic');
+    expect(defaultProvider([], new Set())).toBe('openai');
   });
 });

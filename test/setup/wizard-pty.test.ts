@@ -7,8 +7,8 @@ import { fingerprint, redact } from '../../src/core/fingerprint.js';
 import { describe, expect, it } from 'vitest';
 import { useFakeProvider } from '../support/fake-provider.js';
 import { KEY, startPty, type PtySession } from '../support/pty.js';
-import { openaiApp, type TestProject } from '../support/repo.js';
-import { accountFor, hasPrivateKeyring as hasKeychain, lookupEntry } from '../support/keychain.js';
+import { makeProject, openaiApp, type TestProject } from '../support/repo.js';
+import { accountFor, clearEntry, hasPrivateKeyring as hasKeychain, lookupEntry, storeAsKeytar } from '../support/keychain.js';
 
 // The wizard end to end: the built bin in a real pseudo-terminal, real keystrokes, a real git
 // repository, the fake provider server for the test calls and, where the session has one, the
@@ -380,6 +380,75 @@ describe('keyward setup in a terminal', () => {
     expect(flat(s)).toMatch(/keyward: the OS keychain cannot be used here \(the D-Bus session in DBUS_SESSION_BUS_ADDRESS does not answer \(a session that ended, or one from another login\)\); nothing was stored\. Fix: Start a Secret Service .+ Or pass --store dotenv\./);
     expect(s.screen()).not.toContain('Which provider');
     expect(existsSync(join(p.dir, '.env'))).toBe(false);
+  });
+});
+
+describe('the first question does not wait for the keychain', () => {
+  const PROVIDER = 'Which provider is this key for?';
+  const STORE = 'Where should the key live?';
+
+  it.skipIf(!hasKeychain)('asks the provider first, then shows what the keychain holds before the store question', async () => {
+    const p = app('pty-early-app');
+    const stored = fake.key('ok');
+    const account = accountFor('openai', 'pty-early-app', p.dir);
+    storeAsKeytar(account, stored);
+    try {
+      const s = wizard(p);
+      await s.waitFor(PROVIDER);
+      // The survey's project part is on screen with the question; the keychain's lines are not yet.
+      expect(s.screen()).toContain(`(project "pty-early-app", git repository)\n  Uses: openai (dependency openai)\n  Keys: none in the environment or .env files\n\n? ${PROVIDER}`);
+      expect(s.screen()).not.toContain('OS keychain');
+      await s.answer(PROVIDER, KEY.enter);
+      await s.waitFor(STORE);
+      expect(flat(s)).toContain(`✔ ${PROVIDER} OpenAI OS keychain: available Key: openai: OPENAI_API_KEY from keychain ${account}, ${redact(stored, 'sk-proj-')} ${fingerprint(stored)} (project) ? ${STORE}`);
+      s.interrupt();
+      expect((await s.exit).code).toBe(130);
+      expect(lookupEntry(account)).toBe(stored);
+      expect(s.raw()).not.toContain(stored.slice(8, 40));
+    } finally {
+      clearEntry(account);
+    }
+  });
+
+  it('without a D-Bus session: asks the provider, then says why the keychain cannot be used, with its fix, before the store question', async () => {
+    const p = app('pty-early-nodbus-app');
+    const s = wizard(p, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/keyward-early-bus', DISPLAY: undefined });
+    await s.waitFor(PROVIDER);
+    expect(s.screen()).not.toContain('OS keychain');
+    await s.answer(PROVIDER, KEY.enter);
+    await s.waitFor(STORE);
+    expect(flat(s)).toContain(
+      `✔ ${PROVIDER} OpenAI ▲ OS keychain: unavailable (the D-Bus session in DBUS_SESSION_BUS_ADDRESS does not answer (a session that ended, or one from another login)). Start a Secret Service (gnome-keyring or KeePassXC) in a D-Bus session, e.g. \`dbus-run-session -- sh -c "printf PASSWORD | gnome-keyring-daemon --unlock --components=secrets; keyward ..."\`, or keep the key in a .env file that git ignores. ? ${STORE}`,
+    );
+    // The keychain cannot be picked; the .env file is the default.
+    expect(s.screen()).toContain('- OS keychain (recommended) unavailable: the D-Bus session');
+    expect(s.screen()).toContain('❯ .env file');
+    s.interrupt();
+    expect((await s.exit).code).toBe(130);
+  });
+
+  it.skipIf(!hasKeychain)('in a project that uses two providers, a key in the keychain still decides which one is offered first', async () => {
+    const p = makeProject({ name: 'pty-two-app' });
+    p.write('package.json', JSON.stringify({ name: 'pty-two-app', dependencies: { openai: '^7.0.0', '@anthropic-ai/sdk': '^0.60.0' } }));
+    p.commit('init');
+    const stored = fake.key('ok');
+    const account = accountFor('openai', 'pty-two-app', p.dir);
+    storeAsKeytar(account, stored);
+    try {
+      const s = wizard(p, { ANTHROPIC_API_KEY: undefined });
+      await s.waitFor(PROVIDER);
+      // OpenAI has its key in the keychain: Anthropic, the provider still without one, is the default, and the keychain's lines come first.
+      expect(flat(s)).toContain(`Keys: none in the environment or .env files OS keychain: available Key: openai: OPENAI_API_KEY from keychain ${account}, ${redact(stored, 'sk-proj-')} ${fingerprint(stored)} (project) ? ${PROVIDER}`);
+      expect(s.screen()).toContain('❯ Anthropic');
+      await s.answer(PROVIDER, KEY.enter);
+      await s.waitFor(STORE);
+      expect(s.screen()).toContain(`✔ ${PROVIDER} Anthropic\n? ${STORE}`);
+      expect(s.screen().split('OS keychain: available').length - 1).toBe(1);
+      s.interrupt();
+      expect((await s.exit).code).toBe(130);
+    } finally {
+      clearEntry(account);
+    }
   });
 });
 
