@@ -11,16 +11,13 @@ export type RepoState =
 
 /** Finds the repository around `cwd`; a corrupted `.git` is `broken`, not a crash. */
 export async function inspectRepo(git: GitRunner, cwd: string): Promise<RepoState> {
-  // Both at once: the wizard's first question waits for this (issue 12); HEAD is ignored outside a repository.
-  const [top, head] = await Promise.all([
-    git(['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 }),
-    git(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd, timeoutMs: 10_000 }),
-  ]);
-  if (top.code !== 0) {
-    if (/not a git repository/i.test(top.stderr)) return { kind: 'none' };
-    return { kind: 'broken', reason: firstLine(top.stderr) || `git exited with ${top.code}` };
-  }
-  return { kind: 'repo', top: top.stdout.toString('utf8').trim(), hasCommits: head.code === 0 };
+  // One process for both questions (each spawn costs the caller's thread 15-60 ms): the top level is
+  // printed first, then `--verify --quiet` exits 1 without a word when HEAD has no commit yet.
+  const r = await git(['rev-parse', '--show-toplevel', '--verify', '--quiet', 'HEAD'], { cwd, timeoutMs: 10_000 });
+  const [top = ''] = r.stdout.toString('utf8').split('\n');
+  if (r.code === 0 || (r.code === 1 && top !== '')) return { kind: 'repo', top, hasCommits: r.code === 0 };
+  if (/not a git repository/i.test(r.stderr)) return { kind: 'none' };
+  return { kind: 'broken', reason: firstLine(r.stderr) || `git exited with ${r.code}` };
 }
 
 /** Of `paths` (relative to `cwd`), those git tracks. */
