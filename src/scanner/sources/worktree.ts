@@ -1,6 +1,7 @@
 import { inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
 import { check, fileFindings, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
+import { createDetector } from '../detect.js';
 import { gapFinding } from '../gaps.js';
 import { isLockfile } from '../paths.js';
 import { readKeywardIgnore } from '../suppress.js';
@@ -23,10 +24,13 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
   const special = specialIgnoreFiles(opts.root);
   // git is asked about the repository only when the listing fails: where it lists, this is a
   // repository, and a HEAD without commits answers the inHead question with "missing" anyway.
-  const listed = special.length > 0 ? null : await listGitFiles(opts.git, opts.root).then(
+  const listing = special.length > 0 ? null : listGitFiles(opts.git, opts.root).then(
     (l) => ({ list: l }),
     (e: unknown) => ({ error: e }),
   );
+  // Compiled while git walks the tree, and used again for HEAD's copies of the files with keys.
+  const detector = createDetector();
+  const listed = await listing;
   let list: FileList;
   let inRepo: boolean;
   const notes: string[] = [];
@@ -58,10 +62,10 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     else if (isLockfile(p)) skipped.push({ path: p, reason: 'lockfile' });
     else paths.push(p);
   }
-  const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, detector);
   skipped.push(...result.skipped);
   const withKeys = result.files.filter((f) => f.hits.some((h) => h.type === 'key')).map((f) => f.path);
-  const head = inRepo ? await keysInHead(opts.git, opts.root, withKeys) : null;
+  const head = inRepo ? await keysInHead(opts.git, opts.root, withKeys, detector) : null;
   const inHead = head ? (path: string, fp: string) => head.has(`${path}\0${fp}`) : undefined;
   const { findings: all, allowed } = fileFindings(result.files, list.ignored, opts.active ?? new Set(), inHead);
   const { findings, suppressed } = withBaseline(opts, all);
