@@ -14,7 +14,9 @@ export async function inspectRepo(git: GitRunner, cwd: string): Promise<RepoStat
   // One process for both questions (each spawn costs the caller's thread 15-60 ms): the top level is
   // printed first, then `--verify --quiet` exits 1 without a word when HEAD has no commit yet.
   const r = await git(['rev-parse', '--show-toplevel', '--verify', '--quiet', 'HEAD'], { cwd, timeoutMs: 10_000 });
-  const [top = ''] = r.stdout.toString('utf8').split('\n');
+  // The commit id is the last line when there is one; the folder's name may hold a newline itself.
+  const out = r.stdout.toString('utf8').replace(/\n$/, '');
+  const top = r.code === 0 ? out.slice(0, Math.max(0, out.lastIndexOf('\n'))) : out;
   if (r.code === 0 || (r.code === 1 && top !== '')) return { kind: 'repo', top, hasCommits: r.code === 0 };
   if (/not a git repository/i.test(r.stderr)) return { kind: 'none' };
   return { kind: 'broken', reason: firstLine(r.stderr) || `git exited with ${r.code}` };
