@@ -1,5 +1,6 @@
 import type { CheckResult, Finding } from './finding.js';
 import { isAtLeast, SEVERITIES, severityRank, type Severity } from './severity.js';
+import { compareText } from './text-order.js';
 
 /** One entry of `shadows`: a different key that lost to the winner. */
 export interface ShadowedKey {
@@ -106,8 +107,8 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       severityRank(a.severity) - severityRank(b.severity) ||
-      a.rule.localeCompare(b.rule) ||
-      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      compareText(a.rule, b.rule) ||
+      compareText(a.location?.file ?? '', b.location?.file ?? '') ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0),
   );
 }

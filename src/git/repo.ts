@@ -11,16 +11,15 @@ export type RepoState =
 
 /** Finds the repository around `cwd`; a corrupted `.git` is `broken`, not a crash. */
 export async function inspectRepo(git: GitRunner, cwd: string): Promise<RepoState> {
-  // Both at once: the wizard's first question waits for this (issue 12); HEAD is ignored outside a repository.
-  const [top, head] = await Promise.all([
-    git(['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 }),
-    git(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd, timeoutMs: 10_000 }),
-  ]);
-  if (top.code !== 0) {
-    if (/not a git repository/i.test(top.stderr)) return { kind: 'none' };
-    return { kind: 'broken', reason: firstLine(top.stderr) || `git exited with ${top.code}` };
-  }
-  return { kind: 'repo', top: top.stdout.toString('utf8').trim(), hasCommits: head.code === 0 };
+  // One process for both questions (each spawn costs the caller's thread 15-60 ms): the top level is
+  // printed first, then `--verify --quiet` exits 1 without a word when HEAD has no commit yet.
+  const r = await git(['rev-parse', '--show-toplevel', '--verify', '--quiet', 'HEAD'], { cwd, timeoutMs: 10_000 });
+  // The commit id is the last line when there is one; the folder's name may hold a newline itself.
+  const out = r.stdout.toString('utf8').replace(/\n$/, '');
+  const top = r.code === 0 ? out.slice(0, Math.max(0, out.lastIndexOf('\n'))) : out;
+  if (r.code === 0 || (r.code === 1 && top !== '')) return { kind: 'repo', top, hasCommits: r.code === 0 };
+  if (/not a git repository/i.test(r.stderr)) return { kind: 'none' };
+  return { kind: 'broken', reason: firstLine(r.stderr) || `git exited with ${r.code}` };
 }
 
 /** Of `paths` (relative to `cwd`), those git tracks. */

@@ -1,9 +1,15 @@
 import type { ProgressBoard, ProgressEvent, StepState } from '../core/progress.js';
 
-const count = new Intl.NumberFormat('en-US');
+let numbers: Intl.NumberFormat | undefined;
+
+/** `12,345`. The formatter is made on first use: starting ICU's number formatting costs 30-150 ms, and most runs draw no progress line. */
+function count(n: number): string {
+  numbers ??= new Intl.NumberFormat('en-US');
+  return numbers.format(n);
+}
 
 function counted(n: number, noun: string): string {
-  return `${count.format(n)} ${noun}${n === 1 ? '' : 's'}`;
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function megabytes(bytes: number): string {
@@ -22,7 +28,7 @@ function historyLine(e: Extract<ProgressEvent, { step: 'history' }>, readingSinc
   const rate = seconds > 0.2 ? `, ${megabytes(e.bytes / seconds)}/s` : '';
   if (!e.walked) return `Walking history… ${counted(e.commits, 'commit')}, ${counted(e.done, 'blob')} read${rate}`;
   const left = seconds > 0.2 && e.done > 0 ? `, ${timeLeft(((e.total - e.done) * seconds) / e.done)}` : '';
-  return `Reading history… ${count.format(e.done)} / ${count.format(e.total)} blobs${rate}${left}`;
+  return `Reading history… ${count(e.done)} / ${count(e.total)} blobs${rate}${left}`;
 }
 
 /** One step's line, as a person reads it in the terminal. */
@@ -30,15 +36,15 @@ export function stepLine(s: StepState, nowMs: number): string {
   const e = s.event;
   switch (e.step) {
     case 'listing':
-      return e.files > 0 ? `Listing files… ${count.format(e.files)}` : 'Listing files…';
+      return e.files > 0 ? `Listing files… ${count(e.files)}` : 'Listing files…';
     case 'worktree':
-      return `Reading the working tree… ${count.format(e.done)} / ${count.format(e.total)} files, ${megabytes(e.bytes)}`;
+      return `Reading the working tree… ${count(e.done)} / ${count(e.total)} files, ${megabytes(e.bytes)}`;
     case 'history':
       return historyLine(e, s.readingSinceMs, nowMs);
     case 'calls':
-      return `Live calls… ${count.format(e.done)} / ${count.format(e.total)}`;
+      return `Live calls… ${count(e.done)} / ${count(e.total)}`;
     case 'apps':
-      return `Checking apps… ${count.format(e.done)} / ${count.format(e.total)}`;
+      return `Checking apps… ${count(e.done)} / ${count(e.total)}`;
   }
 }
 
@@ -58,14 +64,14 @@ export function stoppedLine(e: ProgressEvent | null): string {
     case 'listing':
       return `Stopped: listing the files not finished. ${nothing}`;
     case 'worktree':
-      return `Stopped: working tree scan not finished (${count.format(e.done)} of ${count.format(e.total)} files). ${nothing}`;
+      return `Stopped: working tree scan not finished (${count(e.done)} of ${count(e.total)} files). ${nothing}`;
     case 'history':
       return e.walked
-        ? `Stopped: history scan not finished (${count.format(e.done)} of ${count.format(e.total)} blobs read). ${nothing}`
+        ? `Stopped: history scan not finished (${count(e.done)} of ${count(e.total)} blobs read). ${nothing}`
         : `Stopped: history walk not finished (${counted(e.commits, 'commit')} walked, ${counted(e.done, 'blob')} read). ${nothing}`;
     case 'calls':
-      return `Stopped: live calls not finished (${count.format(e.done)} of ${count.format(e.total)}). ${nothing}`;
+      return `Stopped: live calls not finished (${count(e.done)} of ${count(e.total)}). ${nothing}`;
     case 'apps':
-      return `Stopped: app checks not finished (${count.format(e.done)} of ${count.format(e.total)} apps). ${nothing}`;
+      return `Stopped: app checks not finished (${count(e.done)} of ${count(e.total)} apps). ${nothing}`;
   }
 }

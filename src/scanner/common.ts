@@ -4,7 +4,7 @@ import type { CheckResult, CheckStatus, Finding } from '../core/finding.js';
 import type { GitRunner } from '../git/git.js';
 import type { Batch, BatchResult, FileHits } from './batch.js';
 import { searchableBytes } from './decode.js';
-import { createDetector, detectBytes, type KeyHit } from './detect.js';
+import { detectBytes, type Detector, type KeyHit } from './detect.js';
 import { clientFinding, keyFinding, ruleForKey } from './findings.js';
 import { isClientCode } from './paths.js';
 import { createBatchRunner, inlineRunner, type BatchRunner } from './pool.js';
@@ -36,7 +36,7 @@ export function runnerFor(opts: ScanOptions, items: number): BatchRunner {
  * from a shared queue; `threads - 1` workers join as soon as they have started (about 40 ms
  * each), so a small tree never waits for a worker and a big one uses every core.
  */
-export async function scanPaths(opts: ScanOptions, paths: readonly string[], maxBytes: number): Promise<BatchResult> {
+export async function scanPaths(opts: ScanOptions, paths: readonly string[], maxBytes: number, detector: Detector): Promise<BatchResult> {
   const batches: Batch[] = [];
   for (let i = 0; i < paths.length; i += FILES_PER_BATCH) batches.push({ type: 'files', root: opts.root, paths: paths.slice(i, i + FILES_PER_BATCH), maxBytes });
   const helpers = paths.length >= PARALLEL_MIN_FILES ? threadsFor(opts) - 1 : 0;
@@ -61,7 +61,7 @@ export async function scanPaths(opts: ScanOptions, paths: readonly string[], max
   let yielded = performance.now();
   try {
     const helping = pool?.parallel ? Array.from({ length: helpers }, () => helper(pool)) : [];
-    const here = inlineRunner();
+    const here = inlineRunner(detector);
     progress?.({ step: 'worktree', done, total: paths.length, bytes });
     while (next < batches.length) {
       const i = next++;
@@ -164,14 +164,13 @@ export function now(): number {
  * For paths with findings: which keys the HEAD commit holds at that path, read with one
  * `cat-file --batch` of `HEAD:./<path>` (relative to `root`, as the paths are; no listing of the whole tree).
  */
-export async function keysInHead(git: GitRunner, root: string, paths: readonly string[]): Promise<Set<string>> {
+export async function keysInHead(git: GitRunner, root: string, paths: readonly string[], detector: Detector): Promise<Set<string>> {
   const out = new Set<string>();
   // A name with a newline cannot be asked for on cat-file's line-based input.
   const asked = paths.filter((p) => !p.includes('\n'));
   if (asked.length === 0) return out;
   const cat = await git(['cat-file', '--batch'], { cwd: root, input: asked.map((p) => `HEAD:./${p}`).join('\n') + '\n' });
   if (cat.code !== 0) return out;
-  const detector = createDetector();
   const buf = cat.stdout;
   let i = 0;
   // One answer per line asked, in order: `<oid> <type> <size>` and the content, or `<name> missing`.

@@ -23,26 +23,41 @@ export function readForScan(abs: string, maxBytes: number, scratch: { buf: Buffe
     return openFailure(abs, e as NodeJS.ErrnoException);
   }
   try {
-    const st = fstatSync(fd);
-    // git lists a submodule (or a nested repository) as one path: a folder keyward leaves to its own scan.
-    if (st.isDirectory()) return { kind: 'skip', reason: 'submodule' };
-    if (!st.isFile()) return { kind: 'none' };
-    if (st.size > maxBytes) return { kind: 'skip', reason: 'too-large', detail: `${st.size} bytes` };
-    if (scratch.buf.length < st.size) scratch.buf = Buffer.allocUnsafe(Math.max(st.size, scratch.buf.length * 2));
-    let n = 0;
-    // The size can change while reading; whatever is there up to the limit is what gets scanned.
-    while (n < st.size) {
-      const r = readSync(fd, scratch.buf, n, st.size - n, null);
-      if (r === 0) break;
-      n += r;
-    }
-    return { kind: 'bytes', bytes: scratch.buf.subarray(0, n) };
+    // Three system calls for most files, not four: a read of a regular file that comes back short
+    // of what was asked has reached the end, so its size is not asked first. A read that fills the
+    // buffer, or finds nothing, is told apart by the file's size and kind (fstat), as before.
+    const want = Math.min(scratch.buf.length, maxBytes + 1);
+    const first = readSync(fd, scratch.buf, 0, want, null);
+    if (first > 0 && first < want) return { kind: 'bytes', bytes: scratch.buf.subarray(0, first) };
+    return readBySize(fd, first, maxBytes, scratch);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return err.code === 'EISDIR' ? { kind: 'skip', reason: 'submodule' } : { kind: 'skip', reason: 'unreadable', detail: err.code ?? err.message };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The rest of a file whose first read filled the buffer or found nothing: its size and kind decide. */
+function readBySize(fd: number, done: number, maxBytes: number, scratch: { buf: Buffer }): ReadResult {
+  const st = fstatSync(fd);
+  // git lists a submodule (or a nested repository) as one path: a folder keyward leaves to its own scan.
+  if (st.isDirectory()) return { kind: 'skip', reason: 'submodule' };
+  if (!st.isFile()) return { kind: 'none' };
+  if (st.size > maxBytes) return { kind: 'skip', reason: 'too-large', detail: `${st.size} bytes` };
+  if (scratch.buf.length < st.size) {
+    const grown = Buffer.allocUnsafe(Math.max(st.size, scratch.buf.length * 2));
+    scratch.buf.copy(grown, 0, 0, done);
+    scratch.buf = grown;
+  }
+  let n = Math.min(done, st.size);
+  // The size can change while reading; whatever is there up to the limit is what gets scanned.
+  while (n < st.size) {
+    const r = readSync(fd, scratch.buf, n, st.size - n, null);
+    if (r === 0) break;
+    n += r;
+  }
+  return { kind: 'bytes', bytes: scratch.buf.subarray(0, n) };
 }
 
 function openFailure(abs: string, err: NodeJS.ErrnoException): ReadResult {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
@@ -134,6 +134,52 @@ describe('keyward scan (built bin)', () => {
     expect(strip(await built.scanWorktree(two))).toEqual(strip(await built.scanWorktree(one)));
     expect(strip(await built.scanHistory(two))).toEqual(strip(await built.scanHistory(one)));
     expect((await built.scanHistory(two)).findings).toHaveLength(6);
+  });
+
+  it('--json says which keys HEAD holds: committed, edited, staged only, untracked, deleted; none without commits; no inHead outside git', async () => {
+    type Located = { findings: Array<{ location: { file: string; inHead?: boolean }; secret: { fingerprint: string } }> };
+    const places = async (dir: string) => {
+      const r = await runCli(['scan', '--json'], { cwd: dir });
+      return (JSON.parse(r.stdout) as Located).findings.map((f) => [f.location.file, f.secret.fingerprint, f.location.inHead]);
+    };
+    const k = Array.from({ length: 6 }, (_, i) => fakeKey('groq', `head${i}`));
+    const p = makeProject();
+    p.write('committed.ts', `export const a = "${k[0]}";\n`);
+    p.write('edited.ts', `export const b = "${k[1]}";\n`);
+    p.write('deleted.ts', `export const c = "${k[2]}";\n`);
+    p.commit('keys');
+    p.write('edited.ts', `export const b = "${k[3]}";\n`);
+    p.write('staged.ts', `export const d = "${k[4]}";\n`);
+    p.git('add', 'staged.ts');
+    p.write('untracked.ts', `export const e = "${k[5]}";\n`);
+    rmSync(join(p.dir, 'deleted.ts'));
+    expect(await places(p.dir)).toEqual([
+      ['committed.ts', fingerprint(k[0]!), true],
+      ['edited.ts', fingerprint(k[3]!), false],
+      ['staged.ts', fingerprint(k[4]!), false],
+      ['untracked.ts', fingerprint(k[5]!), false],
+    ]);
+    const fresh = makeProject();
+    fresh.write('a.ts', `export const a = "${k[0]}";\n`);
+    fresh.git('add', 'a.ts');
+    expect(await places(fresh.dir)).toEqual([['a.ts', fingerprint(k[0]!), false]]);
+    const plain = makeProject({ git: false });
+    plain.write('a.ts', `export const a = "${k[0]}";\n`);
+    expect(await places(plain.dir)).toEqual([['a.ts', fingerprint(k[0]!), undefined]]);
+  });
+
+  it('reads a key past the first megabyte of a file, an empty file, and skips a file over the limit by its size', async () => {
+    const p = makeProject();
+    const key = fakeKey('xai', 'far');
+    p.write('big.js', `${'// filler line of a big generated file\n'.repeat(40_000)}const k = "${key}";\n`);
+    p.write('empty.ts', '');
+    p.write('small.ts', 'export const a = 1;\n');
+    p.write('huge.txt', Buffer.alloc(9 * 1024 * 1024, 0x61));
+    p.commit('files');
+    const r = await runCli(['scan', '--json'], { cwd: p.dir });
+    const report = JSON.parse(r.stdout) as { findings: Array<{ location: { file: string; line: number; column: number } }>; checks: Array<{ note: string }> };
+    expect(report.findings.map((f) => [f.location.file, f.location.line, f.location.column])).toEqual([['big.js', 40_001, 12]]);
+    expect(report.checks[0]!.note).toBe('Scanned 3 files. Skipped 1: 1 over the size limit.');
   });
 
   it('rejects a missing path and contradicting flags with exit 2', async () => {

@@ -1,6 +1,7 @@
 import { inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
 import { check, fileFindings, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
+import { createDetector } from '../detect.js';
 import { gapFinding } from '../gaps.js';
 import { isLockfile } from '../paths.js';
 import { readKeywardIgnore } from '../suppress.js';
@@ -21,20 +22,26 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
   const started = now();
   opts.progress?.({ step: 'listing', files: 0 });
   const special = specialIgnoreFiles(opts.root);
-  // The listing starts beside the repository check (they are independent git calls); outside a repository its answer is dropped.
+  // git is asked about the repository only when the listing fails: where it lists, this is a
+  // repository, and a HEAD without commits answers the inHead question with "missing" anyway.
   const listing = special.length > 0 ? null : listGitFiles(opts.git, opts.root).then(
     (l) => ({ list: l }),
     (e: unknown) => ({ error: e }),
   );
-  const repo = await inspectRepo(opts.git, opts.root);
+  // Compiled while git walks the tree, and used again for HEAD's copies of the files with keys.
+  const detector = createDetector();
+  const listed = await listing;
   let list: FileList;
+  let inRepo: boolean;
   const notes: string[] = [];
   const gaps = special.length > 0 ? [gapFinding({ kind: 'special-ignore-files', files: special })] : [];
-  if (repo.kind === 'repo' && listing) {
-    const listed = await listing;
-    if ('error' in listed) throw listed.error instanceof Error ? listed.error : new Error(String(listed.error));
+  if (listed && 'list' in listed) {
     list = listed.list;
+    inRepo = true;
   } else {
+    const repo = await inspectRepo(opts.git, opts.root);
+    if (repo.kind === 'repo' && listed) throw listed.error instanceof Error ? listed.error : new Error(String(listed.error));
+    inRepo = repo.kind === 'repo';
     if (repo.kind === 'broken') {
       const bare = await opts.git(['rev-parse', '--is-bare-repository'], { cwd: opts.root });
       if (bare.stdout.toString('utf8').trim() === 'true') {
@@ -55,11 +62,11 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     else if (isLockfile(p)) skipped.push({ path: p, reason: 'lockfile' });
     else paths.push(p);
   }
-  const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, detector);
   skipped.push(...result.skipped);
   const withKeys = result.files.filter((f) => f.hits.some((h) => h.type === 'key')).map((f) => f.path);
-  const head = repo.kind === 'repo' && repo.hasCommits ? await keysInHead(opts.git, opts.root, withKeys) : null;
-  const inHead = head ? (path: string, fp: string) => head.has(`${path}\0${fp}`) : repo.kind === 'repo' ? () => false : undefined;
+  const head = inRepo ? await keysInHead(opts.git, opts.root, withKeys, detector) : null;
+  const inHead = head ? (path: string, fp: string) => head.has(`${path}\0${fp}`) : undefined;
   const { findings: all, allowed } = fileFindings(result.files, list.ignored, opts.active ?? new Set(), inHead);
   const { findings, suppressed } = withBaseline(opts, all);
   const note = describeScan(result.scanned, 'file', skipped, [...suppressionNote({ allowed, baseline: suppressed }), ...notes]);
