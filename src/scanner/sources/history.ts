@@ -6,7 +6,7 @@ import { check, now, runnerFor, suppressionNote, withBaseline } from '../common.
 import type { KeyHit } from '../detect.js';
 import { keyFinding } from '../findings.js';
 import { gapFinding, type Gap } from '../gaps.js';
-import { CatFileParser, spawnGit } from '../git-stream.js';
+import { CatFileParser, spawnGitReader, type GitReader } from '../git-stream.js';
 import { isLockfile } from '../paths.js';
 import type { BatchRunner } from '../pool.js';
 import { readKeywardIgnore } from '../suppress.js';
@@ -151,21 +151,10 @@ async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
-function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<string[]>, absent: ReadonlySet<string>): Promise<StreamOutcome> {
+async function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<string[]>, absent: ReadonlySet<string>): Promise<StreamOutcome> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const ig = readKeywardIgnore(opts.root);
   const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
-  const walk = spawnGit(opts.env, WALK_ARGS, opts.root, opts.signal);
-  walk.stdin.end();
-  // --buffer: cat-file writes in full buffers instead of flushing after every object (fewer, larger reads here).
-  const catFile = spawnGit(opts.env, ['cat-file', '--buffer', '--batch=%(objectname) %(objecttype) %(objectsize)'], opts.root, opts.signal);
-  let walkErr = '';
-  let catErr = '';
-  walk.stderr.on('data', (d: Buffer) => (walkErr += d.toString('utf8')));
-  catFile.stderr.on('data', (d: Buffer) => (catErr += d.toString('utf8')));
-  walk.on('error', (e) => (out.walkError ??= e.message));
-  catFile.on('error', (e) => (out.readError ??= e.message));
-  catFile.stdin.on('error', () => undefined);
 
   let request: string[] = [];
   let absentListed = 0;
@@ -177,54 +166,6 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
     // A submodule's entry names a commit of another repository: nothing to read here.
     if (a.mode === '160000') return;
     if (recordOrigin(out.origins, a)) ask(a.oid);
-  });
-  let throttled = false;
-  const send = (): void => {
-    if (request.length === 0) return;
-    out.requested += request.length;
-    catFile.stdin.write(`${request.join('\n')}\n`);
-    request = [];
-    // The walk runs ahead of cat-file, and letting it (ids queue here, 41 bytes each) measured
-    // 11% faster than holding it to cat-file's pace; past MAX_QUEUED_BYTES it waits.
-    if (!throttled && catFile.stdin.writableLength > MAX_QUEUED_BYTES) {
-      throttled = true;
-      walk.stdout.pause();
-      catFile.stdin.once('drain', () => {
-        throttled = false;
-        walk.stdout.resume();
-      });
-    }
-  };
-  let walked = false;
-  let bytes = 0;
-  const progress = opts.progress;
-  const report = progress ? () => progress({ step: 'history', commits: walkParser.commits, walked, done: parser.answered, total: out.requested, bytes }) : null;
-  walk.stdout.on('data', (chunk: Buffer) => {
-    walkParser.push(chunk);
-    send();
-    report?.();
-  });
-  const walkDone = new Promise<void>((resolve) => {
-    walk.on('close', (code, signal) => {
-      if (code !== 0) out.walkError ??= `git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`;
-      resolve();
-    });
-  }).then(async () => {
-    const odd = await oddRefsOf;
-    if (odd.length > 0) {
-      const r = await opts.git(['rev-list', '--objects', '--filter=object:type=blob', ...odd, '--'], { cwd: opts.root, timeoutMs: 600_000 });
-      if (r.code !== 0) out.walkError ??= `git rev-list exited with ${r.code}: ${firstLine(r.stderr)}`;
-      for (const line of r.stdout.toString('utf8').split('\n')) {
-        const sp = line.indexOf(' ');
-        if (sp === -1) continue;
-        const a: Added = { oid: line.slice(0, sp), mode: '100644', path: line.slice(sp + 1), commit: '', order: Number.MAX_SAFE_INTEGER, seq: 0 };
-        if (recordOrigin(out.origins, a)) ask(a.oid);
-      }
-      send();
-    }
-    walked = true;
-    report?.();
-    catFile.stdin.end();
   });
 
   let batch: Array<{ oid: string; path: string; data: Buffer }> = [];
@@ -267,10 +208,10 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
       })
       .finally(() => {
         inflight.delete(job);
-        if (inflight.size < limit) catFile.stdout.resume();
+        if (inflight.size < limit) catFile.resume();
       });
     inflight.add(job);
-    if (inflight.size >= limit) catFile.stdout.pause();
+    if (inflight.size >= limit) catFile.pause();
   };
   const parser = new CatFileParser(maxBytes, (o) => {
     if (o.type !== 'blob') return;
@@ -290,26 +231,96 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
       if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_BLOBS) flush();
     }
   });
-  catFile.stdout.on('data', (chunk: Buffer) => {
-    parser.push(chunk);
-    bytes += chunk.length;
+
+  let walked = false;
+  let bytes = 0;
+  const progress = opts.progress;
+  const report = progress ? () => progress({ step: 'history', commits: walkParser.commits, walked, done: parser.answered, total: out.requested, bytes }) : null;
+  // --buffer: cat-file writes in full buffers instead of flushing after every object (fewer, larger reads here).
+  const catFile = await spawnGitReader(
+    opts.env,
+    ['cat-file', '--buffer', '--batch=%(objectname) %(objecttype) %(objectsize)'],
+    opts.root,
+    (chunk) => {
+      parser.push(chunk);
+      bytes += chunk.length;
+      report?.();
+    },
+    opts.signal,
+  );
+  let throttled = false;
+  const send = (): void => {
+    if (request.length === 0) return;
+    out.requested += request.length;
+    catFile.child.stdin.write(`${request.join('\n')}\n`);
+    request = [];
+    // The walk runs ahead of cat-file, and letting it (ids queue here, 41 bytes each) measured
+    // 11% faster than holding it to cat-file's pace; past MAX_QUEUED_BYTES it waits.
+    if (!throttled && catFile.child.stdin.writableLength > MAX_QUEUED_BYTES) {
+      throttled = true;
+      walk.pause();
+      catFile.child.stdin.once('drain', () => {
+        throttled = false;
+        walk.resume();
+      });
+    }
+  };
+  const walk = await spawnGitReader(
+    opts.env,
+    WALK_ARGS,
+    opts.root,
+    (chunk) => {
+      walkParser.push(chunk);
+      send();
+      report?.();
+    },
+    opts.signal,
+  );
+  walk.child.stdin.end();
+  let walkErr = '';
+  let catErr = '';
+  walk.child.stderr.on('data', (d: Buffer) => (walkErr += d.toString('utf8')));
+  catFile.child.stderr.on('data', (d: Buffer) => (catErr += d.toString('utf8')));
+  walk.child.on('error', (e) => (out.walkError ??= e.message));
+  catFile.child.on('error', (e) => (out.readError ??= e.message));
+  catFile.child.stdin.on('error', () => undefined);
+
+  const walkDone = exited(walk, (code, signal) => {
+    if (code !== 0) out.walkError ??= `git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`;
+  }).then(async () => {
+    const odd = await oddRefsOf;
+    if (odd.length > 0) {
+      const r = await opts.git(['rev-list', '--objects', '--filter=object:type=blob', ...odd, '--'], { cwd: opts.root, timeoutMs: 600_000 });
+      if (r.code !== 0) out.walkError ??= `git rev-list exited with ${r.code}: ${firstLine(r.stderr)}`;
+      for (const line of r.stdout.toString('utf8').split('\n')) {
+        const sp = line.indexOf(' ');
+        if (sp === -1) continue;
+        const a: Added = { oid: line.slice(0, sp), mode: '100644', path: line.slice(sp + 1), commit: '', order: Number.MAX_SAFE_INTEGER, seq: 0 };
+        if (recordOrigin(out.origins, a)) ask(a.oid);
+      }
+      send();
+    }
+    walked = true;
     report?.();
+    catFile.child.stdin.end();
   });
-  const read = new Promise<void>((resolve) => {
-    catFile.on('close', (code, signal) => {
-      // A cat-file that died early (a corrupted pack) must not leave the walk waiting for 'drain'.
-      walk.stdout.resume();
-      out.answered = parser.answered;
-      out.missing = parser.missing + absentListed;
-      if (code !== 0) out.readError ??= `git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`;
-      resolve();
-    });
+  const read = exited(catFile, (code, signal) => {
+    // A cat-file that died early (a corrupted pack) must not leave the walk waiting for 'drain'.
+    walk.resume();
+    out.answered = parser.answered;
+    out.missing = parser.missing + absentListed;
+    if (code !== 0) out.readError ??= `git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`;
   });
-  return Promise.all([walkDone, read]).then(async () => {
-    flush();
-    while (inflight.size > 0) await Promise.all([...inflight]);
-    return out;
-  });
+  await Promise.all([walkDone, read]);
+  flush();
+  while (inflight.size > 0) await Promise.all([...inflight]);
+  return out;
+}
+
+/** Settles once the process has exited and all of its output has been handed over; `then` gets its exit. */
+function exited(reader: GitReader, then: (code: number | null, signal: NodeJS.Signals | null) => void): Promise<void> {
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => reader.child.on('close', (code, signal) => resolve([code, signal])));
+  return Promise.all([closed, reader.ended]).then(([[code, signal]]) => then(code, signal));
 }
 
 /** Blob ids of the HEAD commit's tree (empty without commits). */
