@@ -93,22 +93,16 @@ async function socketPair(onData: (chunk: Buffer) => void): Promise<{ ours: Sock
   }
 }
 
-/** One object of `git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)'`. */
+/** One object of `git cat-file --batch='%(objectname) %(objecttype) %(objectsize)'`. */
 export interface CatFileObject {
   oid: string;
   type: string;
-  /** The rest of the input line: the path `rev-list --objects` gave. */
-  rest: string;
   /** The content, valid only during the callback (it may view the stream's buffer); absent for objects over the size limit. */
-  data?: Buffer;
+  data?: Buffer | undefined;
   size: number;
 }
 
-interface PendingObject {
-  oid: string;
-  type: string;
-  rest: string;
-  size: number;
+interface PendingObject extends CatFileObject {
   /** The content is handed over (a blob within the limit); else its bytes are only counted off. */
   keep: boolean;
   got: number;
@@ -176,10 +170,14 @@ export class CatFileParser {
         this.#header.push(Buffer.from(chunk.subarray(i)));
         return;
       }
-      const line = this.#header.length === 0 ? chunk.toString('utf8', i, nl) : Buffer.concat([...this.#header, chunk.subarray(i, nl)]).toString('utf8');
-      this.#header = [];
+      if (this.#header.length === 0) {
+        this.#startObject(chunk, i, nl);
+      } else {
+        const line = Buffer.concat([...this.#header, chunk.subarray(i, nl)]);
+        this.#header = [];
+        this.#startObject(line, 0, line.length);
+      }
       i = nl + 1;
-      this.#startObject(line);
     }
   }
 
@@ -189,16 +187,25 @@ export class CatFileParser {
     return this.#scratch;
   }
 
-  #startObject(line: string): void {
-    const [oid = '', type = '', sizeText = '', ...rest] = line.split(' ');
+  /** The header `<oid> <type> <size>` in `buf[start, end)`, read where it sits (no string of the line, no split). */
+  #startObject(buf: Buffer, start: number, end: number): void {
     this.#answered += 1;
+    const s1 = buf.indexOf(0x20, start);
+    const s2 = s1 === -1 || s1 >= end ? -1 : buf.indexOf(0x20, s1 + 1);
+    const sizeEnd = s2 === -1 || s2 >= end ? -1 : Math.min(end, buf.indexOf(0x20, s2 + 1) >>> 0);
     // `<input> missing` or `ambiguous`: nothing follows the header.
-    if (type === 'missing' || type === 'ambiguous' || !/^\d+$/.test(sizeText)) {
+    let size = sizeEnd > s2 + 1 ? 0 : -1;
+    for (let j = s2 + 1; size !== -1 && j < sizeEnd; j += 1) {
+      const digit = buf[j]! - 0x30;
+      size = digit >= 0 && digit <= 9 ? size * 10 + digit : -1;
+    }
+    if (size === -1) {
       this.#missing += 1;
       return;
     }
-    const size = Number(sizeText);
-    const cur: PendingObject = { oid, type, rest: rest.join(' '), size, keep: type === 'blob' && size <= this.#maxBytes, got: 0 };
+    const blob = s2 - s1 === 5 && buf[s1 + 1] === 0x62 && buf[s1 + 2] === 0x6c && buf[s1 + 3] === 0x6f && buf[s1 + 4] === 0x62;
+    const type = blob ? 'blob' : buf.toString('latin1', s1 + 1, s2);
+    const cur: PendingObject = { oid: buf.toString('latin1', start, s1), type, size, data: undefined, keep: blob && size <= this.#maxBytes, got: 0 };
     if (size === 0) this.#finish(cur, cur.keep ? this.#scratchFor(0).subarray(0, 0) : undefined);
     else this.#current = cur;
   }
@@ -207,6 +214,7 @@ export class CatFileParser {
   #finish(cur: PendingObject, data: Buffer | undefined): void {
     this.#current = null;
     this.#trailer = true;
-    this.#onObject({ oid: cur.oid, type: cur.type, rest: cur.rest, size: cur.size, ...(data ? { data } : {}) });
+    cur.data = data;
+    this.#onObject(cur);
   }
 }

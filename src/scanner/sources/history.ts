@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { GitRunner } from '../../git/git.js';
-import { firstLine, splitZ } from '../../git/repo.js';
+import { firstLine } from '../../git/repo.js';
 import type { BatchResult, Skipped } from '../batch.js';
 import { check, now, runnerFor, suppressionNote, withBaseline } from '../common.js';
 import type { KeyHit } from '../detect.js';
@@ -52,16 +52,18 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   }
   const partialClone = await partialCloneOf(git, root, access.gitDir);
   const absent = partialClone ? await absentObjects(git, root) : new Set<string>();
-  // Needed only at the end, so asked while the blobs stream.
-  const odd = oddRefs(git, root);
-  const head = headBlobs(git, root);
   // One thread by default: measured on the benchmark corpus, the detector keeps up with git
   // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
   // only add copies; they run when asked for (`workers` > 1).
   const runner = runnerFor(opts, Number.MAX_SAFE_INTEGER);
   let streamed: StreamOutcome;
+  let head: Promise<Set<string>> = Promise.resolve(new Set());
   try {
-    streamed = await streamBlobs(opts, runner, odd, absent);
+    // Needed only at the end, so asked once the walk and cat-file run.
+    streamed = await streamBlobs(opts, runner, absent, () => {
+      head = headBlobs(git, root);
+      return oddRefs(git, root);
+    });
   } finally {
     await runner.close();
   }
@@ -151,7 +153,7 @@ async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
-async function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<string[]>, absent: ReadonlySet<string>): Promise<StreamOutcome> {
+async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: ReadonlySet<string>, askOddRefs: () => Promise<string[]>): Promise<StreamOutcome> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const ig = readKeywardIgnore(opts.root);
   const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
@@ -219,11 +221,13 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Pr
     if (!o.data) out.skipped.push({ path, reason: 'too-large', detail: `${o.size} bytes` });
     else if (isLockfile(path)) out.skipped.push({ path, reason: 'lockfile' });
     else if (path && ig?.ignores(path)) out.skipped.push({ path, reason: 'ignored-by-keywardignore' });
-    else if (!runner.parallel) {
-      // The inline runner scans synchronously, straight from the stream's buffer, before the view goes stale.
-      runner.run({ type: 'blobs', blobs: [{ oid: o.oid, path, data: o.data }] }).then(absorb, (e: unknown) => {
+    else if (runner.runNow) {
+      // This thread scans at once, straight from the stream's buffer, before the view goes stale.
+      try {
+        absorb(runner.runNow({ type: 'blobs', blobs: [{ oid: o.oid, path, data: o.data }] }));
+      } catch (e) {
         out.errors.push(e instanceof Error ? e.message : String(e));
-      });
+      }
     } else {
       // The parser's view is valid only now: the batch keeps a copy.
       batch.push({ oid: o.oid, path, data: Buffer.from(o.data) });
@@ -236,21 +240,10 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Pr
   let bytes = 0;
   const progress = opts.progress;
   const report = progress ? () => progress({ step: 'history', commits: walkParser.commits, walked, done: parser.answered, total: out.requested, bytes }) : null;
-  // --buffer: cat-file writes in full buffers instead of flushing after every object (fewer, larger reads here).
-  const catFile = await spawnGitReader(
-    opts.env,
-    ['cat-file', '--buffer', '--batch=%(objectname) %(objecttype) %(objectsize)'],
-    opts.root,
-    (chunk) => {
-      parser.push(chunk);
-      bytes += chunk.length;
-      report?.();
-    },
-    opts.signal,
-  );
+  let catFileRuns = false;
   let throttled = false;
   const send = (): void => {
-    if (request.length === 0) return;
+    if (!catFileRuns || request.length === 0) return;
     out.requested += request.length;
     catFile.child.stdin.write(`${request.join('\n')}\n`);
     request = [];
@@ -265,17 +258,35 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Pr
       });
     }
   };
-  const walk = await spawnGitReader(
-    opts.env,
-    WALK_ARGS,
-    opts.root,
-    (chunk) => {
-      walkParser.push(chunk);
-      send();
-      report?.();
-    },
-    opts.signal,
-  );
+  // Both set up at once; the ids the walk lists before cat-file runs wait here.
+  const [walk, catFile] = await Promise.all([
+    spawnGitReader(
+      opts.env,
+      WALK_ARGS,
+      opts.root,
+      (chunk) => {
+        walkParser.push(chunk);
+        send();
+        report?.();
+      },
+      opts.signal,
+    ),
+    // --buffer: cat-file writes in full buffers instead of flushing after every object (fewer, larger reads here).
+    spawnGitReader(
+      opts.env,
+      ['cat-file', '--buffer', '--batch=%(objectname) %(objecttype) %(objectsize)'],
+      opts.root,
+      (chunk) => {
+        parser.push(chunk);
+        bytes += chunk.length;
+        report?.();
+      },
+      opts.signal,
+    ),
+  ]);
+  catFileRuns = true;
+  send();
+  const oddRefsOf = askOddRefs();
   walk.child.stdin.end();
   let walkErr = '';
   let catErr = '';
@@ -326,11 +337,17 @@ function exited(reader: GitReader, then: (code: number | null, signal: NodeJS.Si
 /** Blob ids of the HEAD commit's tree (empty without commits). */
 async function headBlobs(git: GitRunner, root: string): Promise<Set<string>> {
   const r = await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], { cwd: root });
-  if (r.code !== 0) return new Set();
   const out = new Set<string>();
-  for (const entry of splitZ(r.stdout)) {
-    const m = /^\d+ blob ([0-9a-f]+)\t/.exec(entry);
-    if (m) out.add(m[1]!);
+  if (r.code !== 0) return out;
+  // Entries `<mode> blob <oid>\t<path>\0`, read where they sit: only the ids become strings.
+  const buf = r.stdout;
+  for (let from = 0; from < buf.length; ) {
+    const end = buf.indexOf(0, from) >>> 0;
+    const tab = buf.indexOf(0x09, from);
+    if (tab === -1) break;
+    const sp = buf.lastIndexOf(0x20, tab);
+    if (tab < end && sp - from >= 6 && buf[sp - 5] === 0x20 && buf[sp - 4] === 0x62 && buf[sp - 3] === 0x6c && buf[sp - 2] === 0x6f && buf[sp - 1] === 0x62) out.add(buf.toString('latin1', sp + 1, tab));
+    from = end === 0xffffffff ? buf.length : end + 1;
   }
   return out;
 }
