@@ -67,10 +67,17 @@ async function socketPair(onData: (chunk: Buffer) => void): Promise<{ ours: Sock
   try {
     return await new Promise((resolve, reject) => {
       const server = createServer({ pauseOnConnect: true });
-      server.once('error', reject);
+      let ours: Socket | undefined;
+      // Nothing may stay open on failure: a listening server would keep keyward from exiting.
+      const fail = (e: Error): void => {
+        server.close();
+        ours?.destroy();
+        reject(e);
+      };
+      server.once('error', fail);
       server.listen(join(dir, 'out'), () => {
         const buffer = Buffer.allocUnsafe(READ_BYTES);
-        const ours = connect({
+        const client = connect({
           path: join(dir, 'out'),
           onread: {
             buffer,
@@ -80,11 +87,12 @@ async function socketPair(onData: (chunk: Buffer) => void): Promise<{ ours: Sock
             },
           },
         });
-        ours.once('error', reject);
+        ours = client;
+        client.once('error', fail);
         server.once('connection', (theirs: Socket) => {
           server.close();
-          ours.removeListener('error', reject);
-          resolve({ ours, theirs });
+          client.removeListener('error', fail);
+          resolve({ ours: client, theirs });
         });
       });
     });
