@@ -10,6 +10,8 @@ export interface BatchRunner {
   /** Stops the workers; pending batches are rejected. */
   close(): Promise<void>;
   readonly parallel: boolean;
+  /** This thread's runner also scans at once, without a promise per call (history scans blob by blob). */
+  runNow?: (batch: Batch) => BatchResult;
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -22,11 +24,13 @@ export function workersAvailable(): boolean {
 /** A runner in this thread: for small scans, where starting workers costs more than it saves. */
 export function inlineRunner(detector: Detector = createDetector()): BatchRunner {
   const scratch = { buf: Buffer.allocUnsafe(1 << 20) };
+  const runNow = (batch: Batch): BatchResult => runBatch(detector, batch, scratch);
   return {
     parallel: false,
+    runNow,
     run: (batch) => {
       try {
-        return Promise.resolve(runBatch(detector, batch, scratch));
+        return Promise.resolve(runNow(batch));
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }

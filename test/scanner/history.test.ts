@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import { mergeScans, scanHistory, scanWorktree } from '../../src/scanner/index.js';
+import { runCli, type CliResult } from '../support/cli.js';
 import { fakeKey } from '../support/keys.js';
 import { gitEnv, makeProject, commitMergeResolution } from '../support/repo.js';
 import { optionsFor } from './helpers.js';
@@ -87,6 +91,20 @@ describe('scanHistory: every blob reachable from any ref, once', () => {
     expect(rules.filter((x) => x.startsWith('exposure.history'))).toHaveLength(5);
     const app = r.findings.find((f) => f.location?.file === 'src/app.ts')!;
     expect(app.detail).toContain(`also in git history since commit ${stillAt.slice(0, 12)}`);
+  });
+
+  it('reads git through a private socket that leaves nothing in the temporary folder, and through a pipe, to the same report, when no socket can be made', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'keyward-test-tmp-'));
+    // A file where the temporary folder should be: no folder, so no socket, can be made in it.
+    writeFileSync(join(tmp, 'not-a-folder'), '');
+    const viaSocket = await runCli(['scan', '--history', '--json'], { cwd: p.dir, env: { TMPDIR: tmp } });
+    const viaPipe = await runCli(['scan', '--history', '--json'], { cwd: p.dir, env: { TMPDIR: join(tmp, 'not-a-folder') } });
+    const report = (r: CliResult): unknown => JSON.parse(r.stdout, (k, v: unknown) => (k === 'durationMs' ? 0 : v));
+    expect([viaSocket.code, viaPipe.code]).toEqual([1, 1]);
+    expect((report(viaSocket) as { findings: unknown[] }).findings).toHaveLength(7);
+    expect(report(viaPipe)).toEqual(report(viaSocket));
+    // Node's own compile cache may be there; keyward's socket folders may not.
+    expect(readdirSync(tmp).filter((n) => n.startsWith('keyward-'))).toEqual([]);
   });
 
   it('reads blobs that only a tag of a tree reaches (no commit holds them), with no commit to name', async () => {

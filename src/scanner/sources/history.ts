@@ -1,12 +1,12 @@
 import type { Finding } from '../../core/finding.js';
 import type { GitRunner } from '../../git/git.js';
-import { firstLine, splitZ } from '../../git/repo.js';
+import { firstLine } from '../../git/repo.js';
 import type { BatchResult, Skipped } from '../batch.js';
 import { check, now, runnerFor, suppressionNote, withBaseline } from '../common.js';
 import type { KeyHit } from '../detect.js';
 import { keyFinding } from '../findings.js';
 import { gapFinding, type Gap } from '../gaps.js';
-import { CatFileParser, spawnGit } from '../git-stream.js';
+import { CatFileParser, spawnGitReader, type GitReader } from '../git-stream.js';
 import { isLockfile } from '../paths.js';
 import type { BatchRunner } from '../pool.js';
 import { readKeywardIgnore } from '../suppress.js';
@@ -52,16 +52,18 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   }
   const partialClone = await partialCloneOf(git, root, access.gitDir);
   const absent = partialClone ? await absentObjects(git, root) : new Set<string>();
-  // Needed only at the end, so asked while the blobs stream.
-  const odd = oddRefs(git, root);
-  const head = headBlobs(git, root);
   // One thread by default: measured on the benchmark corpus, the detector keeps up with git
   // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
   // only add copies; they run when asked for (`workers` > 1).
   const runner = runnerFor(opts, Number.MAX_SAFE_INTEGER);
   let streamed: StreamOutcome;
+  let head: Promise<Set<string>> = Promise.resolve(new Set());
   try {
-    streamed = await streamBlobs(opts, runner, odd, absent);
+    // Needed only at the end, so asked once the walk and cat-file run.
+    streamed = await streamBlobs(opts, runner, absent, () => {
+      head = headBlobs(git, root);
+      return oddRefs(git, root);
+    });
   } finally {
     await runner.close();
   }
@@ -151,21 +153,10 @@ async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
-function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<string[]>, absent: ReadonlySet<string>): Promise<StreamOutcome> {
+async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: ReadonlySet<string>, askOddRefs: () => Promise<string[]>): Promise<StreamOutcome> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const ig = readKeywardIgnore(opts.root);
   const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
-  const walk = spawnGit(opts.env, WALK_ARGS, opts.root, opts.signal);
-  walk.stdin.end();
-  // --buffer: cat-file writes in full buffers instead of flushing after every object (fewer, larger reads here).
-  const catFile = spawnGit(opts.env, ['cat-file', '--buffer', '--batch=%(objectname) %(objecttype) %(objectsize)'], opts.root, opts.signal);
-  let walkErr = '';
-  let catErr = '';
-  walk.stderr.on('data', (d: Buffer) => (walkErr += d.toString('utf8')));
-  catFile.stderr.on('data', (d: Buffer) => (catErr += d.toString('utf8')));
-  walk.on('error', (e) => (out.walkError ??= e.message));
-  catFile.on('error', (e) => (out.readError ??= e.message));
-  catFile.stdin.on('error', () => undefined);
 
   let request: string[] = [];
   let absentListed = 0;
@@ -177,54 +168,6 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
     // A submodule's entry names a commit of another repository: nothing to read here.
     if (a.mode === '160000') return;
     if (recordOrigin(out.origins, a)) ask(a.oid);
-  });
-  let throttled = false;
-  const send = (): void => {
-    if (request.length === 0) return;
-    out.requested += request.length;
-    catFile.stdin.write(`${request.join('\n')}\n`);
-    request = [];
-    // The walk runs ahead of cat-file, and letting it (ids queue here, 41 bytes each) measured
-    // 11% faster than holding it to cat-file's pace; past MAX_QUEUED_BYTES it waits.
-    if (!throttled && catFile.stdin.writableLength > MAX_QUEUED_BYTES) {
-      throttled = true;
-      walk.stdout.pause();
-      catFile.stdin.once('drain', () => {
-        throttled = false;
-        walk.stdout.resume();
-      });
-    }
-  };
-  let walked = false;
-  let bytes = 0;
-  const progress = opts.progress;
-  const report = progress ? () => progress({ step: 'history', commits: walkParser.commits, walked, done: parser.answered, total: out.requested, bytes }) : null;
-  walk.stdout.on('data', (chunk: Buffer) => {
-    walkParser.push(chunk);
-    send();
-    report?.();
-  });
-  const walkDone = new Promise<void>((resolve) => {
-    walk.on('close', (code, signal) => {
-      if (code !== 0) out.walkError ??= `git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`;
-      resolve();
-    });
-  }).then(async () => {
-    const odd = await oddRefsOf;
-    if (odd.length > 0) {
-      const r = await opts.git(['rev-list', '--objects', '--filter=object:type=blob', ...odd, '--'], { cwd: opts.root, timeoutMs: 600_000 });
-      if (r.code !== 0) out.walkError ??= `git rev-list exited with ${r.code}: ${firstLine(r.stderr)}`;
-      for (const line of r.stdout.toString('utf8').split('\n')) {
-        const sp = line.indexOf(' ');
-        if (sp === -1) continue;
-        const a: Added = { oid: line.slice(0, sp), mode: '100644', path: line.slice(sp + 1), commit: '', order: Number.MAX_SAFE_INTEGER, seq: 0 };
-        if (recordOrigin(out.origins, a)) ask(a.oid);
-      }
-      send();
-    }
-    walked = true;
-    report?.();
-    catFile.stdin.end();
   });
 
   let batch: Array<{ oid: string; path: string; data: Buffer }> = [];
@@ -267,10 +210,10 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
       })
       .finally(() => {
         inflight.delete(job);
-        if (inflight.size < limit) catFile.stdout.resume();
+        if (inflight.size < limit) catFile.resume();
       });
     inflight.add(job);
-    if (inflight.size >= limit) catFile.stdout.pause();
+    if (inflight.size >= limit) catFile.pause();
   };
   const parser = new CatFileParser(maxBytes, (o) => {
     if (o.type !== 'blob') return;
@@ -278,11 +221,13 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
     if (!o.data) out.skipped.push({ path, reason: 'too-large', detail: `${o.size} bytes` });
     else if (isLockfile(path)) out.skipped.push({ path, reason: 'lockfile' });
     else if (path && ig?.ignores(path)) out.skipped.push({ path, reason: 'ignored-by-keywardignore' });
-    else if (!runner.parallel) {
-      // The inline runner scans synchronously, straight from the stream's buffer, before the view goes stale.
-      runner.run({ type: 'blobs', blobs: [{ oid: o.oid, path, data: o.data }] }).then(absorb, (e: unknown) => {
+    else if (runner.runNow) {
+      // This thread scans at once, straight from the stream's buffer, before the view goes stale.
+      try {
+        absorb(runner.runNow({ type: 'blobs', blobs: [{ oid: o.oid, path, data: o.data }] }));
+      } catch (e) {
         out.errors.push(e instanceof Error ? e.message : String(e));
-      });
+      }
     } else {
       // The parser's view is valid only now: the batch keeps a copy.
       batch.push({ oid: o.oid, path, data: Buffer.from(o.data) });
@@ -290,36 +235,119 @@ function streamBlobs(opts: ScanOptions, runner: BatchRunner, oddRefsOf: Promise<
       if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_BLOBS) flush();
     }
   });
-  catFile.stdout.on('data', (chunk: Buffer) => {
-    parser.push(chunk);
-    bytes += chunk.length;
+
+  let walked = false;
+  let bytes = 0;
+  const progress = opts.progress;
+  const report = progress ? () => progress({ step: 'history', commits: walkParser.commits, walked, done: parser.answered, total: out.requested, bytes }) : null;
+  let catFileRuns = false;
+  let throttled = false;
+  const send = (): void => {
+    if (!catFileRuns || request.length === 0) return;
+    out.requested += request.length;
+    catFile.child.stdin.write(`${request.join('\n')}\n`);
+    request = [];
+    // The walk runs ahead of cat-file, and letting it (ids queue here, 41 bytes each) measured
+    // 11% faster than holding it to cat-file's pace; past MAX_QUEUED_BYTES it waits.
+    if (!throttled && catFile.child.stdin.writableLength > MAX_QUEUED_BYTES) {
+      throttled = true;
+      walk.pause();
+      catFile.child.stdin.once('drain', () => {
+        throttled = false;
+        walk.resume();
+      });
+    }
+  };
+  // Both set up at once; the ids the walk lists before cat-file runs wait here.
+  const [walk, catFile] = await Promise.all([
+    spawnGitReader(
+      opts.env,
+      WALK_ARGS,
+      opts.root,
+      (chunk) => {
+        walkParser.push(chunk);
+        send();
+        report?.();
+      },
+      opts.signal,
+    ),
+    // --buffer: cat-file writes in full buffers instead of flushing after every object (fewer, larger reads here).
+    spawnGitReader(
+      opts.env,
+      ['cat-file', '--buffer', '--batch=%(objectname) %(objecttype) %(objectsize)'],
+      opts.root,
+      (chunk) => {
+        parser.push(chunk);
+        bytes += chunk.length;
+        report?.();
+      },
+      opts.signal,
+    ),
+  ]);
+  catFileRuns = true;
+  send();
+  const oddRefsOf = askOddRefs();
+  walk.child.stdin.end();
+  let walkErr = '';
+  let catErr = '';
+  walk.child.stderr.on('data', (d: Buffer) => (walkErr += d.toString('utf8')));
+  catFile.child.stderr.on('data', (d: Buffer) => (catErr += d.toString('utf8')));
+  walk.child.on('error', (e) => (out.walkError ??= e.message));
+  catFile.child.on('error', (e) => (out.readError ??= e.message));
+  catFile.child.stdin.on('error', () => undefined);
+
+  const walkDone = exited(walk, (code, signal) => {
+    if (code !== 0) out.walkError ??= `git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`;
+  }).then(async () => {
+    const odd = await oddRefsOf;
+    if (odd.length > 0) {
+      const r = await opts.git(['rev-list', '--objects', '--filter=object:type=blob', ...odd, '--'], { cwd: opts.root, timeoutMs: 600_000 });
+      if (r.code !== 0) out.walkError ??= `git rev-list exited with ${r.code}: ${firstLine(r.stderr)}`;
+      for (const line of r.stdout.toString('utf8').split('\n')) {
+        const sp = line.indexOf(' ');
+        if (sp === -1) continue;
+        const a: Added = { oid: line.slice(0, sp), mode: '100644', path: line.slice(sp + 1), commit: '', order: Number.MAX_SAFE_INTEGER, seq: 0 };
+        if (recordOrigin(out.origins, a)) ask(a.oid);
+      }
+      send();
+    }
+    walked = true;
     report?.();
+    catFile.child.stdin.end();
   });
-  const read = new Promise<void>((resolve) => {
-    catFile.on('close', (code, signal) => {
-      // A cat-file that died early (a corrupted pack) must not leave the walk waiting for 'drain'.
-      walk.stdout.resume();
-      out.answered = parser.answered;
-      out.missing = parser.missing + absentListed;
-      if (code !== 0) out.readError ??= `git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`;
-      resolve();
-    });
+  const read = exited(catFile, (code, signal) => {
+    // A cat-file that died early (a corrupted pack) must not leave the walk waiting for 'drain'.
+    walk.resume();
+    out.answered = parser.answered;
+    out.missing = parser.missing + absentListed;
+    if (code !== 0) out.readError ??= `git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`;
   });
-  return Promise.all([walkDone, read]).then(async () => {
-    flush();
-    while (inflight.size > 0) await Promise.all([...inflight]);
-    return out;
-  });
+  await Promise.all([walkDone, read]);
+  flush();
+  while (inflight.size > 0) await Promise.all([...inflight]);
+  return out;
+}
+
+/** Settles once the process has exited and all of its output has been handed over; `then` gets its exit. */
+function exited(reader: GitReader, then: (code: number | null, signal: NodeJS.Signals | null) => void): Promise<void> {
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => reader.child.on('close', (code, signal) => resolve([code, signal])));
+  return Promise.all([closed, reader.ended]).then(([[code, signal]]) => then(code, signal));
 }
 
 /** Blob ids of the HEAD commit's tree (empty without commits). */
 async function headBlobs(git: GitRunner, root: string): Promise<Set<string>> {
   const r = await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], { cwd: root });
-  if (r.code !== 0) return new Set();
   const out = new Set<string>();
-  for (const entry of splitZ(r.stdout)) {
-    const m = /^\d+ blob ([0-9a-f]+)\t/.exec(entry);
-    if (m) out.add(m[1]!);
+  if (r.code !== 0) return out;
+  // Entries `<mode> blob <oid>\t<path>\0`, read where they sit: only the ids become strings.
+  const buf = r.stdout;
+  for (let from = 0; from < buf.length; ) {
+    const end = buf.indexOf(0, from) >>> 0;
+    const tab = buf.indexOf(0x09, from);
+    if (tab === -1) break;
+    const sp = buf.lastIndexOf(0x20, tab);
+    if (tab < end && sp - from >= 6 && buf[sp - 5] === 0x20 && buf[sp - 4] === 0x62 && buf[sp - 3] === 0x6c && buf[sp - 2] === 0x6f && buf[sp - 1] === 0x62) out.add(buf.toString('latin1', sp + 1, tab));
+    from = end === 0xffffffff ? buf.length : end + 1;
   }
   return out;
 }
