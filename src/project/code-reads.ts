@@ -32,11 +32,57 @@ export interface CodeReads {
   gatewayModel: { model: string; file: string } | undefined;
 }
 
+/** What one source file says: the variables it reads (in order, once each) and, for JS/TS, its first gateway model id. */
+export interface FileReads {
+  variables: string[];
+  gatewayModel: string | undefined;
+}
+
+/** The reads of the source file at an absolute path; nothing for a file that cannot be read or is too large. */
+export type CodeFileReader = (path: string) => Promise<FileReads>;
+
+const NO_READS: FileReads = { variables: [], gatewayModel: undefined };
+
+/** True for a file name the walk reads: source code, not a test. */
+export function isCodeName(name: string): boolean {
+  return SOURCE.has(extname(name)) && !TEST_FILE.test(name);
+}
+
+/** True for a path (relative to any app root) whose folders the walk may enter: none skipped, none hidden. */
+export function inWalkedFolders(path: string): boolean {
+  const parts = path.split('/');
+  return parts.slice(0, -1).every((d) => !SKIP_DIRS.has(d) && !d.startsWith('.'));
+}
+
+/** The reads of one source file's text; `name` (its file name) says whether it is JS/TS. */
+export function fileReads(name: string, text: string): FileReads {
+  const variables = [...new Set([...text.matchAll(READ)].map((m) => m[1]!))];
+  let gatewayModel: string | undefined;
+  if (JS.has(extname(name))) {
+    gatewayModel = GATEWAY_MODEL.exec(text)?.[1];
+    GATEWAY_MODEL.lastIndex = 0;
+  }
+  return variables.length === 0 && gatewayModel === undefined ? NO_READS : { variables, gatewayModel };
+}
+
+/** fileReads of a file's bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
+export function fileReadsOfBytes(name: string, bytes: Buffer): FileReads {
+  return bytes.length > MAX_BYTES ? NO_READS : fileReads(name, bytes.toString('utf8'));
+}
+
+/** Reads a source file from disk for its reads. */
+export async function readFileReads(path: string): Promise<FileReads> {
+  const size = (await stat(path).catch(() => null))?.size ?? Infinity;
+  if (size > MAX_BYTES) return NO_READS;
+  return fileReads(path, await readFile(path, 'utf8').catch(() => ''));
+}
+
 /**
  * Walks the app's code (not `exclude`, folders relative to `root` owned by apps nested in it) for the
- * variables it reads from the environment and for gateway model ids.
+ * variables it reads from the environment and for gateway model ids; each file's reads come from
+ * `read` (the disk, or what another reader already read).
  */
-export async function readCode(root: string, exclude: readonly string[] = []): Promise<CodeReads> {
+export async function readCode(root: string, exclude: readonly string[] = [], read: CodeFileReader = readFileReads): Promise<CodeReads> {
   const variables = new Map<string, string>();
   const readers = new Map<string, number>();
   let gatewayModel: CodeReads['gatewayModel'];
@@ -49,21 +95,14 @@ export async function readCode(root: string, exclude: readonly string[] = []): P
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !skip.has(path)) await walk(join(dir, e.name), path);
-      } else if (e.isFile() && SOURCE.has(extname(e.name)) && !TEST_FILE.test(e.name)) {
+      } else if (e.isFile() && isCodeName(e.name)) {
         budget -= 1;
-        const full = join(dir, e.name);
-        const size = (await stat(full).catch(() => null))?.size ?? Infinity;
-        if (size > MAX_BYTES) continue;
-        const text = await readFile(full, 'utf8').catch(() => '');
-        for (const name of new Set([...text.matchAll(READ)].map((m) => m[1]!))) {
+        const reads = await read(join(dir, e.name));
+        for (const name of reads.variables) {
           if (!variables.has(name)) variables.set(name, path);
           readers.set(name, (readers.get(name) ?? 0) + 1);
         }
-        if (!gatewayModel && JS.has(extname(e.name))) {
-          const m = GATEWAY_MODEL.exec(text);
-          GATEWAY_MODEL.lastIndex = 0;
-          if (m) gatewayModel = { model: m[1]!, file: path };
-        }
+        if (!gatewayModel && reads.gatewayModel) gatewayModel = { model: reads.gatewayModel, file: path };
       }
     }
   };
