@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { fileReadsOfBytes, inWalkedFolders, isCodeName, readFileReads, type CodeFileReader, type FileReads } from '../project/code-reads.js';
+import { inWalkedFolders, isCodeName, readFileReads, variableReadsOfBytes, type CodeFileReader, type FileReads } from '../project/code-reads.js';
 import type { ReadTap } from '../scanner/index.js';
 
 /**
  * The scan's reading shared with project detection, so the doctor reads the tree once: the tap
- * keeps what each source file the scan reads says about keys (a few names, never its text), and
- * `read` answers from that once the working-tree reading is over. Files the scan did not read
- * (ignored by git, or too large for it) are read from disk as before.
+ * keeps the variables each source file the scan reads takes from the environment (a few names,
+ * never its text), and `read` answers from that once the working-tree reading is over. Files the
+ * scan did not read (ignored by git, or too large for it) are read from disk as before.
  */
 export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileReader } {
   const seen = new Map<string, FileReads>();
@@ -17,13 +17,14 @@ export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileRea
   const tap: ReadTap = {
     file(path, bytes) {
       const name = path.slice(path.lastIndexOf('/') + 1);
-      if (isCodeName(name) && inWalkedFolders(path)) seen.set(join(root, path), fileReadsOfBytes(name, bytes));
+      if (isCodeName(name) && inWalkedFolders(path)) seen.set(join(root, path), variableReadsOfBytes(name, bytes));
     },
     done: () => finish(),
   };
-  const read: CodeFileReader = async (path) => {
+  const read: CodeFileReader = async (path, gateway) => {
     await over;
-    return seen.get(path) ?? readFileReads(path);
+    // The tap keeps variable reads only: a gateway model id (an app that depends on `ai`) is looked for on disk.
+    return (!gateway && seen.get(path)) || readFileReads(path, gateway);
   };
   return { tap, read };
 }

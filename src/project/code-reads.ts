@@ -32,16 +32,23 @@ export interface CodeReads {
   gatewayModel: { model: string; file: string } | undefined;
 }
 
-/** What one source file says: the variables it reads (in order, once each) and, for JS/TS, its first gateway model id. */
+/** What one source file says: the variables it reads (in order, once each) and, when asked for JS/TS, its first gateway model id. */
 export interface FileReads {
   variables: string[];
   gatewayModel: string | undefined;
 }
 
-/** The reads of the source file at an absolute path; nothing for a file that cannot be read or is too large. */
-export type CodeFileReader = (path: string) => Promise<FileReads>;
+/**
+ * The reads of the source file at an absolute path; nothing for a file that cannot be read or is
+ * too large. `gateway`: look for a gateway model id too (only an app that depends on `ai` uses one).
+ */
+export type CodeFileReader = (path: string, gateway: boolean) => Promise<FileReads>;
 
 const NO_READS: FileReads = { variables: [], gatewayModel: undefined };
+/** Every form READ matches holds it: a file without it reads nothing from the environment. */
+const ENV = Buffer.from('env');
+/** A path with a folder the walk never enters (skipped or hidden). */
+const UNWALKED = new RegExp(`(?:^|/)(?:\\.[^/]*|${[...SKIP_DIRS].map((d) => d.replaceAll('.', '\\.')).join('|')})/`);
 
 /** True for a file name the walk reads: source code, not a test. */
 export function isCodeName(name: string): boolean {
@@ -50,43 +57,46 @@ export function isCodeName(name: string): boolean {
 
 /** True for a path (relative to any app root) whose folders the walk may enter: none skipped, none hidden. */
 export function inWalkedFolders(path: string): boolean {
-  const parts = path.split('/');
-  return parts.slice(0, -1).every((d) => !SKIP_DIRS.has(d) && !d.startsWith('.'));
+  return !UNWALKED.test(path);
 }
 
 /** The reads of one source file's text; `name` (its file name) says whether it is JS/TS. */
-export function fileReads(name: string, text: string): FileReads {
+export function fileReads(name: string, text: string, gateway: boolean): FileReads {
   const variables = [...new Set([...text.matchAll(READ)].map((m) => m[1]!))];
   let gatewayModel: string | undefined;
-  if (JS.has(extname(name))) {
+  if (gateway && JS.has(extname(name))) {
     gatewayModel = GATEWAY_MODEL.exec(text)?.[1];
     GATEWAY_MODEL.lastIndex = 0;
   }
   return variables.length === 0 && gatewayModel === undefined ? NO_READS : { variables, gatewayModel };
 }
 
-/** fileReads of a file's bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
-export function fileReadsOfBytes(name: string, bytes: Buffer): FileReads {
-  return bytes.length > MAX_BYTES ? NO_READS : fileReads(name, bytes.toString('utf8'));
+/** The variables a file reads, from its bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
+export function variableReadsOfBytes(name: string, bytes: Buffer): FileReads {
+  return bytes.length > MAX_BYTES || !bytes.includes(ENV) ? NO_READS : fileReads(name, bytes.toString('utf8'), false);
 }
 
 /** Reads a source file from disk for its reads. */
-export async function readFileReads(path: string): Promise<FileReads> {
+export async function readFileReads(path: string, gateway: boolean): Promise<FileReads> {
   const size = (await stat(path).catch(() => null))?.size ?? Infinity;
   if (size > MAX_BYTES) return NO_READS;
-  return fileReads(path, await readFile(path, 'utf8').catch(() => ''));
+  return fileReads(path, await readFile(path, 'utf8').catch(() => ''), gateway);
 }
 
 /**
  * Walks the app's code (not `exclude`, folders relative to `root` owned by apps nested in it) for the
- * variables it reads from the environment and for gateway model ids; each file's reads come from
- * `read` (the disk, or what another reader already read).
+ * variables it reads from the environment and, with `gateway`, for gateway model ids; each file's
+ * reads come from `read` (the disk, or what another reader already read).
  */
-export async function readCode(root: string, exclude: readonly string[] = [], read: CodeFileReader = readFileReads): Promise<CodeReads> {
+export async function readCode(
+  root: string,
+  opts: { exclude?: readonly string[]; gateway: boolean; read?: CodeFileReader },
+): Promise<CodeReads> {
+  const read = opts.read ?? readFileReads;
   const variables = new Map<string, string>();
   const readers = new Map<string, number>();
   let gatewayModel: CodeReads['gatewayModel'];
-  const skip = new Set(exclude);
+  const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
   const walk = async (dir: string, rel: string): Promise<void> => {
     const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -97,7 +107,7 @@ export async function readCode(root: string, exclude: readonly string[] = [], re
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !skip.has(path)) await walk(join(dir, e.name), path);
       } else if (e.isFile() && isCodeName(e.name)) {
         budget -= 1;
-        const reads = await read(join(dir, e.name));
+        const reads = await read(join(dir, e.name), opts.gateway && !gatewayModel);
         for (const name of reads.variables) {
           if (!variables.has(name)) variables.set(name, path);
           readers.set(name, (readers.get(name) ?? 0) + 1);

@@ -200,7 +200,7 @@ export async function detectProject(
         if (sdk) evidence.add(p, `Python dependency ${sdk}`, p.packages.python[sdk], 1);
       }
     }
-    const code = await readCode(root, opts.exclude, opts.code);
+    const code = await readCode(root, { gateway: npm.has('ai'), ...(opts.exclude ? { exclude: opts.exclude } : {}), ...(opts.code ? { read: opts.code } : {}) });
     for (const [variable, file] of code.variables) evidence.add(providerForName(variable), `${file} reads ${variable}`, [variable], 0);
     // The `ai` package sends a plain 'creator/model' id through the Vercel AI Gateway.
     if (npm.has('ai') && code.gatewayModel) {
