@@ -8,6 +8,7 @@ import { inspectRepo, type RepoState } from '../git/repo.js';
 import { identifyKey } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
 import type { CodeFileReader } from '../project/code-reads.js';
+import { listDirOnce, type ListDir } from '../project/read.js';
 import { detectProject } from '../project/detect.js';
 import { detectApps, owningApp } from '../project/workspace.js';
 import { existsSync } from 'node:fs';
@@ -67,21 +68,27 @@ export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[
   }));
 }
 
+/** What the doctor reads once for all its apps: each source file's reads (from the scan) and each folder's listing. */
+interface SharedReads {
+  code?: CodeFileReader;
+  list?: ListDir;
+}
+
 /**
  * Reads the project and its keys: the context every check gets. `nested` are folders of apps inside it, relative to it: theirs, not its.
  * `repo`, when the caller already knows it (an app inside the root's repository), spares asking git again;
- * `code`, when the scan already reads the files, spares reading the app's code again.
+ * `shared` spares reading again what the scan read (`code`) and listing again a folder already listed (`list`).
  */
 export async function buildContext(
   io: DoctorIO,
   opts: DoctorOptions,
   nested: readonly string[] = [],
   known?: RepoState | Promise<RepoState>,
-  code?: CodeFileReader,
+  shared: SharedReads = {},
 ): Promise<CheckContext> {
   const [repo, project] = await Promise.all([
     known ?? inspectRepo(io.git, io.root),
-    detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested, ...(code ? { code } : {}) }),
+    detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested, ...shared }),
   ]);
   const collected = await collectKeys({ project, env: io.env, keychain: io.keychain, platform: io.platform });
   return {
@@ -150,9 +157,9 @@ function inApp(app: string, r: { results: CheckResult[]; findings: Finding[]; ca
  * A monorepo: every app checked on its own, the repository-wide checks once (issue 7). Each app's
  * checks start as soon as its context is built; the repository-wide ones once every context is.
  */
-async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[], apps: string[], root: Promise<CheckContext>, repoState: Promise<RepoState>, code?: CodeFileReader) {
+async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[], apps: string[], root: Promise<CheckContext>, repoState: Promise<RepoState>, shared: SharedReads) {
   const inside = (app: string) => apps.filter((a) => a.startsWith(`${app}/`)).map((a) => a.slice(app.length + 1));
-  const appCtxs = apps.map((app) => ({ app, ctx: buildContext({ ...io, root: join(io.root, app) }, opts, inside(app), sameRepo(io.root, app) ? repoState : undefined, code) }));
+  const appCtxs = apps.map((app) => ({ app, ctx: buildContext({ ...io, root: join(io.root, app) }, opts, inside(app), sameRepo(io.root, app) ? repoState : undefined, shared) }));
   // Rejections are taken by the Promise.all below; until it runs, a failed app must not count as unhandled.
   for (const { ctx } of appCtxs) ctx.catch(() => undefined);
   const rootCtx = await root;
@@ -245,15 +252,16 @@ function startScan(io: DoctorIO, opts: DoctorOptions, tap: ReadTap): (active: Re
 export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[]): Promise<Report> {
   const start = io.now().getTime();
   // The scan starts first: git's walk of the history is the longest step, and the apps' code is read once, by the scan.
-  const shared = checks.some((c) => c.usesScan) ? sharedCodeReads(io.root) : undefined;
-  const scan = shared ? startScan(io, opts, shared.tap) : undefined;
+  const fromScan = checks.some((c) => c.usesScan) ? sharedCodeReads(io.root) : undefined;
+  const scan = fromScan ? startScan(io, opts, fromScan.tap) : undefined;
+  const shared: SharedReads = { list: listDirOnce(), ...(fromScan ? { code: fromScan.read } : {}) };
   const repoState = inspectRepo(io.git, io.root);
-  const apps = await detectApps(io.root);
+  const apps = await detectApps(io.root, shared.list);
   // The root owns only what no app owns: its walk of the code stops at every app folder.
-  const built = buildContext(io, opts, apps, repoState, shared?.read);
+  const built = buildContext(io, opts, apps, repoState, shared);
   const withScan = scan ? built.then((c) => ({ ...c, scan })) : built;
   const r = apps.length
-    ? await runMonorepo(io, opts, checks, apps, withScan, repoState, shared?.read)
+    ? await runMonorepo(io, opts, checks, apps, withScan, repoState, shared)
     : await withScan.then(async (c) => ({ ...(await runChecks(c, checks, io.now)), keys: keysReport(c.resolved), apps: undefined }));
   const ctx = await built;
   const sorted = sortFindings(r.findings);

@@ -1,5 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { listDir, type ListDir } from './read.js';
 
 const SOURCE = new Set(['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx', '.ipynb']);
 const JS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx']);
@@ -86,20 +87,22 @@ export async function readFileReads(path: string, gateway: boolean): Promise<Fil
 /**
  * Walks the app's code (not `exclude`, folders relative to `root` owned by apps nested in it) for the
  * variables it reads from the environment and, with `gateway`, for gateway model ids; each file's
- * reads come from `read` (the disk, or what another reader already read).
+ * reads come from `read` and each folder's entries from `list` (the disk, or what another reader
+ * already read).
  */
 export async function readCode(
   root: string,
-  opts: { exclude?: readonly string[]; gateway: boolean; read?: CodeFileReader },
+  opts: { exclude?: readonly string[]; gateway: boolean; read?: CodeFileReader; list?: ListDir },
 ): Promise<CodeReads> {
   const read = opts.read ?? readFileReads;
+  const list = opts.list ?? listDir;
   const variables = new Map<string, string>();
   const readers = new Map<string, number>();
   let gatewayModel: CodeReads['gatewayModel'];
   const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
   const walk = async (dir: string, rel: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = [...(await list(dir))].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const e of entries) {
       if (budget <= 0) return;
       const path = rel ? `${rel}/${e.name}` : e.name;
