@@ -256,6 +256,8 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
   const scan = fromScan ? startScan(io, opts, fromScan.tap) : undefined;
   const shared: SharedReads = { list: listDirOnce(), ...(fromScan ? { code: fromScan.read } : {}) };
   const repoState = inspectRepo(io.git, io.root);
+  // Taken by the contexts below; a git that fails while the apps are searched for is reported there, not as unhandled.
+  repoState.catch(() => undefined);
   const apps = await detectApps(io.root, shared.list);
   // The root owns only what no app owns: its walk of the code stops at every app folder.
   const built = buildContext(io, opts, apps, repoState, shared);
