@@ -46,9 +46,11 @@ function withProjectVariable(f: Finding, ctx: CheckContext): Finding {
 export const exposureScanCheck: Check = {
   id: 'exposure.scan',
   scope: 'repo',
+  usesScan: true,
   async run(ctx) {
     const active = new Set(ctx.resolved.map((r) => r.winner.secret.fingerprint));
-    const result = await scanProject({ root: ctx.root, git: ctx.git, env: ctx.env, active, history: ctx.history, ...(ctx.progress ? { progress: ctx.progress } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const result = await (ctx.scan?.(active) ??
+      scanProject({ root: ctx.root, git: ctx.git, env: ctx.env, active, history: ctx.history, ...(ctx.progress ? { progress: ctx.progress } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) }));
     const envFiles = new Set(ctx.dotenvFiles.map((f) => f.ref.file));
     const findings = result.findings
       .filter((f) => !(f.rule === 'exposure.source-literal' && f.location && envFiles.has(f.location.file)))

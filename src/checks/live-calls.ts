@@ -1,33 +1,11 @@
-import type { Finding } from '../core/finding.js';
 import type { Env } from '../core/io.js';
 import type { ProgressSink } from '../core/progress.js';
-import type { CallReport } from '../core/report.js';
-import { runLiveCalls, type CallListener, type LiveDeps } from '../live/runner.js';
-import { createTransport } from '../live/transport.js';
-import { CALL_NAMES, type CallName, type LiveTarget } from '../live/types.js';
+import type { CallListener, LiveDeps } from '../live/runner.js';
+import { CALL_NAMES, type LiveTarget } from '../live/types.js';
 import type { ResolvedKey } from '../stores/types.js';
 import { liveTargetFor } from './live-target.js';
 import { inspectValue } from './key-value.js';
 import type { Check } from './types.js';
-
-/** The real dependencies of live calls, with the proxy settings of `env`. */
-export function createLiveDeps(env: Env, now: () => Date): LiveDeps {
-  return { transport: createTransport(env), now, clock: () => performance.now() };
-}
-
-/** Runs `names` for each target, all providers at once; findings and calls in target order. */
-export async function runTargets(
-  targets: readonly LiveTarget[],
-  names: readonly CallName[],
-  deps: LiveDeps,
-  listener?: (target: number) => CallListener,
-): Promise<{ findings: Finding[]; calls: CallReport[] }> {
-  const results = await Promise.all(targets.map((t, i) => runLiveCalls(names, t, deps, listener?.(i))));
-  return {
-    findings: results.flatMap((r) => r.flatMap((c) => (c.finding ? [c.finding] : []))),
-    calls: results.flatMap((r) => r.map((c) => c.call)),
-  };
-}
 
 /** A listener for every target that tells `progress` how many of the `total` calls have ended. */
 function callCounter(progress: ProgressSink, total: number): () => CallListener {
@@ -45,7 +23,7 @@ function callCounter(progress: ProgressSink, total: number): () => CallListener 
  * `async` with `--live full`), failures turned into `permission.*` findings. Client-side problems
  * of the key itself (`missing.*`) stay with the offline checks; the call still shows them.
  */
-export function createLiveCallsCheck(makeDeps: (env: Env, now: () => Date) => LiveDeps = createLiveDeps): Check {
+export function createLiveCallsCheck(makeDeps?: (env: Env, now: () => Date) => LiveDeps): Check {
   return {
     id: 'permission.live',
     async run(ctx) {
@@ -65,7 +43,9 @@ export function createLiveCallsCheck(makeDeps: (env: Env, now: () => Date) => Li
       }
       const note = untested.length ? `no free check for ${untested.join(', ')}` : undefined;
       if (targets.length === 0) return { status: 'skip', findings: [], note: note ?? 'no key to test' };
-      const deps = makeDeps(ctx.env, ctx.now);
+      // The SDK and its HTTP client load only when calls are made: an offline doctor never pays for them.
+      const { createLiveDeps, runTargets } = await import('./live-deps.js');
+      const deps = (makeDeps ?? createLiveDeps)(ctx.env, ctx.now);
       try {
         const names = ctx.live === 'full' ? CALL_NAMES : (['auth'] as const);
         const { findings, calls } = await runTargets(targets, names, deps, ctx.progress && callCounter(ctx.progress, targets.length * names.length));

@@ -33,7 +33,7 @@ export function newKeyTest(env: Env, now: () => Date, badProxy?: () => Error, ti
       if (!base) return null;
       return (async () => {
         // Loaded here, not at start-up: the SDK and undici cost more than the wizard's first question.
-        const [{ runLiveCalls }, { createLiveDeps }] = await Promise.all([import('../live/runner.js'), import('./live-calls.js')]);
+        const [{ runLiveCalls }, { createLiveDeps }] = await Promise.all([import('../live/runner.js'), import('./live-deps.js')]);
         let liveDeps;
         try {
           liveDeps = createLiveDeps(env, now);

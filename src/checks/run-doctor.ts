@@ -7,15 +7,19 @@ import type { GitRunner } from '../git/git.js';
 import { inspectRepo, type RepoState } from '../git/repo.js';
 import { identifyKey } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
+import type { CodeFileReader } from '../project/code-reads.js';
+import { listDirOnce, type ListDir } from '../project/read.js';
 import { detectProject, type ProjectInfo } from '../project/detect.js';
 import { detectApps, owningApp } from '../project/workspace.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectKeysInStages } from '../stores/collect.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
+import { scanProject, type ReadTap, type ScanResult } from '../scanner/index.js';
 import { resolveKeys } from '../stores/resolve.js';
 import type { ResolvedKey } from '../stores/types.js';
 import { gateMissingKeys } from './missing-gate.js';
+import { sharedCodeReads } from './shared-reads.js';
 import type { Check, CheckContext, LiveMode } from './types.js';
 
 /** The outside world the doctor reads. */
@@ -64,12 +68,25 @@ export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[
   }));
 }
 
+/** What the doctor reads once for all its apps: each source file's reads (from the scan) and each folder's listing. */
+interface SharedReads {
+  code?: CodeFileReader;
+  list?: ListDir;
+}
+
 /**
  * Reads the project and its keys: the context every check gets. `nested` are folders of apps inside it, relative to it: theirs, not its.
- * `repo`, when the caller already knows it (an app inside the root's repository), spares asking git again.
+ * `repo`, when the caller already knows it (an app inside the root's repository), spares asking git again;
+ * `shared` spares reading again what the scan read (`code`) and listing again a folder already listed (`list`).
  */
-export async function buildContext(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = [], known?: RepoState): Promise<CheckContext> {
-  return contextInStages(io, opts, nested, known).complete();
+export async function buildContext(
+  io: DoctorIO,
+  opts: DoctorOptions,
+  nested: readonly string[] = [],
+  known?: RepoState | Promise<RepoState>,
+  shared: SharedReads = {},
+): Promise<CheckContext> {
+  return contextInStages(io, opts, nested, known, shared).complete();
 }
 
 /** What is known before the keychain answers: git, the project, and its keys from the environment and `.env*` files. */
@@ -84,10 +101,16 @@ export interface EarlyContext {
  * process of its own, the slowest part of the read), `complete` with it; the keychain is opened
  * when `complete` is first called.
  */
-export function contextInStages(io: DoctorIO, opts: DoctorOptions, nested: readonly string[] = [], known?: RepoState): { early: Promise<EarlyContext>; complete: () => Promise<CheckContext> } {
+export function contextInStages(
+  io: DoctorIO,
+  opts: DoctorOptions,
+  nested: readonly string[] = [],
+  known?: RepoState | Promise<RepoState>,
+  shared: SharedReads = {},
+): { early: Promise<EarlyContext>; complete: () => Promise<CheckContext> } {
   const read = Promise.all([
     known ?? inspectRepo(io.git, io.root),
-    detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested }),
+    detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested, ...shared }),
   ]).then(([repo, project]) => ({ repo, project, keys: collectKeysInStages({ project, env: io.env, keychain: io.keychain, platform: io.platform }) }));
   const early = read.then(async ({ repo, project, keys }) => ({ repo, project, resolved: resolveKeys((await keys.local).entries) }));
   let complete: Promise<CheckContext> | undefined;
@@ -157,38 +180,48 @@ function inApp(app: string, r: { results: CheckResult[]; findings: Finding[]; ca
   };
 }
 
-/** A monorepo: every app checked on its own, the repository-wide checks once (issue 7). */
-async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[], apps: string[], rootCtx: CheckContext) {
+/**
+ * A monorepo: every app checked on its own, the repository-wide checks once (issue 7). Each app's
+ * checks start as soon as its context is built; the repository-wide ones once every context is.
+ */
+async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[], apps: string[], root: Promise<CheckContext>, repoState: Promise<RepoState>, shared: SharedReads) {
   const inside = (app: string) => apps.filter((a) => a.startsWith(`${app}/`)).map((a) => a.slice(app.length + 1));
-  const appCtxs = await Promise.all(apps.map(async (app) => ({ app, ctx: await buildContext({ ...io, root: join(io.root, app) }, opts, inside(app), sameRepo(io.root, app) ? rootCtx.repo : undefined) })));
+  const appCtxs = apps.map((app) => ({ app, ctx: buildContext({ ...io, root: join(io.root, app) }, opts, inside(app), sameRepo(io.root, app) ? repoState : undefined, shared) }));
+  // Rejections are taken by the Promise.all below; until it runs, a failed app must not count as unhandled.
+  for (const { ctx } of appCtxs) ctx.catch(() => undefined);
+  const rootCtx = await root;
   // The root is an app of its own when it names providers or holds keys.
-  const units = [...(rootCtx.providers.length || rootCtx.entries.length ? [{ app: '.', ctx: rootCtx }] : []), ...appCtxs];
-  const repoCtx: CheckContext = {
-    ...rootCtx,
-    appFrameworks: appCtxs.map(({ app, ctx }) => ({ path: app, framework: ctx.project.framework })),
-    resolved: units.flatMap((u) => u.ctx.resolved),
-    dotenvFiles: units.flatMap(({ app, ctx }) => ctx.dotenvFiles.map((f) => ({ ...f, ref: { ...f.ref, file: app === '.' ? f.ref.file : `${app}/${f.ref.file}` } }))),
-  };
+  const units = [...(rootCtx.providers.length || rootCtx.entries.length ? [{ app: '.', ctx: root }] : []), ...appCtxs];
   let done = 0;
   opts.progress?.({ step: 'apps', done, total: units.length });
-  // The repository-wide checks (the scan, mostly waiting on git) run beside the apps' own checks, not after them.
+  // The repository-wide checks (the scan, started before the apps were read) run beside the apps' own checks, not after them.
   const [parts, repo] = await Promise.all([
     Promise.all(
-      units.map(async ({ app, ctx }) => {
+      units.map(async ({ app, ctx: built }) => {
+        const ctx = await built;
         const part = inApp(app, await runChecks(ctx, checks.filter((c) => c.scope !== 'repo'), io.now), keysReport(ctx.resolved));
         done += 1;
         opts.progress?.({ step: 'apps', done, total: units.length });
         return part;
       }),
     ),
-    runChecks(repoCtx, checks.filter((c) => c.scope === 'repo'), io.now),
+    (async () => {
+      const ctxs = await Promise.all(units.map(async ({ app, ctx }) => ({ app, ctx: await ctx })));
+      const repoCtx: CheckContext = {
+        ...rootCtx,
+        appFrameworks: ctxs.filter(({ app }) => app !== '.').map(({ app, ctx }) => ({ path: app, framework: ctx.project.framework })),
+        resolved: ctxs.flatMap((u) => u.ctx.resolved),
+        dotenvFiles: ctxs.flatMap(({ app, ctx }) => ctx.dotenvFiles.map((f) => ({ ...f, ref: { ...f.ref, file: app === '.' ? f.ref.file : `${app}/${f.ref.file}` } }))),
+      };
+      return runChecks(repoCtx, checks.filter((c) => c.scope === 'repo'), io.now);
+    })(),
   ]);
   return {
     results: [...parts.flatMap((p) => p.results), ...repo.results],
     findings: [...parts.flatMap((p) => p.findings), ...repo.findings.map((f) => attribute(f, units.map((u) => u.app)))],
     calls: parts.flatMap((p) => p.calls),
     keys: parts.flatMap((p) => p.keys),
-    apps: units.map(({ app, ctx }) => describeApp(app, ctx)),
+    apps: await Promise.all(units.map(async ({ app, ctx }) => describeApp(app, await ctx))),
   };
 }
 
@@ -227,15 +260,39 @@ function attribute(f: Finding, apps: readonly string[]): Finding {
   return app === '.' ? f : { ...f, app };
 }
 
+/** Starts the repository's scan at once; the keys it marks active are handed over when the check asks for its result. */
+function startScan(io: DoctorIO, opts: DoctorOptions, tap: ReadTap): (active: ReadonlySet<string>) => Promise<ScanResult> {
+  let give!: (keys: ReadonlySet<string>) => void;
+  const active = new Promise<ReadonlySet<string>>((resolve) => {
+    give = resolve;
+  });
+  const result = scanProject({ root: io.root, git: io.git, env: io.env, history: opts.history, active, tap, ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  // The check takes the result; if the doctor fails before it asks, that failure is the one reported.
+  result.catch(() => undefined);
+  return (keys) => {
+    give(keys);
+    return result;
+  };
+}
+
 /** The doctor: one report of everything wrong with the project's keys (design.md `keyward.report/v1`). */
 export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[]): Promise<Report> {
   const start = io.now().getTime();
-  const apps = await detectApps(io.root);
+  // The scan starts first: git's walk of the history is the longest step, and the apps' code is read once, by the scan.
+  const fromScan = checks.some((c) => c.usesScan) ? sharedCodeReads(io.root) : undefined;
+  const scan = fromScan ? startScan(io, opts, fromScan.tap) : undefined;
+  const shared: SharedReads = { list: listDirOnce(), ...(fromScan ? { code: fromScan.read } : {}) };
+  const repoState = inspectRepo(io.git, io.root);
+  // Taken by the contexts below; a git that fails while the apps are searched for is reported there, not as unhandled.
+  repoState.catch(() => undefined);
+  const apps = await detectApps(io.root, shared.list);
   // The root owns only what no app owns: its walk of the code stops at every app folder.
-  const ctx = await buildContext(io, opts, apps);
+  const built = buildContext(io, opts, apps, repoState, shared);
+  const withScan = scan ? built.then((c) => ({ ...c, scan })) : built;
   const r = apps.length
-    ? await runMonorepo(io, opts, checks, apps, ctx)
-    : { ...(await runChecks(ctx, checks, io.now)), keys: keysReport(ctx.resolved), apps: undefined };
+    ? await runMonorepo(io, opts, checks, apps, withScan, repoState, shared)
+    : await withScan.then(async (c) => ({ ...(await runChecks(c, checks, io.now)), keys: keysReport(c.resolved), apps: undefined }));
+  const ctx = await built;
   const sorted = sortFindings(r.findings);
   const report: Report = {
     schema: 'keyward.report/v1',

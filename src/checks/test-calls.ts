@@ -5,7 +5,7 @@ import type { Provider } from '../providers/index.js';
 import { runLiveCalls, type CallListener } from '../live/runner.js';
 import { CALL_NAMES, type LiveTarget } from '../live/types.js';
 import type { ResolvedKey } from '../stores/types.js';
-import { createLiveDeps } from './live-calls.js';
+import { createLiveDeps } from './live-deps.js';
 import { liveTargetFor } from './live-target.js';
 import { buildContext, keysReport, type DoctorIO } from './run-doctor.js';
 

@@ -8,6 +8,7 @@ import type { Provider } from '../providers/index.js';
 import type { ProjectInfo } from '../project/detect.js';
 import type { Framework } from '../project/framework.js';
 import type { CollectedKeys, KeychainStatus } from '../stores/collect.js';
+import type { ScanResult } from '../scanner/index.js';
 import type { KeyEntry, ResolvedKey } from '../stores/types.js';
 
 /** How far the doctor may reach over the network. */
@@ -45,6 +46,8 @@ export interface CheckContext {
   progress?: ProgressSink;
   /** Stops the scan's git processes (Ctrl-C). */
   signal?: AbortSignal;
+  /** The repository's exposure scan, started by the doctor before it read the apps: its result, given the fingerprints of the keys the project uses now. */
+  scan?: (active: ReadonlySet<string>) => Promise<ScanResult>;
 }
 
 export interface CheckOutcome {
@@ -61,5 +64,7 @@ export interface Check {
   id: string;
   /** `repo` checks run once for the whole repository (the scanner, the keychain); the others once per app of a monorepo. */
   scope?: 'app' | 'repo';
+  /** Reads the exposure scan (`ctx.scan`): the doctor starts it first, and its reading of the files stands in for the apps' own. */
+  usesScan?: boolean;
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }

@@ -91,7 +91,7 @@ async function writeOut(path: string, text: string, flag: string): Promise<void>
 async function verified(result: ScanResult, root: string, deps: Deps, watch: Watch): Promise<ScanResult> {
   const started = performance.now();
   // Loaded only here: the openai SDK behind the calls would slow every pre-commit scan.
-  const { createLiveDeps } = await import('../checks/live-calls.js');
+  const { createLiveDeps } = await import('../checks/live-deps.js');
   const { describeVerdicts, EXPOSURE_LIVE_CHECK, verifyExposedKeys } = await import('../live/verify.js');
   const live = createLiveDeps(deps.env, deps.now);
   try {

@@ -1,5 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { listDir, type ListDir } from './read.js';
 
 const SOURCE = new Set(['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx', '.ipynb']);
 const JS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx']);
@@ -32,38 +33,89 @@ export interface CodeReads {
   gatewayModel: { model: string; file: string } | undefined;
 }
 
+/** What one source file says: the variables it reads (in order, once each) and, when asked for JS/TS, its first gateway model id. */
+export interface FileReads {
+  variables: string[];
+  gatewayModel: string | undefined;
+}
+
+/**
+ * The reads of the source file at an absolute path; nothing for a file that cannot be read or is
+ * too large. `gateway`: look for a gateway model id too (only an app that depends on `ai` uses one).
+ */
+export type CodeFileReader = (path: string, gateway: boolean) => Promise<FileReads>;
+
+const NO_READS: FileReads = { variables: [], gatewayModel: undefined };
+/** Every form READ matches holds it: a file without it reads nothing from the environment. */
+const ENV = Buffer.from('env');
+/** A path with a folder the walk never enters (skipped or hidden). */
+const UNWALKED = new RegExp(`(?:^|/)(?:\\.[^/]*|${[...SKIP_DIRS].map((d) => d.replaceAll('.', '\\.')).join('|')})/`);
+
+/** True for a file name the walk reads: source code, not a test. */
+export function isCodeName(name: string): boolean {
+  return SOURCE.has(extname(name)) && !TEST_FILE.test(name);
+}
+
+/** True for a path (relative to any app root) whose folders the walk may enter: none skipped, none hidden. */
+export function inWalkedFolders(path: string): boolean {
+  return !UNWALKED.test(path);
+}
+
+/** The reads of one source file's text; `name` (its file name) says whether it is JS/TS. */
+export function fileReads(name: string, text: string, gateway: boolean): FileReads {
+  const variables = [...new Set([...text.matchAll(READ)].map((m) => m[1]!))];
+  let gatewayModel: string | undefined;
+  if (gateway && JS.has(extname(name))) {
+    gatewayModel = GATEWAY_MODEL.exec(text)?.[1];
+    GATEWAY_MODEL.lastIndex = 0;
+  }
+  return variables.length === 0 && gatewayModel === undefined ? NO_READS : { variables, gatewayModel };
+}
+
+/** The variables a file reads, from its bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
+export function variableReadsOfBytes(name: string, bytes: Buffer): FileReads {
+  return bytes.length > MAX_BYTES || !bytes.includes(ENV) ? NO_READS : fileReads(name, bytes.toString('utf8'), false);
+}
+
+/** Reads a source file from disk for its reads. */
+export async function readFileReads(path: string, gateway: boolean): Promise<FileReads> {
+  const size = (await stat(path).catch(() => null))?.size ?? Infinity;
+  if (size > MAX_BYTES) return NO_READS;
+  return fileReads(path, await readFile(path, 'utf8').catch(() => ''), gateway);
+}
+
 /**
  * Walks the app's code (not `exclude`, folders relative to `root` owned by apps nested in it) for the
- * variables it reads from the environment and for gateway model ids.
+ * variables it reads from the environment and, with `gateway`, for gateway model ids; each file's
+ * reads come from `read` and each folder's entries from `list` (the disk, or what another reader
+ * already read).
  */
-export async function readCode(root: string, exclude: readonly string[] = []): Promise<CodeReads> {
+export async function readCode(
+  root: string,
+  opts: { exclude?: readonly string[]; gateway: boolean; read?: CodeFileReader; list?: ListDir },
+): Promise<CodeReads> {
+  const read = opts.read ?? readFileReads;
+  const list = opts.list ?? listDir;
   const variables = new Map<string, string>();
   const readers = new Map<string, number>();
   let gatewayModel: CodeReads['gatewayModel'];
-  const skip = new Set(exclude);
+  const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
   const walk = async (dir: string, rel: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = [...(await list(dir))].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const e of entries) {
       if (budget <= 0) return;
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !skip.has(path)) await walk(join(dir, e.name), path);
-      } else if (e.isFile() && SOURCE.has(extname(e.name)) && !TEST_FILE.test(e.name)) {
+      } else if (e.isFile() && isCodeName(e.name)) {
         budget -= 1;
-        const full = join(dir, e.name);
-        const size = (await stat(full).catch(() => null))?.size ?? Infinity;
-        if (size > MAX_BYTES) continue;
-        const text = await readFile(full, 'utf8').catch(() => '');
-        for (const name of new Set([...text.matchAll(READ)].map((m) => m[1]!))) {
+        const reads = await read(join(dir, e.name), opts.gateway && !gatewayModel);
+        for (const name of reads.variables) {
           if (!variables.has(name)) variables.set(name, path);
           readers.set(name, (readers.get(name) ?? 0) + 1);
         }
-        if (!gatewayModel && JS.has(extname(e.name))) {
-          const m = GATEWAY_MODEL.exec(text);
-          GATEWAY_MODEL.lastIndex = 0;
-          if (m) gatewayModel = { model: m[1]!, file: path };
-        }
+        if (!gatewayModel && reads.gatewayModel) gatewayModel = { model: reads.gatewayModel, file: path };
       }
     }
   };

@@ -1,7 +1,7 @@
-import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { PROVIDERS, findProvider, providerForName, providerForVariable, type Provider } from '../providers/index.js';
-import { readCode } from './code-reads.js';
+import { readCode, type CodeFileReader } from './code-reads.js';
+import { listDir, type ListDir } from './read.js';
 import { parseDotenv } from './dotenv-syntax.js';
 import { keywardTable } from './pyproject.js';
 import { readJson, readText } from './read.js';
@@ -163,9 +163,14 @@ class Evidence {
 /**
  * Reads what the project is: its name, framework, .env files, templates, and the providers it uses
  * and why. `exclude` lists folders (relative to `root`) of apps nested inside it: their code is theirs.
+ * `code` gives each source file's reads when another reader already read it (the doctor's scan),
+ * `list` the folders' entries when another walk already listed them.
  */
-export async function detectProject(root: string, opts: { mode: string; providerIds: readonly string[]; exclude?: readonly string[] }): Promise<ProjectInfo> {
-  const names = await readdir(root).catch((): string[] => []);
+export async function detectProject(
+  root: string,
+  opts: { mode: string; providerIds: readonly string[]; exclude?: readonly string[]; code?: CodeFileReader; list?: ListDir },
+): Promise<ProjectInfo> {
+  const names = (await (opts.list ?? listDir)(root)).map((e) => e.name);
   const m = await readManifests(root, names);
   const own = m.settings;
   const rotationDays = typeof own.rotationDays === 'number' && Number.isFinite(own.rotationDays) && own.rotationDays > 0 ? own.rotationDays : undefined;
@@ -196,7 +201,7 @@ export async function detectProject(root: string, opts: { mode: string; provider
         if (sdk) evidence.add(p, `Python dependency ${sdk}`, p.packages.python[sdk], 1);
       }
     }
-    const code = await readCode(root, opts.exclude);
+    const code = await readCode(root, { gateway: npm.has('ai'), ...(opts.exclude ? { exclude: opts.exclude } : {}), ...(opts.code ? { read: opts.code } : {}), ...(opts.list ? { list: opts.list } : {}) });
     for (const [variable, file] of code.variables) evidence.add(providerForName(variable), `${file} reads ${variable}`, [variable], 0);
     // The `ai` package sends a plain 'creator/model' id through the Vercel AI Gateway.
     if (npm.has('ai') && code.gatewayModel) {

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 
 /** Larger than any manifest, template or settings file keyward reads: something else was given the name. */
 export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
@@ -102,4 +103,20 @@ export async function readJson(path: string): Promise<Record<string, unknown> | 
 export async function readText(path: string): Promise<string | undefined> {
   const read = await readRegularFile(path);
   return read.ok ? read.bytes.toString('utf8') : undefined;
+}
+
+/** A folder's entries (with their types), empty when it cannot be listed. */
+export type ListDir = (dir: string) => Promise<Dirent[]>;
+
+/** Lists a folder from disk. */
+export const listDir: ListDir = (dir) => readdir(dir, { withFileTypes: true }).catch((): Dirent[] => []);
+
+/** listDir that lists each folder once: the doctor's app search and its walks of the apps' code visit the same folders. */
+export function listDirOnce(): ListDir {
+  const listed = new Map<string, Promise<Dirent[]>>();
+  return (dir) => {
+    let entries = listed.get(dir);
+    if (!entries) listed.set(dir, (entries = listDir(dir)));
+    return entries;
+  };
 }

@@ -1,6 +1,6 @@
-import { glob, readdir } from 'node:fs/promises';
+import { glob } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJson, readText } from './read.js';
+import { listDir, readJson, readText, type ListDir } from './read.js';
 
 /** A file that makes its folder an app of its own. */
 const MANIFEST = /^(?:package\.json|pyproject\.toml|requirements[\w.-]*\.txt|setup\.py|setup\.cfg|Pipfile)$/;
@@ -26,7 +26,7 @@ function notAnApp(name: string): boolean {
 }
 
 /** Folders below `root` with a manifest of their own, breadth-first to `MAX_DEPTH`, skipping what `notAnApp` names. */
-async function foldersWithManifests(root: string): Promise<string[]> {
+async function foldersWithManifests(root: string, list: ListDir): Promise<string[]> {
   const found: string[] = [];
   let queue = [''];
   let visited = 0;
@@ -34,7 +34,7 @@ async function foldersWithManifests(root: string): Promise<string[]> {
     const next: string[] = [];
     for (const rel of queue) {
       if ((visited += 1) > MAX_DIRS) return found;
-      const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
+      const entries = await list(join(root, rel));
       if (rel && entries.some((e) => e.isFile() && MANIFEST.test(e.name))) found.push(rel);
       for (const e of entries) if (e.isDirectory() && !notAnApp(e.name)) next.push(rel ? `${rel}/${e.name}` : e.name);
     }
@@ -66,13 +66,13 @@ async function workspaceFolders(root: string): Promise<string[]> {
  * The app folders below `root`, relative to it and sorted: every folder with a manifest of its own
  * (package.json or a Python one) that is not vendored, generated or a test fixture, found by a
  * bounded walk (`frontend/`, `backend/`, `examples/*`), plus deeper members a workspace file
- * declares. Empty for a single project.
+ * declares. Empty for a single project. `list` lists a folder (the disk by default).
  */
-export async function detectApps(root: string): Promise<string[]> {
-  const apps = new Set(await foldersWithManifests(root));
+export async function detectApps(root: string, list: ListDir = listDir): Promise<string[]> {
+  const apps = new Set(await foldersWithManifests(root, list));
   for (const rel of await workspaceFolders(root)) {
     if (rel.split('/').some(notAnApp)) continue;
-    const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
+    const entries = await list(join(root, rel));
     if (entries.some((e) => e.isFile() && MANIFEST.test(e.name))) apps.add(rel);
   }
   return [...apps].sort();

@@ -2,6 +2,7 @@ import { searchableBytes } from './decode.js';
 import { detectBytes, type Detector, type Hit } from './detect.js';
 import { withNotebookCells } from './notebook.js';
 import { readForScan, type SkipReason } from './read.js';
+import type { ReadTap } from './types.js';
 
 /** The hits of one file or blob; only files with hits are sent back. */
 export interface FileHits {
@@ -30,8 +31,8 @@ export type Batch =
   | { type: 'files'; root: string; paths: string[]; maxBytes: number }
   | { type: 'blobs'; blobs: Array<{ oid: string; path: string; data: Uint8Array }> };
 
-/** Runs a batch in the calling thread; the worker runs exactly this too. */
-export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffer }): BatchResult {
+/** Runs a batch in the calling thread; the worker runs exactly this too. `tap` is shown each file read. */
+export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffer }, tap?: ReadTap): BatchResult {
   const out: BatchResult = { files: [], skipped: [], scanned: 0, bytes: 0 };
   if (batch.type === 'files') {
     for (const path of batch.paths) {
@@ -44,6 +45,7 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
       }
       out.scanned += 1;
       out.bytes += r.bytes.length;
+      tap?.file(path, r.bytes);
       const bytes = searchableBytes(r.bytes);
       const hits = detectBytes(detector, bytes);
       if (hits.length > 0) out.files.push({ path, hits: path.endsWith('.ipynb') ? withNotebookCells(hits, bytes) : hits });

@@ -61,7 +61,7 @@ export async function scanPaths(opts: ScanOptions, paths: readonly string[], max
   let yielded = performance.now();
   try {
     const helping = pool?.parallel ? Array.from({ length: helpers }, () => helper(pool)) : [];
-    const here = inlineRunner(detector);
+    const here = inlineRunner(detector, opts.tap);
     progress?.({ step: 'worktree', done, total: paths.length, bytes });
     while (next < batches.length) {
       const i = next++;

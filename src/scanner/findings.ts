@@ -64,9 +64,22 @@ function at(l: Location): string {
 
 /** The finding for one key at one place; `active` marks the key the project uses now, to rotate first. */
 export function keyFinding(rule: RuleId, hit: KeyHit, location: Location, active: boolean, extra = ''): Finding {
+  const f = plainKeyFinding(rule, hit, location, extra);
+  return active ? asActive(f) : f;
+}
+
+/**
+ * A key finding told that its key is the one the project uses now (a no-op for any other finding):
+ * what keyFinding makes with `active`, for a scan that learns the project's keys after it read the files.
+ */
+export function asActive(f: Finding): Finding {
+  if (!f.secret || f.secret.active) return f;
+  return { ...f, title: `Active ${f.title}`, detail: `${f.detail} This is the key the project uses now: rotate it first.`, secret: { ...f.secret, active: true } };
+}
+
+function plainKeyFinding(rule: RuleId, hit: KeyHit, location: Location, extra: string): Finding {
   const d = describe(hit);
-  const who = `${active ? 'Active ' : ''}${d.label}`;
-  const rotateFirst = active ? ' This is the key the project uses now: rotate it first.' : '';
+  const who = d.label;
   const said = `${hit.redacted} (${hit.fingerprint})`;
   const where = at(location);
   let title: string;
@@ -109,10 +122,10 @@ export function keyFinding(rule: RuleId, hit: KeyHit, location: Location, active
   }
   return makeFinding(rule, {
     title,
-    detail: `${detail}${extra}${rotateFirst}`,
+    detail: `${detail}${extra}`,
     fix,
     location,
-    secret: { provider: hit.provider, kind: hit.kind, fingerprint: hit.fingerprint, redacted: hit.redacted, active },
+    secret: { provider: hit.provider, kind: hit.kind, fingerprint: hit.fingerprint, redacted: hit.redacted, active: false },
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Finding } from '../core/finding.js';
+import { asActive } from './findings.js';
 import { scanHistory } from './sources/history.js';
 import { scanWorktree } from './sources/worktree.js';
 import type { ScanOptions, ScanResult } from './types.js';
@@ -9,7 +10,7 @@ export { STAGED_CHECK, scanStaged } from './sources/staged.js';
 export { WORKTREE_CHECK, scanWorktree } from './sources/worktree.js';
 export { applyBaseline, BASELINE_FILE, formatBaseline, IGNORE_FILE, readBaseline } from './suppress.js';
 export { BROWSER_PREFIXES, isBrowserVariable } from './paths.js';
-export { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from './types.js';
+export { DEFAULT_MAX_FILE_BYTES, type ReadTap, type ScanOptions, type ScanResult } from './types.js';
 
 /**
  * One key is reported once: a key still in the working tree keeps its working-tree findings
@@ -33,10 +34,22 @@ export function mergeScans(worktree: ScanResult, history: ScanResult): ScanResul
   return { findings: [...annotated, ...historyOnly], checks: [...worktree.checks, ...history.checks] };
 }
 
-/** The whole exposure scan the doctor runs: the working tree, and the history unless `history` is false. */
-export async function scanProject(opts: ScanOptions & { history?: boolean }): Promise<ScanResult> {
-  const worktree = await scanWorktree(opts);
-  if (opts.history === false) return worktree;
-  return mergeScans(worktree, await scanHistory(opts));
+/**
+ * The whole exposure scan the doctor runs: the working tree, and the history unless `history` is
+ * false. `active` may still be being worked out while git runs (the doctor reads the project's
+ * keys beside the scan): it is awaited only once both scans are done.
+ */
+export async function scanProject(opts: Omit<ScanOptions, 'active'> & { history?: boolean; active?: ReadonlySet<string> | Promise<ReadonlySet<string>> }): Promise<ScanResult> {
+  const { active, ...rest } = opts;
+  let worktree: ScanResult;
+  try {
+    worktree = await scanWorktree(rest);
+  } finally {
+    opts.tap?.done();
+  }
+  const history = opts.history === false ? null : await scanHistory(rest);
+  const keys = (await active) ?? new Set<string>();
+  const marked = (r: ScanResult): ScanResult => ({ ...r, findings: r.findings.map((f) => (f.secret && keys.has(f.secret.fingerprint) ? asActive(f) : f)) });
+  return history ? mergeScans(marked(worktree), marked(history)) : marked(worktree);
 }
 

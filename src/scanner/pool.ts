@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runBatch, type Batch, type BatchResult } from './batch.js';
 import { createDetector, type Detector } from './detect.js';
+import type { ReadTap } from './types.js';
 
 /** Runs batches in worker threads, or in this thread when one is enough. */
 export interface BatchRunner {
@@ -21,10 +22,10 @@ export function workersAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
 }
 
-/** A runner in this thread: for small scans, where starting workers costs more than it saves. */
-export function inlineRunner(detector: Detector = createDetector()): BatchRunner {
+/** A runner in this thread: for small scans, where starting workers costs more than it saves. `tap` is shown each file read. */
+export function inlineRunner(detector: Detector = createDetector(), tap?: ReadTap): BatchRunner {
   const scratch = { buf: Buffer.allocUnsafe(1 << 20) };
-  const runNow = (batch: Batch): BatchResult => runBatch(detector, batch, scratch);
+  const runNow = (batch: Batch): BatchResult => runBatch(detector, batch, scratch, tap);
   return {
     parallel: false,
     runNow,

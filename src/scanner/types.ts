@@ -22,6 +22,16 @@ export interface ScanOptions {
   progress?: ProgressSink;
   /** Stops the scan (Ctrl-C): its git processes are killed and it rejects. */
   signal?: AbortSignal;
+  /** Shown each working-tree file this thread reads, so another reader (the doctor's project detection) need not read it again. */
+  tap?: ReadTap;
+}
+
+/** Sees the working-tree files as the scan reads them (in this thread; files read by workers are not shown). */
+export interface ReadTap {
+  /** One file's bytes, `path` relative to the root: a view valid only during the call. */
+  file(path: string, bytes: Buffer): void;
+  /** The working-tree reading is over, or failed: a file not shown by now was not read. `scanProject` calls it. */
+  done(): void;
 }
 
 /** What every scan returns: findings (never a key, only fingerprints and redacted forms) and one check entry. */

@@ -308,4 +308,20 @@ describe('the doctor runs the exposure scanner', () => {
     const noHistory = await doctorJson(p.dir, ['--no-history']);
     expect(noHistory.report.findings.some((f) => f.rule === 'exposure.history')).toBe(false);
   });
+
+  it('says a committed key is the one in use, to rotate first, before saying it is in history too', async () => {
+    const key = fakeKey('openai-project', 'committed');
+    const p = makeProject({ name: 'committed-app' });
+    p.write('package.json', JSON.stringify({ name: 'committed-app', dependencies: { openai: '^6.0.0' } }));
+    p.write('src/app.ts', `const client = new OpenAI({ apiKey: "${key}" });\n`);
+    const commit = p.commit('add the client');
+    const { report } = await doctorJson(p.dir, [], { OPENAI_API_KEY: key });
+    const literal = report.findings.find((f) => f.rule === 'exposure.source-literal')!;
+    const said = `sk-proj-…${key.slice(-4)} (${fingerprint(key)})`;
+    expect([literal.title, literal.detail, literal.secret?.active]).toEqual([
+      'Active OpenAI project key hardcoded in src/app.ts',
+      `${said} is written in src/app.ts:1, a file git does not ignore: anyone with the code has the key. This is the key the project uses now: rotate it first. It is also in git history since commit ${commit.slice(0, 12)} (src/app.ts), so removing it from the file does not revoke it.`,
+      true,
+    ]);
+  });
 });

@@ -90,6 +90,31 @@ describe('apps are found where they are', () => {
   });
 });
 
+describe('an app\'s code, read by the scan', () => {
+  it('committed, new and git-ignored files all say which keys an app reads; tests, node_modules and nested apps do not', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'repo', private: true }));
+    p.write('.gitignore', 'node_modules\ngenerated/\n');
+    p.write('apps/api/package.json', JSON.stringify({ name: 'api' }));
+    p.write('apps/api/src/server.ts', 'const key = process.env.OPENAI_API_KEY;\n');
+    p.write('apps/api/src/server.test.ts', 'const key = process.env.MISTRAL_API_KEY;\n');
+    p.write('apps/web/package.json', JSON.stringify({ name: 'web', dependencies: { ai: '5' } }));
+    p.write('apps/web/generated/env.ts', 'export const key = process.env.ANTHROPIC_API_KEY;\n');
+    p.write('apps/web/src/model.ts', "export const model = 'xai/grok-4';\n");
+    p.write('apps/web/node_modules/lib/index.js', 'module.exports = process.env.COHERE_API_KEY;\n');
+    p.write('apps/web/tools/package.json', JSON.stringify({ name: 'tools' }));
+    p.write('apps/web/tools/run.js', 'const key = process.env.DEEPSEEK_API_KEY;\n');
+    p.commit('init');
+    p.write('apps/api/worker.py', 'import os\nkey = os.getenv("GROQ_API_KEY")\n');
+    const { report } = await doctor(p.dir);
+    expect(report.apps?.map((a) => [a.path, a.providers.map((u) => [u.id, u.evidence])])).toEqual([
+      ['apps/api', [['openai', ['src/server.ts reads OPENAI_API_KEY']], ['groq', ['worker.py reads GROQ_API_KEY']]]],
+      ['apps/web', [['anthropic', ['generated/env.ts reads ANTHROPIC_API_KEY']], ['ai-gateway', ["src/model.ts uses the gateway model id 'xai/grok-4'"]]]],
+      ['apps/web/tools', [['deepseek', ['run.js reads DEEPSEEK_API_KEY']]]],
+    ]);
+  });
+});
+
 describe('templates are templates', () => {
   function sdkExamples() {
     const p = makeProject();
