@@ -25,8 +25,25 @@ export interface GitReader {
   child: ChildProcessByStdio<Writable, null, Readable>;
   pause(): void;
   resume(): void;
-  /** Settles once all of the output has been handed over (or reading it failed). */
-  readonly ended: Promise<void>;
+  /**
+   * Settles once git has exited and all of its output has been handed over: its exit, and the
+   * error that stopped it (it could not start; Ctrl-C aborted it). Watched from the spawn on:
+   * git may fail or exit while the other reader of a scan is still being set up.
+   */
+  readonly done: Promise<GitExit>;
+}
+
+export interface GitExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error: Error | null;
+}
+
+function watched(child: GitReader['child'], ended: Promise<void>): Promise<GitExit> {
+  let error: Error | null = null;
+  child.on('error', (e) => (error ??= e));
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+  return Promise.all([closed, ended]).then(([[code, signal]]) => ({ code, signal, error }));
 }
 
 /**
@@ -45,7 +62,8 @@ export async function spawnGitReader(env: Env, args: readonly string[], cwd: str
     const child = spawn('git', inv.args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.on('data', onData);
     const ended = new Promise<void>((resolve) => child.stdout.once('close', resolve));
-    return { child: child as unknown as GitReader['child'], pause: () => child.stdout.pause(), resume: () => child.stdout.resume(), ended };
+    const reader = child as unknown as GitReader['child'];
+    return { child: reader, pause: () => child.stdout.pause(), resume: () => child.stdout.resume(), done: watched(reader, ended) };
   }
   const { ours, theirs } = pair;
   const ended = new Promise<void>((resolve) => ours.once('close', () => resolve()));
@@ -58,7 +76,7 @@ export async function spawnGitReader(env: Env, args: readonly string[], cwd: str
     // The child holds its own copy: with ours closed, git's exit is the output's end.
     theirs.destroy();
   }
-  return { child, pause: () => ours.pause(), resume: () => ours.resume(), ended };
+  return { child, pause: () => ours.pause(), resume: () => ours.resume(), done: watched(child, ended) };
 }
 
 /** Both ends of a connected Unix socket; `ours` reads into one buffer and hands each read to `onData`. */

@@ -6,7 +6,7 @@ import { check, now, runnerFor, suppressionNote, withBaseline } from '../common.
 import type { KeyHit } from '../detect.js';
 import { keyFinding } from '../findings.js';
 import { gapFinding, type Gap } from '../gaps.js';
-import { CatFileParser, spawnGitReader, type GitReader } from '../git-stream.js';
+import { CatFileParser, spawnGitReader } from '../git-stream.js';
 import { isLockfile } from '../paths.js';
 import type { BatchRunner } from '../pool.js';
 import { readKeywardIgnore } from '../suppress.js';
@@ -292,11 +292,10 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
   let catErr = '';
   walk.child.stderr.on('data', (d: Buffer) => (walkErr += d.toString('utf8')));
   catFile.child.stderr.on('data', (d: Buffer) => (catErr += d.toString('utf8')));
-  walk.child.on('error', (e) => (out.walkError ??= e.message));
-  catFile.child.on('error', (e) => (out.readError ??= e.message));
   catFile.child.stdin.on('error', () => undefined);
 
-  const walkDone = exited(walk, (code, signal) => {
+  const walkDone = walk.done.then(({ code, signal, error }) => {
+    if (error) out.walkError ??= error.message;
     if (code !== 0) out.walkError ??= `git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`;
   }).then(async () => {
     const odd = await oddRefsOf;
@@ -315,23 +314,18 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
     report?.();
     catFile.child.stdin.end();
   });
-  const read = exited(catFile, (code, signal) => {
+  const read = catFile.done.then(({ code, signal, error }) => {
     // A cat-file that died early (a corrupted pack) must not leave the walk waiting for 'drain'.
     walk.resume();
     out.answered = parser.answered;
     out.missing = parser.missing + absentListed;
+    if (error) out.readError ??= error.message;
     if (code !== 0) out.readError ??= `git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`;
   });
   await Promise.all([walkDone, read]);
   flush();
   while (inflight.size > 0) await Promise.all([...inflight]);
   return out;
-}
-
-/** Settles once the process has exited and all of its output has been handed over; `then` gets its exit. */
-function exited(reader: GitReader, then: (code: number | null, signal: NodeJS.Signals | null) => void): Promise<void> {
-  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => reader.child.on('close', (code, signal) => resolve([code, signal])));
-  return Promise.all([closed, reader.ended]).then(([[code, signal]]) => then(code, signal));
 }
 
 /** Blob ids of the HEAD commit's tree (empty without commits). */
