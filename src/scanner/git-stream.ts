@@ -82,6 +82,9 @@ export async function spawnGitReader(env: Env, args: readonly string[], cwd: str
 /** Both ends of a connected Unix socket; `ours` reads into one buffer and hands each read to `onData`. */
 async function socketPair(onData: (chunk: Buffer) => void): Promise<{ ours: Socket; theirs: Socket }> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-'));
+  // Ctrl-C may end keyward before the two ends connect: the folder goes with it.
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
   try {
     return await new Promise((resolve, reject) => {
       const server = createServer({ pauseOnConnect: true });
@@ -115,7 +118,8 @@ async function socketPair(onData: (chunk: Buffer) => void): Promise<{ ours: Sock
       });
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    process.removeListener('exit', remove);
+    remove();
   }
 }
 
