@@ -14,5 +14,5 @@ if (!supported) {
 
 // Node caches compiled code on disk (under the OS temp folder): later starts skip parsing.
 nodeModule.enableCompileCache?.();
-const { run } = await import('../dist/main.js');
+const { run } = await import('../bundle/main.js');
 await run();
