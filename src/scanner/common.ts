@@ -2,12 +2,12 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, CheckStatus, Finding } from '../core/finding.js';
 import type { GitRunner } from '../git/git.js';
-import type { Batch, BatchResult, FileHits } from './batch.js';
+import { runBatch, type BatchResult, type FileHits } from './batch.js';
 import { searchableBytes } from './decode.js';
 import { detectBytes, type Detector, type KeyHit } from './detect.js';
 import { clientFinding, keyFinding, ruleForKey } from './findings.js';
 import { isClientCode } from './paths.js';
-import { createBatchRunner, inlineRunner, type BatchRunner } from './pool.js';
+import { createBatchRunner, inlineRunner, shareBatch, shareState, SHARE_SLOTS, startFileHelpers, takeBatch, type BatchRunner, type FileHelpers, type FileShare } from './pool.js';
 import { applyBaseline, readBaseline } from './suppress.js';
 import type { ScanOptions } from './types.js';
 
@@ -25,6 +25,14 @@ function threadsFor(opts: ScanOptions): number {
   return Math.max(1, Math.min(opts.workers ?? 1, availableParallelism()));
 }
 
+/**
+ * Helper threads for a working-tree scan, started now (before the listing) so their start-up
+ * overlaps git's; null when this thread alone will scan.
+ */
+export function helpersFor(opts: ScanOptions): FileHelpers | null {
+  return startFileHelpers(threadsFor(opts) - 1);
+}
+
 /** A runner for a stream of batches: workers when asked for, else this thread. */
 export function runnerFor(opts: ScanOptions, items: number): BatchRunner {
   const threads = threadsFor(opts);
@@ -32,52 +40,66 @@ export function runnerFor(opts: ScanOptions, items: number): BatchRunner {
 }
 
 /**
- * Reads and scans working-tree files in batches. This thread starts at once and takes batches
- * from a shared queue; `threads - 1` workers join as soon as they have started (about 40 ms
- * each), so a small tree never waits for a worker and a big one uses every core.
+ * Reads and scans working-tree files in batches. This thread starts at once; the helpers (started
+ * before the listing, see `helpersFor`) take batches from the same shared counter as soon as they
+ * are up, each reading its own files, so a small tree never waits for a helper and a big one uses
+ * every core. The result is in the paths' order whichever thread ran a batch.
  */
-export async function scanPaths(opts: ScanOptions, paths: readonly string[], maxBytes: number, detector: Detector): Promise<BatchResult> {
-  const batches: Batch[] = [];
-  for (let i = 0; i < paths.length; i += FILES_PER_BATCH) batches.push({ type: 'files', root: opts.root, paths: paths.slice(i, i + FILES_PER_BATCH), maxBytes });
-  const helpers = paths.length >= PARALLEL_MIN_FILES ? threadsFor(opts) - 1 : 0;
-  const pool = helpers > 0 ? createBatchRunner(helpers) : null;
-  const results: BatchResult[] = new Array<BatchResult>(batches.length);
-  let next = 0;
+export async function scanPaths(opts: ScanOptions, paths: readonly string[], maxBytes: number, detector: Detector, helpers: FileHelpers | null): Promise<BatchResult> {
+  const state = shareState();
+  const share: FileShare = { root: opts.root, paths, maxBytes, batchSize: FILES_PER_BATCH, state: state.buffer as SharedArrayBuffer };
+  const count = Math.ceil(paths.length / FILES_PER_BATCH);
+  const results = new Array<BatchResult>(count);
+  let left = count;
+  let failure: Error | undefined;
+  let settle = (): void => undefined;
+  const store = (i: number, r: BatchResult): void => {
+    results[i] = r;
+    left -= 1;
+    if (left === 0) settle();
+  };
   const { progress, signal } = opts;
   let done = 0;
   let bytes = 0;
-  const finished = (i: number): void => {
-    done += Math.min(FILES_PER_BATCH, paths.length - i * FILES_PER_BATCH);
-    bytes += results[i]!.bytes;
-    progress?.({ step: 'worktree', done, total: paths.length, bytes });
-  };
-  const helper = async (runner: BatchRunner): Promise<void> => {
-    while (next < batches.length) {
-      const i = next++;
-      results[i] = await runner.run(batches[i]!);
-      finished(i);
-    }
-  };
+  const report = (): void => progress?.({ step: 'worktree', done: done + Number(Atomics.load(state, SHARE_SLOTS.files)), total: paths.length, bytes: bytes + Number(Atomics.load(state, SHARE_SLOTS.bytes)) });
+  const scratch = { buf: Buffer.allocUnsafe(1 << 20) };
   let yielded = performance.now();
   try {
-    const helping = pool?.parallel ? Array.from({ length: helpers }, () => helper(pool)) : [];
-    const here = inlineRunner(detector, opts.tap);
-    progress?.({ step: 'worktree', done, total: paths.length, bytes });
-    while (next < batches.length) {
-      const i = next++;
-      results[i] = await here.run(batches[i]!);
-      finished(i);
-      // Lets the workers' replies in between two batches, and a Ctrl-C (whose handler runs on the event loop) every 50 ms.
-      if (helping.length > 0 || (signal && performance.now() - yielded > 50)) {
+    // A helper that fails only matters if a batch it took never comes back.
+    if (helpers && paths.length >= PARALLEL_MIN_FILES) {
+      helpers.join(share, store).catch((e: unknown) => {
+        failure = e instanceof Error ? e : new Error(String(e));
+        settle();
+      });
+    }
+    report();
+    for (let i = takeBatch(state), batch = shareBatch(share, i); batch; i = takeBatch(state), batch = shareBatch(share, i)) {
+      const r = runBatch(detector, batch, scratch, opts.tap);
+      done += batch.paths.length;
+      bytes += r.bytes;
+      store(i, r);
+      report();
+      // A Ctrl-C (whose handler runs on the event loop) is let in every 50 ms.
+      if (signal && performance.now() - yielded > 50) {
         await new Promise((resolve) => setImmediate(resolve));
         yielded = performance.now();
-        signal?.throwIfAborted();
+        signal.throwIfAborted();
       }
     }
-    await Promise.all(helping);
+    // The batches the helpers took, as they post them.
+    if (left > 0 && failure === undefined) {
+      await new Promise<void>((resolve) => {
+        settle = resolve;
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      signal?.throwIfAborted();
+    }
+    if (left > 0) throw failure ?? new Error('a scan worker stopped');
   } finally {
-    await pool?.close();
+    // No helper takes another batch; the scan's owner stops them.
+    Atomics.store(state, SHARE_SLOTS.next, BigInt(count));
   }
+  if (count > 0 && helpers) report();
   const out: BatchResult = { files: [], skipped: [], scanned: 0, bytes: 0 };
   for (const r of results) {
     out.files.push(...r.files);
