@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, CheckStatus, Finding } from '../core/finding.js';
 import type { GitRunner } from '../git/git.js';
@@ -13,24 +13,46 @@ import type { ScanOptions } from './types.js';
 
 /** Below this many files, starting a worker costs more than it saves. */
 const PARALLEL_MIN_FILES = 400;
+/**
+ * Below this many working-tree files a helper thread cannot pay for its start-up (~0.13 s of CPU,
+ * about what this thread takes to read and scan 4,000 files), even on an idle core.
+ */
+const HELPER_MIN_FILES = 2000;
 const FILES_PER_BATCH = 64;
 
 /**
  * Threads a scan may use: this one plus workers, never more than the machine's cores.
- * @default 1: measured on the benchmark corpus (14k files, 80 MB) on 2 cores, one thread took
- * 273 ms, two 294 ms, three 328 ms (medians of 7): reading is mostly system calls and the
- * prefilter is fast, so a worker's start-up (its own module loading, ~40 ms) never pays back.
+ * @default 1 (see `defaultThreads` for the working tree): on two busy cores a worker's own
+ * start-up (~0.1 s of CPU for Node's bootstrap, ~0.04 s for the modules and the detector) costs
+ * more than it takes off this thread.
  */
-function threadsFor(opts: ScanOptions): number {
-  return Math.max(1, Math.min(opts.workers ?? 1, availableParallelism()));
+function threadsFor(opts: ScanOptions, fallback = 1): number {
+  return Math.max(1, Math.min(opts.workers ?? fallback, availableParallelism()));
 }
 
 /**
- * Helper threads for a working-tree scan, started now (before the listing) so their start-up
- * overlaps git's; null when this thread alone will scan.
+ * The working tree's threads when the caller does not say: `KEYWARD_SCAN_THREADS` if set (a whole
+ * number from 1), else two where a core is idle (the load average leaves one free), so the reading
+ * is split like ripgrep's, and one on busy cores, where the helper's start-up is paid for with time
+ * the scan itself needs (measured in docs/benchmarks.md). One when a tap must see every file (the
+ * helper's files are not shown to it).
  */
-export function helpersFor(opts: ScanOptions): FileHelpers | null {
-  return startFileHelpers(threadsFor(opts) - 1);
+function worktreeThreads(opts: ScanOptions): number {
+  if (opts.workers !== undefined || opts.tap) return threadsFor(opts);
+  const asked = Number(opts.env.KEYWARD_SCAN_THREADS);
+  if (Number.isInteger(asked) && asked >= 1) return threadsFor(opts, asked);
+  const cores = availableParallelism();
+  return threadsFor(opts, cores >= 2 && (loadavg()[0] ?? 0) <= cores - 1 ? 2 : 1);
+}
+
+/**
+ * Helper threads for a working-tree scan of about `files` files, started as soon as that is
+ * known (before the listing when the index tells the size, so their start-up overlaps git's);
+ * null when this thread alone will scan (one thread, or too few files to pay for a start-up).
+ */
+export function helpersFor(opts: ScanOptions, files: number | null): FileHelpers | null {
+  if (files === null || files < HELPER_MIN_FILES) return null;
+  return startFileHelpers(worktreeThreads(opts) - 1);
 }
 
 /** A runner for a stream of batches: workers when asked for, else this thread. */
@@ -66,7 +88,7 @@ export async function scanPaths(opts: ScanOptions, paths: readonly string[], max
   let yielded = performance.now();
   try {
     // A helper that fails only matters if a batch it took never comes back.
-    if (helpers && paths.length >= PARALLEL_MIN_FILES) {
+    if (helpers) {
       helpers.join(share, store).catch((e: unknown) => {
         failure = e instanceof Error ? e : new Error(String(e));
         settle();

@@ -143,8 +143,8 @@ export function shareBatch(share: FileShare, index: number): Extract<Batch, { ty
 export interface FileHelpers {
   /** Every helper joins the share; `each` is given every batch a helper ran. Resolves once every helper has posted, rejects when one fails. */
   join(share: FileShare, each: (index: number, result: BatchResult) => void): Promise<void>;
-  /** Stops the helpers (also while they start or run). */
-  close(): Promise<void>;
+  /** Stops the helpers (also while they start or run) without waiting for their threads to end. */
+  close(): void;
 }
 
 /** `count` helper threads, or null when there are no compiled workers (keyward run from its TypeScript sources). */
@@ -177,8 +177,11 @@ export function startFileHelpers(count: number): FileHelpers | null {
     join: async (share, each) => {
       await Promise.all(helpers.map((h) => joined(h, share, each)));
     },
-    close: async () => {
-      await Promise.all(helpers.map((h) => h.worker.terminate()));
+    close: () => {
+      for (const h of helpers) {
+        h.worker.unref();
+        h.worker.terminate().catch(() => undefined);
+      }
     },
   };
 }
