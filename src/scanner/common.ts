@@ -42,8 +42,13 @@ function worktreeThreads(opts: ScanOptions): number {
   if (opts.workers !== undefined || opts.tap) return threadsFor(opts);
   const asked = Number(opts.env.KEYWARD_SCAN_THREADS);
   if (Number.isInteger(asked) && asked >= 1) return threadsFor(opts, asked);
+  return threadsFor(opts, coreIdle() ? 2 : 1);
+}
+
+/** True when the load average leaves at least one of the machine's cores idle. */
+export function coreIdle(): boolean {
   const cores = availableParallelism();
-  return threadsFor(opts, cores >= 2 && (loadavg()[0] ?? 0) <= cores - 1 ? 2 : 1);
+  return cores >= 2 && (loadavg()[0] ?? 0) <= cores - 1;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { indexEntryCount, inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
-import { check, fileFindings, helpersFor, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
+import { check, coreIdle, fileFindings, helpersFor, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
 import { createDetector } from '../detect.js';
 import { gapFinding } from '../gaps.js';
 import { isLockfile } from '../paths.js';
@@ -29,8 +29,10 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     (l) => ({ list: l }),
     (e: unknown) => ({ error: e }),
   );
-  // Started while git walks the tree, so their start-up overlaps it, when the index says the tree is big.
-  const helpers: { early: FileHelpers | null } = { early: helpersFor(opts, opts.only ? opts.only.length : indexEntryCount(opts.root)) };
+  // Started while git walks the tree, so their start-up overlaps it, when the index says the tree
+  // is big and a core is idle; on busy cores a helper starting now takes its CPU from git's listing.
+  const hint = coreIdle() ? (opts.only ? opts.only.length : indexEntryCount(opts.root)) : null;
+  const helpers: { early: FileHelpers | null } = { early: helpersFor(opts, hint) };
   try {
     return await scanListed(opts, started, special, listing, helpers);
   } finally {
@@ -75,7 +77,7 @@ async function scanListed(opts: ScanOptions & { only?: readonly string[] }, star
     else if (isLockfile(p)) skipped.push({ path: p, reason: 'lockfile' });
     else paths.push(p);
   }
-  // Without a size hint (no index of its own: a subfolder, a linked worktree, no git), once the list is known.
+  // Without that (busy cores, no index of its own: a subfolder, a linked worktree, no git), once the list is known.
   helpers.early ??= helpersFor(opts, paths.length);
   const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, detector, helpers.early);
   skipped.push(...result.skipped);
