@@ -1,4 +1,4 @@
-import { statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { failure } from '../core/errors.js';
 import type { GitRunner } from './git.js';
@@ -89,4 +89,28 @@ export function firstLine(s: string): string {
 export async function untrack(git: GitRunner, cwd: string, path: string): Promise<void> {
   const r = await git(['rm', '--cached', '--quiet', '--', literalPathspec(path)], { cwd });
   if (r.code !== 0) throw failure(`git rm --cached ${path} failed: ${firstLine(r.stderr)}`, `Run \`git rm --cached ${path}\` yourself.`);
+}
+
+/**
+ * How many entries the index of the repository whose top level is `root` holds, read from its
+ * header (`DIRC`, version, count) without git; null when `root` has no `.git/index` of its own
+ * (not a repository's top level, a linked worktree, no index yet). A hint of a tree's size before
+ * git has listed it.
+ */
+export function indexEntryCount(root: string): number | null {
+  let fd: number;
+  try {
+    fd = openSync(join(root, '.git', 'index'), 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const head = Buffer.alloc(12);
+    if (readSync(fd, head, 0, 12, 0) < 12 || head.toString('latin1', 0, 4) !== 'DIRC') return null;
+    return head.readUInt32BE(8);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,28 +1,64 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, CheckStatus, Finding } from '../core/finding.js';
 import type { GitRunner } from '../git/git.js';
-import type { Batch, BatchResult, FileHits } from './batch.js';
+import { runBatch, type BatchResult, type FileHits } from './batch.js';
 import { searchableBytes } from './decode.js';
 import { detectBytes, type Detector, type KeyHit } from './detect.js';
 import { clientFinding, keyFinding, ruleForKey } from './findings.js';
 import { isClientCode } from './paths.js';
-import { createBatchRunner, inlineRunner, type BatchRunner } from './pool.js';
+import { createBatchRunner, inlineRunner, shareBatch, shareState, SHARE_SLOTS, startFileHelpers, takeBatch, type BatchRunner, type FileHelpers, type FileShare } from './pool.js';
 import { applyBaseline, readBaseline } from './suppress.js';
 import type { ScanOptions } from './types.js';
 
 /** Below this many files, starting a worker costs more than it saves. */
 const PARALLEL_MIN_FILES = 400;
+/**
+ * Below this many working-tree files a helper thread cannot pay for itself even on an idle core:
+ * its start-up (50-90 ms before its first batch) is about what this thread takes to read and scan
+ * 2,000 files (~30 us each), and its CPU (~0.13 s) is spent whether it takes a batch or not.
+ */
+const HELPER_MIN_FILES = 2000;
 const FILES_PER_BATCH = 64;
 
 /**
  * Threads a scan may use: this one plus workers, never more than the machine's cores.
- * @default 1: measured on the benchmark corpus (14k files, 80 MB) on 2 cores, one thread took
- * 273 ms, two 294 ms, three 328 ms (medians of 7): reading is mostly system calls and the
- * prefilter is fast, so a worker's start-up (its own module loading, ~40 ms) never pays back.
+ * @default 1 (see `defaultThreads` for the working tree): on two busy cores a worker's own
+ * start-up (~0.1 s of CPU for Node's bootstrap, ~0.04 s for the modules and the detector) costs
+ * more than it takes off this thread.
  */
-function threadsFor(opts: ScanOptions): number {
-  return Math.max(1, Math.min(opts.workers ?? 1, availableParallelism()));
+function threadsFor(opts: ScanOptions, fallback = 1): number {
+  return Math.max(1, Math.min(opts.workers ?? fallback, availableParallelism()));
+}
+
+/**
+ * The working tree's threads when the caller does not say: `KEYWARD_SCAN_THREADS` if set (a whole
+ * number from 1), else two where a core is idle (the load average leaves one free), so the reading
+ * is split like ripgrep's, and one on busy cores, where the helper's start-up is paid for with time
+ * the scan itself needs (measured in docs/benchmarks.md). One when a tap must see every file (the
+ * helper's files are not shown to it).
+ */
+function worktreeThreads(opts: ScanOptions): number {
+  if (opts.workers !== undefined || opts.tap) return threadsFor(opts);
+  const asked = Number(opts.env.KEYWARD_SCAN_THREADS);
+  if (Number.isInteger(asked) && asked >= 1) return threadsFor(opts, asked);
+  return threadsFor(opts, coreIdle() ? 2 : 1);
+}
+
+/** True when the load average leaves at least one of the machine's cores idle. */
+export function coreIdle(): boolean {
+  const cores = availableParallelism();
+  return cores >= 2 && (loadavg()[0] ?? 0) <= cores - 1;
+}
+
+/**
+ * Helper threads for a working-tree scan of about `files` files, started as soon as that is
+ * known (before the listing when the index tells the size, so their start-up overlaps git's);
+ * null when this thread alone will scan (one thread, or too few files to pay for a start-up).
+ */
+export function helpersFor(opts: ScanOptions, files: number | null): FileHelpers | null {
+  if (files === null || files < HELPER_MIN_FILES) return null;
+  return startFileHelpers(worktreeThreads(opts) - 1);
 }
 
 /** A runner for a stream of batches: workers when asked for, else this thread. */
@@ -32,52 +68,66 @@ export function runnerFor(opts: ScanOptions, items: number): BatchRunner {
 }
 
 /**
- * Reads and scans working-tree files in batches. This thread starts at once and takes batches
- * from a shared queue; `threads - 1` workers join as soon as they have started (about 40 ms
- * each), so a small tree never waits for a worker and a big one uses every core.
+ * Reads and scans working-tree files in batches. This thread starts at once; the helpers (started
+ * before the listing, see `helpersFor`) take batches from the same shared counter as soon as they
+ * are up, each reading its own files, so a small tree never waits for a helper and a big one uses
+ * every core. The result is in the paths' order whichever thread ran a batch.
  */
-export async function scanPaths(opts: ScanOptions, paths: readonly string[], maxBytes: number, detector: Detector): Promise<BatchResult> {
-  const batches: Batch[] = [];
-  for (let i = 0; i < paths.length; i += FILES_PER_BATCH) batches.push({ type: 'files', root: opts.root, paths: paths.slice(i, i + FILES_PER_BATCH), maxBytes });
-  const helpers = paths.length >= PARALLEL_MIN_FILES ? threadsFor(opts) - 1 : 0;
-  const pool = helpers > 0 ? createBatchRunner(helpers) : null;
-  const results: BatchResult[] = new Array<BatchResult>(batches.length);
-  let next = 0;
+export async function scanPaths(opts: ScanOptions, paths: readonly string[], maxBytes: number, detector: Detector, helpers: FileHelpers | null): Promise<BatchResult> {
+  const state = shareState();
+  const share: FileShare = { root: opts.root, paths, maxBytes, batchSize: FILES_PER_BATCH, state: state.buffer as SharedArrayBuffer };
+  const count = Math.ceil(paths.length / FILES_PER_BATCH);
+  const results = new Array<BatchResult>(count);
+  let left = count;
+  let failure: Error | undefined;
+  let settle = (): void => undefined;
+  const store = (i: number, r: BatchResult): void => {
+    results[i] = r;
+    left -= 1;
+    if (left === 0) settle();
+  };
   const { progress, signal } = opts;
   let done = 0;
   let bytes = 0;
-  const finished = (i: number): void => {
-    done += Math.min(FILES_PER_BATCH, paths.length - i * FILES_PER_BATCH);
-    bytes += results[i]!.bytes;
-    progress?.({ step: 'worktree', done, total: paths.length, bytes });
-  };
-  const helper = async (runner: BatchRunner): Promise<void> => {
-    while (next < batches.length) {
-      const i = next++;
-      results[i] = await runner.run(batches[i]!);
-      finished(i);
-    }
-  };
+  const report = (): void => progress?.({ step: 'worktree', done: done + Number(Atomics.load(state, SHARE_SLOTS.files)), total: paths.length, bytes: bytes + Number(Atomics.load(state, SHARE_SLOTS.bytes)) });
+  const scratch = { buf: Buffer.allocUnsafe(1 << 20) };
   let yielded = performance.now();
   try {
-    const helping = pool?.parallel ? Array.from({ length: helpers }, () => helper(pool)) : [];
-    const here = inlineRunner(detector, opts.tap);
-    progress?.({ step: 'worktree', done, total: paths.length, bytes });
-    while (next < batches.length) {
-      const i = next++;
-      results[i] = await here.run(batches[i]!);
-      finished(i);
-      // Lets the workers' replies in between two batches, and a Ctrl-C (whose handler runs on the event loop) every 50 ms.
-      if (helping.length > 0 || (signal && performance.now() - yielded > 50)) {
+    // A helper that fails only matters if a batch it took never comes back.
+    if (helpers) {
+      helpers.join(share, store).catch((e: unknown) => {
+        failure = e instanceof Error ? e : new Error(String(e));
+        settle();
+      });
+    }
+    report();
+    for (let i = takeBatch(state), batch = shareBatch(share, i); batch; i = takeBatch(state), batch = shareBatch(share, i)) {
+      const r = runBatch(detector, batch, scratch, opts.tap);
+      done += batch.paths.length;
+      bytes += r.bytes;
+      store(i, r);
+      report();
+      // A Ctrl-C (whose handler runs on the event loop) is let in every 50 ms.
+      if (signal && performance.now() - yielded > 50) {
         await new Promise((resolve) => setImmediate(resolve));
         yielded = performance.now();
-        signal?.throwIfAborted();
+        signal.throwIfAborted();
       }
     }
-    await Promise.all(helping);
+    // The batches the helpers took, as they post them.
+    if (left > 0 && failure === undefined) {
+      await new Promise<void>((resolve) => {
+        settle = resolve;
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      signal?.throwIfAborted();
+    }
+    if (left > 0) throw failure ?? new Error('a scan worker stopped');
   } finally {
-    await pool?.close();
+    // No helper takes another batch; the scan's owner stops them.
+    Atomics.store(state, SHARE_SLOTS.next, BigInt(count));
   }
+  if (count > 0 && helpers) report();
   const out: BatchResult = { files: [], skipped: [], scanned: 0, bytes: 0 };
   for (const r of results) {
     out.files.push(...r.files);

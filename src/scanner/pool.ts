@@ -105,3 +105,83 @@ function transferables(batch: Batch): ArrayBuffer[] {
   for (const b of batch.blobs) if (b.data.buffer instanceof ArrayBuffer) seen.add(b.data.buffer);
   return [...seen];
 }
+
+/**
+ * The working tree's batches, shared by index: every thread (this one and the helpers) takes the
+ * next batch from one counter in shared memory, so the paths are posted once and no file's bytes
+ * ever cross threads; each helper reads its own files and posts its results once, at the end.
+ */
+export interface FileShare {
+  root: string;
+  paths: readonly string[];
+  maxBytes: number;
+  batchSize: number;
+  /** `SHARE_SLOTS` BigInt64 slots (see `shareState`). */
+  state: SharedArrayBuffer;
+}
+
+/** Slots of a share's state: the next batch to take, then the files and bytes the helpers have read so far (for progress). */
+export const SHARE_SLOTS = { next: 0, files: 1, bytes: 2 } as const;
+
+export function shareState(): BigInt64Array {
+  return new BigInt64Array(new SharedArrayBuffer(3 * BigInt64Array.BYTES_PER_ELEMENT));
+}
+
+/** The next batch index of a share, taken by whichever thread asks first. */
+export function takeBatch(state: BigInt64Array): number {
+  return Number(Atomics.add(state, SHARE_SLOTS.next, 1n));
+}
+
+/** The batch of a share at `index`, or null past the last one. */
+export function shareBatch(share: FileShare, index: number): Extract<Batch, { type: 'files' }> | null {
+  const { root, paths, maxBytes, batchSize } = share;
+  if (index * batchSize >= paths.length) return null;
+  return { type: 'files', root, paths: paths.slice(index * batchSize, (index + 1) * batchSize), maxBytes };
+}
+
+/** Helper threads for a working-tree scan, started before the files are listed so their start-up overlaps git's. */
+export interface FileHelpers {
+  /** Every helper joins the share; `each` is given every batch a helper ran. Resolves once every helper has posted, rejects when one fails. */
+  join(share: FileShare, each: (index: number, result: BatchResult) => void): Promise<void>;
+  /** Stops the helpers (also while they start or run) without waiting for their threads to end. */
+  close(): void;
+}
+
+/** `count` helper threads, or null when there are no compiled workers (keyward run from its TypeScript sources). */
+export function startFileHelpers(count: number): FileHelpers | null {
+  if (count < 1 || !workersAvailable()) return null;
+  const helpers = Array.from({ length: count }, () => {
+    const worker = new Worker(WORKER_URL);
+    // A helper that fails while it starts (before it has joined) is remembered, not an unhandled error.
+    const h: { worker: Worker; failed?: Error } = { worker };
+    worker.on('error', (e) => (h.failed ??= e));
+    worker.on('exit', (code) => (h.failed ??= new Error(`scan worker exited with ${code}`)));
+    return h;
+  });
+  const joined = (h: (typeof helpers)[number], share: FileShare, each: (index: number, result: BatchResult) => void): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (h.failed) return reject(h.failed);
+      const gone = (): void => reject(h.failed ?? new Error('scan worker stopped'));
+      h.worker.once('error', gone);
+      h.worker.once('exit', gone);
+      h.worker.once('message', (msg: { shared?: Array<[number, BatchResult]>; error?: string }) => {
+        h.worker.off('error', gone);
+        h.worker.off('exit', gone);
+        if (msg.error !== undefined) return reject(new Error(msg.error));
+        for (const [i, r] of msg.shared ?? []) each(i, r);
+        resolve();
+      });
+      h.worker.postMessage({ share });
+    });
+  return {
+    join: async (share, each) => {
+      await Promise.all(helpers.map((h) => joined(h, share, each)));
+    },
+    close: () => {
+      for (const h of helpers) {
+        h.worker.unref();
+        h.worker.terminate().catch(() => undefined);
+      }
+    },
+  };
+}

@@ -24,8 +24,8 @@ const K = {
   accent: fakeKey('deepseek', 'thr-acc'),
 };
 
-/** Enough files that the working-tree scan hands batches to workers (it does from 400 on). */
-const FILLER = 450;
+/** Enough files that the working-tree scan starts a helper thread (from 2,000) and history hands batches to workers (from 400). */
+const FILLER = 2_100;
 
 function repository() {
   const p = makeProject();

@@ -1,9 +1,10 @@
-import { inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
+import { indexEntryCount, inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
-import { check, fileFindings, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
+import { check, coreIdle, fileFindings, helpersFor, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
 import { createDetector } from '../detect.js';
 import { gapFinding } from '../gaps.js';
 import { isLockfile } from '../paths.js';
+import type { FileHelpers } from '../pool.js';
 import { readKeywardIgnore } from '../suppress.js';
 import { describeScan } from '../tally.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
@@ -28,6 +29,20 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     (l) => ({ list: l }),
     (e: unknown) => ({ error: e }),
   );
+  // Started while git walks the tree, so their start-up overlaps it, when the index says the tree
+  // is big and a core is idle; on busy cores a helper starting now takes its CPU from git's listing.
+  const hint = coreIdle() ? (opts.only ? opts.only.length : indexEntryCount(opts.root)) : null;
+  const helpers: { early: FileHelpers | null } = { early: helpersFor(opts, hint) };
+  try {
+    return await scanListed(opts, started, special, listing, helpers);
+  } finally {
+    helpers.early?.close();
+  }
+}
+
+type Listing = Promise<{ list: FileList } | { error: unknown }> | null;
+
+async function scanListed(opts: ScanOptions & { only?: readonly string[] }, started: number, special: Array<{ path: string; kind: string }>, listing: Listing, helpers: { early: FileHelpers | null }): Promise<ScanResult> {
   // Compiled while git walks the tree, and used again for HEAD's copies of the files with keys.
   const detector = createDetector();
   const listed = await listing;
@@ -62,7 +77,9 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     else if (isLockfile(p)) skipped.push({ path: p, reason: 'lockfile' });
     else paths.push(p);
   }
-  const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, detector);
+  // Without that (busy cores, no index of its own: a subfolder, a linked worktree, no git), once the list is known.
+  helpers.early ??= helpersFor(opts, paths.length);
+  const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, detector, helpers.early);
   skipped.push(...result.skipped);
   const withKeys = result.files.filter((f) => f.hits.some((h) => h.type === 'key')).map((f) => f.path);
   const head = inRepo ? await keysInHead(opts.git, opts.root, withKeys, detector) : null;
