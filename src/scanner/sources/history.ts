@@ -160,14 +160,28 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
 
   let request: string[] = [];
   let absentListed = 0;
-  const ask = (oid: string): void => {
+  /** Position of each blob in the walk's order, for cat-file's requests in the order it answers them: skips are told in that order. */
+  let asked = 0;
+  const requestSeq: number[] = [];
+  const tooLarge: Array<{ s: Skipped; seq: number }> = [];
+  /** Blobs skipped by their path (lockfiles, .keywardignore): only their size and presence are asked, not their content. */
+  const unread: Unread[] = [];
+  const ask = (oid: string, path: string): void => {
+    asked += 1;
     if (absent.has(oid)) absentListed += 1;
-    else request.push(oid);
+    else {
+      const reason = isLockfile(path) ? 'lockfile' : path && ig?.ignores(path) ? 'ignored-by-keywardignore' : null;
+      if (reason) unread.push({ oid, path, reason, seq: asked });
+      else {
+        request.push(oid);
+        requestSeq.push(asked);
+      }
+    }
   };
   const walkParser = new WalkParser((a) => {
     // A submodule's entry names a commit of another repository: nothing to read here.
     if (a.mode === '160000') return;
-    if (recordOrigin(out.origins, a)) ask(a.oid);
+    if (recordOrigin(out.origins, a)) ask(a.oid, a.path);
   });
 
   let batch: Array<{ oid: string; path: string; data: Buffer }> = [];
@@ -218,10 +232,9 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
   const parser = new CatFileParser(maxBytes, (o) => {
     if (o.type !== 'blob') return;
     const path = out.origins.get(o.oid)?.path ?? '';
-    if (!o.data) out.skipped.push({ path, reason: 'too-large', detail: `${o.size} bytes` });
-    else if (isLockfile(path)) out.skipped.push({ path, reason: 'lockfile' });
-    else if (path && ig?.ignores(path)) out.skipped.push({ path, reason: 'ignored-by-keywardignore' });
-    else if (runner.runNow) {
+    if (!o.data) {
+      tooLarge.push({ s: { path, reason: 'too-large', detail: `${o.size} bytes` }, seq: requestSeq[parser.answered - 1]! });
+    } else if (runner.runNow) {
       // This thread scans at once, straight from the stream's buffer, before the view goes stale.
       try {
         absorb(runner.runNow({ type: 'blobs', blobs: [{ oid: o.oid, path, data: o.data }] }));
@@ -306,7 +319,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
         const sp = line.indexOf(' ');
         if (sp === -1) continue;
         const a: Added = { oid: line.slice(0, sp), mode: '100644', path: line.slice(sp + 1), commit: '', order: Number.MAX_SAFE_INTEGER, seq: 0 };
-        if (recordOrigin(out.origins, a)) ask(a.oid);
+        if (recordOrigin(out.origins, a)) ask(a.oid, a.path);
       }
       send();
     }
@@ -322,9 +335,52 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
     if (error) out.readError ??= error.message;
     if (code !== 0) out.readError ??= `git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`;
   });
+  const checked = walkDone.then(() => checkUnread(opts, unread, maxBytes));
   await Promise.all([walkDone, read]);
   flush();
   while (inflight.size > 0) await Promise.all([...inflight]);
+  const c = await checked;
+  out.requested += unread.length;
+  out.answered += c.answered;
+  out.missing += c.missing;
+  if (c.error !== null) out.readError ??= c.error;
+  // Told in the walk's order, as they were when cat-file read every blob: the note names reasons in order of first appearance.
+  out.skipped = [...tooLarge, ...c.skipped]
+    .sort((a, b) => a.seq - b.seq)
+    .map((x) => x.s)
+    .concat(out.skipped);
+  return out;
+}
+
+interface Unread {
+  oid: string;
+  path: string;
+  reason: 'lockfile' | 'ignored-by-keywardignore';
+  seq: number;
+}
+
+/**
+ * Size and presence of the blobs skipped by their path, from `cat-file --batch-check` (no
+ * content is inflated or read: lockfiles are most of a JavaScript history's bytes). One over
+ * the size limit is skipped as such, and a missing one is counted missing, as a read would.
+ */
+async function checkUnread(opts: ScanOptions, unread: readonly Unread[], maxBytes: number): Promise<{ skipped: Array<{ s: Skipped; seq: number }>; answered: number; missing: number; error: string | null }> {
+  const out = { skipped: [] as Array<{ s: Skipped; seq: number }>, answered: 0, missing: 0, error: null as string | null };
+  if (unread.length === 0) return out;
+  const r = await opts.git(['cat-file', '--batch-check=%(objecttype) %(objectsize)'], { cwd: opts.root, input: `${unread.map((u) => u.oid).join('\n')}\n`, timeoutMs: 600_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const lines = r.stdout.toString('latin1').split('\n');
+  // One line per id asked, in order: `<type> <size>`, or `<id> missing`.
+  for (const u of unread) {
+    const line = lines[out.answered];
+    if (line === undefined || line === '') break;
+    out.answered += 1;
+    const [type = '', size = ''] = line.split(' ');
+    if (size === 'missing' || !/^\d+$/.test(size)) out.missing += 1;
+    else if (type !== 'blob') continue;
+    else if (Number(size) > maxBytes) out.skipped.push({ s: { path: u.path, reason: 'too-large', detail: `${size} bytes` }, seq: u.seq });
+    else out.skipped.push({ s: { path: u.path, reason: u.reason }, seq: u.seq });
+  }
+  if (r.code !== 0) out.error = `git cat-file --batch-check exited with ${r.code}${r.stderr ? `: ${firstLine(r.stderr)}` : ''}`;
   return out;
 }
 
