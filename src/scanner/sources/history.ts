@@ -51,7 +51,7 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     return { findings: [gap], checks: [check(HISTORY_CHECK, 'error', started, `${gap.title}.`)] };
   }
   const partialClone = await partialCloneOf(git, root, access.gitDir);
-  const absent = partialClone ? await absentObjects(git, root) : new Set<string>();
+  const absent = partialClone ? await absentObjects(opts.env, root, opts.signal) : new Set<string>();
   // One thread by default: measured on the benchmark corpus, the detector keeps up with git
   // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
   // only add copies; they run when asked for (`workers` > 1).
@@ -184,10 +184,13 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
     if (recordOrigin(out.origins, a)) ask(a.oid, a.path);
   });
 
-  let batch: Array<{ oid: string; path: string; data: Buffer }> = [];
+  // Blobs for the workers are copied once, straight from the stream into the batch's own buffer, which moves to the worker whole.
+  let batch: Array<{ oid: string; path: string; data: Uint8Array }> = [];
+  let batchBuffer: Buffer | null = null;
   let batchBytes = 0;
   const inflight = new Set<Promise<void>>();
-  const limit = runner.parallel ? 8 : 1;
+  // Each worker busy and one batch waiting for it: more only holds blobs in memory (4 MB a batch).
+  const limit = runner.parallel ? 2 * runner.threads : 1;
   const absorb = (r: BatchResult): void => {
     out.scanned += r.scanned;
     out.skipped.push(...r.skipped);
@@ -206,16 +209,9 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
   };
   const flush = (): void => {
     if (batch.length === 0) return;
-    // One fresh buffer per batch: it can be handed to a worker whole, never a shared pool slab.
-    const whole = new Uint8Array(batchBytes);
-    let at = 0;
-    const blobs = batch.map((b) => {
-      whole.set(b.data, at);
-      const data = whole.subarray(at, at + b.data.length);
-      at += b.data.length;
-      return { oid: b.oid, path: b.path, data };
-    });
+    const blobs = batch;
     batch = [];
+    batchBuffer = null;
     batchBytes = 0;
     const job = runner
       .run({ type: 'blobs', blobs })
@@ -242,9 +238,13 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
         out.errors.push(e instanceof Error ? e.message : String(e));
       }
     } else {
-      // The parser's view is valid only now: the batch keeps a copy.
-      batch.push({ oid: o.oid, path, data: Buffer.from(o.data) });
-      batchBytes += o.data.length;
+      // The parser's view is valid only now: the batch keeps a copy, in a buffer of its own (never a shared pool slab).
+      const n = o.data.length;
+      if (batchBuffer && batchBytes + n > batchBuffer.length) flush();
+      batchBuffer ??= Buffer.allocUnsafeSlow(Math.max(BATCH_BYTES, n));
+      o.data.copy(batchBuffer, batchBytes);
+      batch.push({ oid: o.oid, path, data: batchBuffer.subarray(batchBytes, batchBytes + n) });
+      batchBytes += n;
       if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_BLOBS) flush();
     }
   });
