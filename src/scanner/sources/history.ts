@@ -22,6 +22,10 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 /** Blob ids waiting for cat-file beyond which the walk is paused: some 400,000 ids. */
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 const BATCH_BLOBS = 512;
+/** cat-file's reads shorter than this are followed by a pause of PAUSE_MS, without CPU. */
+const SHORT_READ = 64 * 1024;
+const PAUSE_MS = 0.2;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 interface Seen {
   hit: KeyHit;
@@ -149,7 +153,8 @@ async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
 
 /**
  * The walk streamed into cat-file: each blob the walk lists for the first time is written to
- * cat-file's input (with back-pressure past MAX_QUEUED_BYTES), its content parsed as it streams and scanned. Memory:
+ * cat-file's input (with back-pressure past MAX_QUEUED_BYTES), its content parsed as it streams and scanned;
+ * a blob skipped by its path (the path the walk first lists it at) is only checked (`checkUnread`). Memory:
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
@@ -191,7 +196,10 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
   const inflight = new Set<Promise<void>>();
   // Each worker busy and one batch waiting for it: more only holds blobs in memory (4 MB a batch).
   const limit = runner.parallel ? 2 * runner.threads : 1;
+  /** Batch buffers the workers handed back, filled again in turn: as many as batches in flight. */
+  const spare: Buffer[] = [];
   const absorb = (r: BatchResult): void => {
+    for (const b of r.buffers ?? []) if (b.byteLength === BATCH_BYTES) spare.push(Buffer.from(b));
     out.scanned += r.scanned;
     out.skipped.push(...r.skipped);
     for (const f of r.files) {
@@ -241,7 +249,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
       // The parser's view is valid only now: the batch keeps a copy, in a buffer of its own (never a shared pool slab).
       const n = o.data.length;
       if (batchBuffer && batchBytes + n > batchBuffer.length) flush();
-      batchBuffer ??= Buffer.allocUnsafeSlow(Math.max(BATCH_BYTES, n));
+      batchBuffer ??= n <= BATCH_BYTES ? (spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES)) : Buffer.allocUnsafeSlow(n);
       o.data.copy(batchBuffer, batchBytes);
       batch.push({ oid: o.oid, path, data: batchBuffer.subarray(batchBytes, batchBytes + n) });
       batchBytes += n;
@@ -293,6 +301,9 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
         parser.push(chunk);
         bytes += chunk.length;
         report?.();
+        // A short read means keyward has caught up with git, which writes a blob 16 KB at a time:
+        // waking for each write costs more than the write. A pause lets the next read take many.
+        if (chunk.length < SHORT_READ) Atomics.wait(pause, 0, 0, PAUSE_MS);
       },
       opts.signal,
     ),
