@@ -24,6 +24,8 @@ export interface BatchResult {
   scanned: number;
   /** Bytes read, for the progress line's MB. */
   bytes: number;
+  /** The blobs' buffers, handed back by a worker so the next batches reuse them. */
+  buffers?: ArrayBuffer[];
 }
 
 /** One unit of work: files of the working tree, or blobs already read from git. */

@@ -11,6 +11,8 @@ export interface BatchRunner {
   /** Stops the workers; pending batches are rejected. */
   close(): Promise<void>;
   readonly parallel: boolean;
+  /** Threads that run batches: the workers, or this one. */
+  readonly threads: number;
   /** This thread's runner also scans at once, without a promise per call (history scans blob by blob). */
   runNow?: (batch: Batch) => BatchResult;
 }
@@ -28,6 +30,7 @@ export function inlineRunner(detector: Detector = createDetector(), tap?: ReadTa
   const runNow = (batch: Batch): BatchResult => runBatch(detector, batch, scratch, tap);
   return {
     parallel: false,
+    threads: 1,
     runNow,
     run: (batch) => {
       try {
@@ -86,6 +89,7 @@ export function createBatchRunner(count: number): BatchRunner {
   });
   return {
     parallel: true,
+    threads: count,
     run: (batch) =>
       new Promise((resolve, reject) => {
         if (failed) return reject(failed);

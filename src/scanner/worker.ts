@@ -21,7 +21,10 @@ parentPort?.on('message', (msg: { id: number; batch: Batch } | { share: FileShar
       parentPort?.postMessage({ shared });
       return;
     }
-    parentPort?.postMessage({ id: msg.id, result: runBatch(detector, msg.batch, scratch) });
+    const result = runBatch(detector, msg.batch, scratch);
+    // The blobs' buffers go back to the reader, which fills them again: no allocation per batch.
+    const buffers = msg.batch.type === 'blobs' ? [...new Set(msg.batch.blobs.map((b) => b.data.buffer))].filter((b) => b instanceof ArrayBuffer) : [];
+    parentPort?.postMessage({ id: msg.id, result: { ...result, buffers } }, buffers);
   } catch (e) {
     parentPort?.postMessage({ ...('id' in msg ? { id: msg.id } : {}), error: e instanceof Error ? e.message : String(e) });
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -124,5 +124,49 @@ describe('scanHistory: every blob reachable from any ref, once', () => {
     const q = makeProject({ git: false });
     const r = await scanHistory(optionsFor(q.dir));
     expect(r).toEqual({ findings: [], checks: [expect.objectContaining({ id: 'exposure.history', status: 'skip' })] });
+  });
+});
+
+describe('scan --history: blobs skipped by their path are not read, and are counted as when they were', () => {
+  // Lockfiles are most of a JavaScript history's bytes: their content is never asked of git, only their size and presence.
+  function skippedHistory() {
+    const p = makeProject();
+    const keys = { lock: fakeKey('openai-project', 'lockfile'), ignored: fakeKey('groq', 'ignored'), plain: fakeKey('anthropic', 'plain') };
+    p.write('README.md', '# app\n');
+    p.write('huge.txt', Buffer.alloc(9 * 1024 * 1024, 0x61));
+    p.commit('huge');
+    p.write('.keywardignore', 'fixtures/\n');
+    p.write('fixtures/keys.env', `GROQ_API_KEY=${keys.ignored}\n`);
+    p.write('yarn.lock', `# "openai@^4": key ${keys.lock}\n`);
+    p.write('config.json', `{"anthropic": "${keys.plain}"}\n`);
+    p.commit('fixtures and lockfile');
+    // A lockfile over the size limit is skipped for its size, as any file over it.
+    p.write('package-lock.json', `{"lockfileVersion": 3, "k": "${keys.lock}", "pad": "${'x'.repeat(9 * 1024 * 1024)}"}\n`);
+    p.commit('big lockfile');
+    return { p, keys };
+  }
+  const history = (r: CliResult): { findings: Array<{ rule: string; location?: { file: string } }>; note: string | undefined } => {
+    const report = JSON.parse(r.stdout) as { findings: Array<{ rule: string; location?: { file: string } }>; checks: Array<{ id: string; note?: string }> };
+    return { findings: report.findings.filter((f) => f.rule !== 'exposure.source-literal'), note: report.checks.find((c) => c.id === 'exposure.history')?.note };
+  };
+
+  it('names the reasons in the order the walk meets them (newest commit first), a lockfile over the limit as over the limit, and finds the rest', async () => {
+    const { p } = skippedHistory();
+    const r = await runCli(['scan', '--history', '--json'], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    expect(history(r)).toEqual({ findings: [], note: 'Scanned 3 blobs. Skipped 4: 2 over the size limit, 1 matched by .keywardignore, 1 lockfile.' });
+    p.git('rm', '-q', 'config.json');
+    p.commit('remove config');
+    const after = history(await runCli(['scan', '--history', '--json'], { cwd: p.dir }));
+    expect(after.findings.map((f) => [f.rule, f.location?.file])).toEqual([['exposure.history', 'config.json']]);
+  });
+
+  it('counts a lockfile blob deleted from the repository as missing, not as skipped', async () => {
+    const { p } = skippedHistory();
+    const oid = p.git('rev-parse', 'HEAD:yarn.lock').trim();
+    rmSync(join(p.dir, '.git/objects', oid.slice(0, 2), oid.slice(2)));
+    const r = history(await runCli(['scan', '--history', '--json'], { cwd: p.dir }));
+    expect(r.findings.map((f) => f.rule)).toEqual(['exposure.scan-incomplete']);
+    expect(r.note).toBe('Scanned 3 blobs. Skipped 3: 2 over the size limit, 1 matched by .keywardignore. Git history not fully scanned: 1 blob could not be read.');
   });
 });

@@ -97,3 +97,18 @@ describe('the scan paths agree exactly', () => {
     }
   });
 });
+
+describe('history at two threads over many batches', () => {
+  it('finds each key in blobs that fill several 4 MB batches, their buffers handed back by the workers and filled again, as one thread does', async () => {
+    const p = makeProject();
+    const keys = Array.from({ length: 12 }, (_, i) => fakeKey('groq', `batch-${i}`));
+    // 1.5 MB each: two to a batch, so six batches pass through four in flight.
+    keys.forEach((key, i) => p.write(`data/big${i}.txt`, `${`filler line ${i} of a large generated file\n`.repeat(36_000)}GROQ_API_KEY=${key}\n`));
+    p.commit('big files');
+    const built = (await import(new URL('../../dist/scanner/index.js', import.meta.url).href)) as typeof source;
+    const where = (r: { findings: Finding[] }) => r.findings.map((f) => [f.location?.file, f.location?.line, f.location?.column, f.secret?.fingerprint]).sort();
+    const expected = keys.map((key, i) => [`data/big${i}.txt`, 36_001, 14, fingerprint(key)]).sort();
+    expect(where(await built.scanHistory(optionsFor(p.dir, { workers: 2 })))).toEqual(expected);
+    expect(where(await built.scanHistory(optionsFor(p.dir, { workers: 1 })))).toEqual(expected);
+  });
+});

@@ -22,6 +22,10 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 /** Blob ids waiting for cat-file beyond which the walk is paused: some 400,000 ids. */
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 const BATCH_BLOBS = 512;
+/** cat-file's reads shorter than this are followed by a pause of PAUSE_MS, without CPU. */
+const SHORT_READ = 64 * 1024;
+const PAUSE_MS = 0.2;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 interface Seen {
   hit: KeyHit;
@@ -51,7 +55,7 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     return { findings: [gap], checks: [check(HISTORY_CHECK, 'error', started, `${gap.title}.`)] };
   }
   const partialClone = await partialCloneOf(git, root, access.gitDir);
-  const absent = partialClone ? await absentObjects(git, root) : new Set<string>();
+  const absent = partialClone ? await absentObjects(opts.env, root, opts.signal) : new Set<string>();
   // One thread by default: measured on the benchmark corpus, the detector keeps up with git
   // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
   // only add copies; they run when asked for (`workers` > 1).
@@ -149,7 +153,8 @@ async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
 
 /**
  * The walk streamed into cat-file: each blob the walk lists for the first time is written to
- * cat-file's input (with back-pressure past MAX_QUEUED_BYTES), its content parsed as it streams and scanned. Memory:
+ * cat-file's input (with back-pressure past MAX_QUEUED_BYTES), its content parsed as it streams and scanned;
+ * a blob skipped by its path (the path the walk first lists it at) is only checked (`checkUnread`). Memory:
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
@@ -160,21 +165,41 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
 
   let request: string[] = [];
   let absentListed = 0;
-  const ask = (oid: string): void => {
+  /** Position of each blob in the walk's order, for cat-file's requests in the order it answers them: skips are told in that order. */
+  let asked = 0;
+  const requestSeq: number[] = [];
+  const tooLarge: Array<{ s: Skipped; seq: number }> = [];
+  /** Blobs skipped by their path (lockfiles, .keywardignore): only their size and presence are asked, not their content. */
+  const unread: Unread[] = [];
+  const ask = (oid: string, path: string): void => {
+    asked += 1;
     if (absent.has(oid)) absentListed += 1;
-    else request.push(oid);
+    else {
+      const reason = isLockfile(path) ? 'lockfile' : path && ig?.ignores(path) ? 'ignored-by-keywardignore' : null;
+      if (reason) unread.push({ oid, path, reason, seq: asked });
+      else {
+        request.push(oid);
+        requestSeq.push(asked);
+      }
+    }
   };
   const walkParser = new WalkParser((a) => {
     // A submodule's entry names a commit of another repository: nothing to read here.
     if (a.mode === '160000') return;
-    if (recordOrigin(out.origins, a)) ask(a.oid);
+    if (recordOrigin(out.origins, a)) ask(a.oid, a.path);
   });
 
-  let batch: Array<{ oid: string; path: string; data: Buffer }> = [];
+  // Blobs for the workers are copied once, straight from the stream into the batch's own buffer, which moves to the worker whole.
+  let batch: Array<{ oid: string; path: string; data: Uint8Array }> = [];
+  let batchBuffer: Buffer | null = null;
   let batchBytes = 0;
   const inflight = new Set<Promise<void>>();
-  const limit = runner.parallel ? 8 : 1;
+  // Each worker busy and one batch waiting for it: more only holds blobs in memory (4 MB a batch).
+  const limit = runner.parallel ? 2 * runner.threads : 1;
+  /** Batch buffers the workers handed back, filled again in turn: as many as batches in flight. */
+  const spare: Buffer[] = [];
   const absorb = (r: BatchResult): void => {
+    for (const b of r.buffers ?? []) if (b.byteLength === BATCH_BYTES) spare.push(Buffer.from(b));
     out.scanned += r.scanned;
     out.skipped.push(...r.skipped);
     for (const f of r.files) {
@@ -192,16 +217,9 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
   };
   const flush = (): void => {
     if (batch.length === 0) return;
-    // One fresh buffer per batch: it can be handed to a worker whole, never a shared pool slab.
-    const whole = new Uint8Array(batchBytes);
-    let at = 0;
-    const blobs = batch.map((b) => {
-      whole.set(b.data, at);
-      const data = whole.subarray(at, at + b.data.length);
-      at += b.data.length;
-      return { oid: b.oid, path: b.path, data };
-    });
+    const blobs = batch;
     batch = [];
+    batchBuffer = null;
     batchBytes = 0;
     const job = runner
       .run({ type: 'blobs', blobs })
@@ -218,10 +236,9 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
   const parser = new CatFileParser(maxBytes, (o) => {
     if (o.type !== 'blob') return;
     const path = out.origins.get(o.oid)?.path ?? '';
-    if (!o.data) out.skipped.push({ path, reason: 'too-large', detail: `${o.size} bytes` });
-    else if (isLockfile(path)) out.skipped.push({ path, reason: 'lockfile' });
-    else if (path && ig?.ignores(path)) out.skipped.push({ path, reason: 'ignored-by-keywardignore' });
-    else if (runner.runNow) {
+    if (!o.data) {
+      tooLarge.push({ s: { path, reason: 'too-large', detail: `${o.size} bytes` }, seq: requestSeq[parser.answered - 1]! });
+    } else if (runner.runNow) {
       // This thread scans at once, straight from the stream's buffer, before the view goes stale.
       try {
         absorb(runner.runNow({ type: 'blobs', blobs: [{ oid: o.oid, path, data: o.data }] }));
@@ -229,9 +246,13 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
         out.errors.push(e instanceof Error ? e.message : String(e));
       }
     } else {
-      // The parser's view is valid only now: the batch keeps a copy.
-      batch.push({ oid: o.oid, path, data: Buffer.from(o.data) });
-      batchBytes += o.data.length;
+      // The parser's view is valid only now: the batch keeps a copy, in a buffer of its own (never a shared pool slab).
+      const n = o.data.length;
+      if (batchBuffer && batchBytes + n > batchBuffer.length) flush();
+      batchBuffer ??= n <= BATCH_BYTES ? (spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES)) : Buffer.allocUnsafeSlow(n);
+      o.data.copy(batchBuffer, batchBytes);
+      batch.push({ oid: o.oid, path, data: batchBuffer.subarray(batchBytes, batchBytes + n) });
+      batchBytes += n;
       if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_BLOBS) flush();
     }
   });
@@ -280,6 +301,9 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
         parser.push(chunk);
         bytes += chunk.length;
         report?.();
+        // A short read means keyward has caught up with git, which writes a blob 16 KB at a time:
+        // waking for each write costs more than the write. A pause lets the next read take many.
+        if (chunk.length < SHORT_READ) Atomics.wait(pause, 0, 0, PAUSE_MS);
       },
       opts.signal,
     ),
@@ -306,7 +330,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
         const sp = line.indexOf(' ');
         if (sp === -1) continue;
         const a: Added = { oid: line.slice(0, sp), mode: '100644', path: line.slice(sp + 1), commit: '', order: Number.MAX_SAFE_INTEGER, seq: 0 };
-        if (recordOrigin(out.origins, a)) ask(a.oid);
+        if (recordOrigin(out.origins, a)) ask(a.oid, a.path);
       }
       send();
     }
@@ -322,9 +346,52 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
     if (error) out.readError ??= error.message;
     if (code !== 0) out.readError ??= `git cat-file ${signal ? `was killed (${signal})` : `exited with ${code}`}${catErr ? `: ${firstLine(catErr)}` : ''}`;
   });
+  const checked = walkDone.then(() => checkUnread(opts, unread, maxBytes));
   await Promise.all([walkDone, read]);
   flush();
   while (inflight.size > 0) await Promise.all([...inflight]);
+  const c = await checked;
+  out.requested += unread.length;
+  out.answered += c.answered;
+  out.missing += c.missing;
+  if (c.error !== null) out.readError ??= c.error;
+  // Told in the walk's order, as they were when cat-file read every blob: the note names reasons in order of first appearance.
+  out.skipped = [...tooLarge, ...c.skipped]
+    .sort((a, b) => a.seq - b.seq)
+    .map((x) => x.s)
+    .concat(out.skipped);
+  return out;
+}
+
+interface Unread {
+  oid: string;
+  path: string;
+  reason: 'lockfile' | 'ignored-by-keywardignore';
+  seq: number;
+}
+
+/**
+ * Size and presence of the blobs skipped by their path, from `cat-file --batch-check` (no
+ * content is inflated or read: lockfiles are most of a JavaScript history's bytes). One over
+ * the size limit is skipped as such, and a missing one is counted missing, as a read would.
+ */
+async function checkUnread(opts: ScanOptions, unread: readonly Unread[], maxBytes: number): Promise<{ skipped: Array<{ s: Skipped; seq: number }>; answered: number; missing: number; error: string | null }> {
+  const out = { skipped: [] as Array<{ s: Skipped; seq: number }>, answered: 0, missing: 0, error: null as string | null };
+  if (unread.length === 0) return out;
+  const r = await opts.git(['cat-file', '--batch-check=%(objecttype) %(objectsize)'], { cwd: opts.root, input: `${unread.map((u) => u.oid).join('\n')}\n`, timeoutMs: 600_000, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const lines = r.stdout.toString('latin1').split('\n');
+  // One line per id asked, in order: `<type> <size>`, or `<id> missing`.
+  for (const u of unread) {
+    const line = lines[out.answered];
+    if (line === undefined || line === '') break;
+    out.answered += 1;
+    const [type = '', size = ''] = line.split(' ');
+    if (size === 'missing' || !/^\d+$/.test(size)) out.missing += 1;
+    else if (type !== 'blob') continue;
+    else if (Number(size) > maxBytes) out.skipped.push({ s: { path: u.path, reason: 'too-large', detail: `${size} bytes` }, seq: u.seq });
+    else out.skipped.push({ s: { path: u.path, reason: u.reason }, seq: u.seq });
+  }
+  if (r.code !== 0) out.error = `git cat-file --batch-check exited with ${r.code}${r.stderr ? `: ${firstLine(r.stderr)}` : ''}`;
   return out;
 }
 

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Env } from '../../core/io.js';
 import { GIT_NOT_STARTED, type GitRunner } from '../../git/git.js';
+import { spawnGitReader } from '../git-stream.js';
 import { firstLine } from '../../git/repo.js';
 import type { Gap } from '../gaps.js';
 
@@ -71,9 +73,36 @@ export async function partialCloneOf(git: GitRunner, root: string, gitDir: strin
  * be told not to fetch a missing object from the promisor remote, and dies when it may not; so
  * the history scan leaves these out of its requests and counts them.
  */
-export async function absentObjects(git: GitRunner, root: string): Promise<Set<string>> {
-  const r = await git(['rev-list', '--objects', '--all', '--missing=print'], { cwd: root, timeoutMs: 600_000 });
+export async function absentObjects(env: Env, root: string, signal?: AbortSignal): Promise<Set<string>> {
   const out = new Set<string>();
-  for (const line of r.stdout.toString('utf8').split('\n')) if (line.startsWith('?')) out.add(line.slice(1).trim());
+  // Streamed: the listing names every object of the history (22 MB for vercel/ai), of which only the `?<id>` lines are kept.
+  let partial = '';
+  const line = (buf: Buffer, start: number, end: number): void => {
+    if (buf[start] === 0x3f) out.add(buf.toString('latin1', start + 1, end).trim());
+  };
+  const reader = await spawnGitReader(
+    env,
+    ['rev-list', '--objects', '--all', '--missing=print'],
+    root,
+    (chunk) => {
+      let from = 0;
+      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
+        if (partial) {
+          const joined = Buffer.from(partial + chunk.toString('latin1', from, nl), 'latin1');
+          partial = '';
+          line(joined, 0, joined.length);
+        } else line(chunk, from, nl);
+        from = nl + 1;
+      }
+      if (from < chunk.length) partial += chunk.toString('latin1', from);
+    },
+    signal,
+  );
+  reader.child.stdin.end();
+  await reader.done;
+  if (partial) {
+    const rest = Buffer.from(partial, 'latin1');
+    line(rest, 0, rest.length);
+  }
   return out;
 }
