@@ -16,7 +16,7 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /**
    * Threads for big scans (this one plus workers, at most the machine's cores); 1 scans in this thread.
-   * @default 1 for history; for the working tree `KEYWARD_SCAN_THREADS` from `env`, else 2 when a core is idle and 1 when none is or `tap` is set (see common.ts)
+   * @default 1; for the working tree `KEYWARD_SCAN_THREADS` from `env` when set and no `tap` is (see common.ts)
    */
   workers?: number;
   /** Drop findings whose key is in the root's `.keyward-baseline`. @default true */
