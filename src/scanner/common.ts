@@ -39,7 +39,7 @@ function threadsFor(opts: ScanOptions, fallback = 1): number {
  * split, and the helper's start-up costs about half of that. One when a tap must see every file
  * (the helper's files are not shown to it).
  */
-function worktreeThreads(opts: ScanOptions): number {
+export function worktreeThreads(opts: ScanOptions): number {
   if (opts.workers !== undefined || opts.tap) return threadsFor(opts);
   const asked = Number(opts.env.KEYWARD_SCAN_THREADS);
   return threadsFor(opts, Number.isInteger(asked) && asked >= 1 ? asked : 1);

@@ -1,6 +1,6 @@
 import { indexEntryCount, inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
-import { check, coreIdle, fileFindings, helpersFor, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline } from '../common.js';
+import { check, coreIdle, fileFindings, helpersFor, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline, worktreeThreads } from '../common.js';
 import { createDetector } from '../detect.js';
 import { gapFinding } from '../gaps.js';
 import { isLockfile } from '../paths.js';
@@ -29,9 +29,10 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     (l) => ({ list: l }),
     (e: unknown) => ({ error: e }),
   );
-  // Started while git walks the tree, so their start-up overlaps it, when the index says the tree
-  // is big and a core is idle; on busy cores a helper starting now takes its CPU from git's listing.
-  const hint = coreIdle() ? (opts.only ? opts.only.length : indexEntryCount(opts.root)) : null;
+  // Started while git walks the tree, so their start-up overlaps it, when more threads are asked
+  // for, the index says the tree is big and a core is idle; on busy cores a helper starting now
+  // takes its CPU from git's listing.
+  const hint = worktreeThreads(opts) > 1 && coreIdle() ? (opts.only ? opts.only.length : indexEntryCount(opts.root)) : null;
   const helpers: { early: FileHelpers | null } = { early: helpersFor(opts, hint) };
   try {
     return await scanListed(opts, started, special, listing, helpers);
