@@ -87,7 +87,7 @@ interface Answer {
 }
 
 /** One helper process and its calls, each with a hard deadline: past it, the helper is killed and every later call fails at once. */
-function startHelper(node: string, env: Env) {
+export function startKeychainHelper(node: string, env: Env) {
   const child = spawn(node, [HELPER], { env: helperEnv(env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
   // An idle helper must not keep keyward alive; a pending call does, through its deadline timer.
   child.unref();
@@ -134,8 +134,13 @@ function startHelper(node: string, env: Env) {
       if (dead) return reject(dead);
       const id = request ? ++serial : 0;
       const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        fail(new Error(`keychain call timed out after ${ms} ms`));
+        // Node runs expired timers before it reads input: after a long synchronous stretch of this
+        // thread (a scan on a loaded machine) the answer may be waiting unread. It is read first.
+        setImmediate(() => {
+          if (!waiting.has(id)) return;
+          child.kill('SIGKILL');
+          fail(new Error(`keychain call timed out after ${ms} ms`));
+        });
       }, ms);
       waiting.set(id, (a) => {
         clearTimeout(timer);
@@ -187,7 +192,7 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
     probe ??= (async (): Promise<KeychainProbe> => {
       if (platform === 'linux' && !sessionBusReachable(env)) return { ok: false, problem: NO_DBUS };
       const locked = platform === 'linux' ? keywardEntryLocked(env, Date.now() + budget) : Promise.resolve(null);
-      const helper = startHelper(node, env);
+      const helper = startKeychainHelper(node, env);
       try {
         // Starting Node and loading keytar is keyward's own work, slow only on a loaded machine: the keychain's budget starts when it is asked.
         await helper.call(null, HELPER_START_MS);

@@ -1,6 +1,39 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explainKeychainError, helperEnv } from '../../src/stores/keychain-backend.js';
+import { explainKeychainError, helperEnv, startKeychainHelper } from '../../src/stores/keychain-backend.js';
 import { fakeKey } from '../support/keys.js';
+import { tempDir } from '../support/repo.js';
+
+describe("the keychain helper's deadline", () => {
+  // Stands in for the helper (it is started as `node HELPER`; the script ignores the argument):
+  // answers every request, then leaves a mark that the answer is in the pipe.
+  const fakeHelper = (dir: string, answer: string): string => {
+    const path = join(dir, 'fake-node');
+    writeFileSync(path, `#!/bin/sh\necho '{"ready":true}'\nwhile read -r line; do echo '${answer}'; touch '${dir}/answered'; done\n`, { mode: 0o755 });
+    return path;
+  };
+
+  it('takes an answer that came while keyward was busy past the deadline, instead of calling it a timeout', async () => {
+    const dir = tempDir();
+    const helper = startKeychainHelper(fakeHelper(dir, '{"id":1,"ok":true,"value":"found"}'), { PATH: process.env.PATH });
+    await helper.call(null, 15_000);
+    const answer = helper.call({ op: 'get', service: 'keyward', account: 'a' }, 1);
+    // This thread stays busy (as a long synchronous scan keeps it) until the answer sits unread in the pipe and the deadline has passed.
+    const start = Date.now();
+    while (!existsSync(join(dir, 'answered')) || Date.now() - start < 5) if (Date.now() - start > 30_000) throw new Error('the fake helper never answered');
+    await expect(answer).resolves.toBe('found');
+  });
+
+  it('still gives up on a helper that does not answer', async () => {
+    const dir = tempDir();
+    const silent = join(dir, 'fake-node');
+    writeFileSync(silent, `#!/bin/sh\necho '{"ready":true}'\nexec sleep 60\n`, { mode: 0o755 });
+    const helper = startKeychainHelper(silent, { PATH: process.env.PATH });
+    await helper.call(null, 15_000);
+    await expect(helper.call({ op: 'get', service: 'keyward', account: 'a' }, 50)).rejects.toThrow('keychain call timed out after 50 ms');
+  });
+});
 
 describe('the keychain helper\'s environment', () => {
   it('keeps what reaches the keychain and drops keys and NODE_OPTIONS (which could load keyward/config again)', () => {
