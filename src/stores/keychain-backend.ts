@@ -98,8 +98,13 @@ export function startKeychainHelper(node: string, env: Env) {
   let stderr = '';
   let dead: Error | null = null;
   const waiting = new Map<number, (a: Answer) => void>();
+  // The helper serves one request at a time, in order. A request's deadline runs from when the
+  // helper turns to it (the answer before it came), not from when it was sent: a monorepo's
+  // hundreds of lookups, sent at once, must not be timed out by the queue ahead of them.
+  const inOrder: Array<{ id: number; arm: () => void }> = [];
   const fail = (error: Error) => {
     dead ??= error;
+    inOrder.length = 0;
     for (const settle of waiting.values()) settle({ ok: false, error: dead.message });
     waiting.clear();
   };
@@ -133,24 +138,33 @@ export function startKeychainHelper(node: string, env: Env) {
     new Promise((resolve, reject) => {
       if (dead) return reject(dead);
       const id = request ? ++serial : 0;
-      const timer = setTimeout(() => {
-        // Node runs expired timers before it reads input: after a long synchronous stretch of this
-        // thread (a scan on a loaded machine) the answer may be waiting unread. It is read first.
-        setImmediate(() => {
-          if (!waiting.has(id)) return;
-          child.kill('SIGKILL');
-          fail(new Error(`keychain call timed out after ${ms} ms`));
-        });
-      }, ms);
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        timer = setTimeout(() => {
+          // Node runs expired timers before it reads input: after a long synchronous stretch of this
+          // thread (a scan on a loaded machine) the answer may be waiting unread. It is read first.
+          setImmediate(() => {
+            if (!waiting.has(id)) return;
+            child.kill('SIGKILL');
+            fail(new Error(`keychain call timed out after ${ms} ms`));
+          });
+        }, ms);
+      };
       waiting.set(id, (a) => {
         clearTimeout(timer);
+        const at = inOrder.findIndex((q) => q.id === id);
+        if (at !== -1) inOrder.splice(at, 1);
+        if (at === 0) inOrder[0]?.arm();
         if (a.ready === false) {
           dead = new Error(a.error ?? 'the keychain library did not load');
           return reject(dead);
         }
         return a.ok === false ? reject(new Error(a.error ?? 'the keychain failed')) : resolve(a.value ?? null);
       });
-      if (request) child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
+      if (!request) return arm();
+      inOrder.push({ id, arm });
+      if (inOrder.length === 1) arm();
+      child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
     });
   return { call };
 }

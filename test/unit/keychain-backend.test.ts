@@ -25,6 +25,18 @@ describe("the keychain helper's deadline", () => {
     await expect(answer).resolves.toBe('found');
   });
 
+  it("times each request from when the helper turns to it, so a long queue of lookups is not cut off by the queue's own length", async () => {
+    const dir = tempDir();
+    // Answers one request at a time, 100 ms each, as a Secret Service on a loaded machine does.
+    const slow = join(dir, 'fake-node');
+    writeFileSync(slow, `#!/bin/sh\necho '{"ready":true}'\nwhile read -r line; do sleep 0.1; id=$(echo "$line" | sed 's/.*"id":\\([0-9]*\\).*/\\1/'); echo "{\\"id\\":$id,\\"ok\\":true,\\"value\\":\\"v$id\\"}"; done\n`, { mode: 0o755 });
+    const helper = startKeychainHelper(slow, { PATH: process.env.PATH });
+    await helper.call(null, 15_000);
+    // 25 lookups sent at once take 2.5 s in all, past each one's 1.5 s deadline; none takes longer than 0.1 s itself.
+    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => helper.call({ op: 'get', service: 'keyward', account: `a${i}` }, 1500)));
+    expect(answers).toEqual(Array.from({ length: 25 }, (_, i) => `v${i + 1}`));
+  });
+
   it('still gives up on a helper that does not answer', async () => {
     const dir = tempDir();
     const silent = join(dir, 'fake-node');
