@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { chmod, lstat, open, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstat, readFile, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cancelled, failure } from '../core/errors.js';
@@ -86,20 +86,26 @@ async function writeTarget(path: string): Promise<string> {
   return target;
 }
 
-async function writeVia(tmp: string, target: string, data: string | Buffer, mode: number): Promise<void> {
+/**
+ * Made on this thread, start to end: a signal's handler runs on this thread too, between two
+ * turns, so it finds the temp file not yet made or gone. An `open` in the thread pool could create
+ * it just after the handler removed what was there (a SIGTERM left one in the stress run); the
+ * files are small (.env, .gitignore).
+ */
+function writeVia(tmp: string, target: string, data: string | Buffer, mode: number): void {
   track(tmp);
   try {
-    const handle = await open(tmp, 'wx', mode);
+    const fd = openSync(tmp, 'wx', mode);
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      writeFileSync(fd, data);
+      fchmodSync(fd, mode);
+      fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    await chmod(tmp, mode);
-    await rename(tmp, target);
+    renameSync(tmp, target);
   } catch (error) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw error;
   } finally {
     untrack(tmp);
@@ -121,23 +127,24 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
   if (!gitDir) return writeVia(beside, target, data, mode);
   await sweepOrphans(gitDir);
   try {
-    await writeVia(join(gitDir, `keyward-${hex}.tmp`), target, data, mode);
+    writeVia(join(gitDir, `keyward-${hex}.tmp`), target, data, mode);
   } catch (error) {
     // A git folder on another filesystem (or not writable): the temp file goes beside the target.
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EXDEV' && code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS' && code !== 'ENOENT') throw error;
-    await writeVia(beside, target, data, mode);
+    writeVia(beside, target, data, mode);
   }
 }
 
 async function takeLock(lock: string): Promise<boolean> {
+  // Tracked before it exists and made on this thread, as writeVia's temp file (same reason); no
+  // turn passes between the two, so another writer's lock is never swept as ours.
+  track(lock);
+  let fd: number;
   try {
-    const handle = await open(lock, 'wx', 0o600);
-    track(lock);
-    await handle.writeFile(String(process.pid));
-    await handle.close();
-    return true;
+    fd = openSync(lock, 'wx', 0o600);
   } catch (error) {
+    untrack(lock);
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
     // A lock whose writer died (kill -9) is taken over; an empty one is a writer between open and
@@ -146,6 +153,12 @@ async function takeLock(lock: string): Promise<boolean> {
     if (stale) await rm(lock, { force: true });
     return false;
   }
+  try {
+    writeFileSync(fd, String(process.pid));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 /**
