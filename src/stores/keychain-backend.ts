@@ -11,6 +11,12 @@ export interface KeychainBackend {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
+  /**
+   * The accounts that hold an entry under `service`, where the keychain lists them without asking
+   * the person (the Secret Service); absent where listing would read every entry's secret behind
+   * a prompt (macOS) or is not cheaper than a lookup.
+   */
+  accounts?(service: string): Promise<ReadonlySet<string>>;
 }
 
 /** Why no keychain can be used, with the step that fixes it. */
@@ -215,13 +221,31 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
       } catch (error) {
         return { ok: false, problem: explainKeychainError(error, platform) };
       }
+      // One listing per service until keyward itself writes or deletes an entry.
+      const listings = new Map<string, Promise<ReadonlySet<string>>>();
       const backend: KeychainBackend = {
         getPassword: async (service, account) => (await helper.call({ op: 'get', service, account }, budget)) as string | null,
         setPassword: async (service, account, password) => {
+          listings.clear();
           await helper.call({ op: 'set', service, account, password }, budget);
         },
-        deletePassword: async (service, account) => (await helper.call({ op: 'delete', service, account }, budget)) === true,
+        deletePassword: async (service, account) => {
+          listings.clear();
+          return (await helper.call({ op: 'delete', service, account }, budget)) === true;
+        },
       };
+      // On Linux each lookup is a D-Bus round trip: a 30-app monorepo's doctor made 930 of them. One
+      // search lists the accounts (the probe has made sure no keyward entry is locked).
+      if (platform === 'linux') {
+        backend.accounts = (service) => {
+          let listing = listings.get(service);
+          if (!listing) {
+            listing = helper.call({ op: 'accounts', service }, budget).then((names) => new Set(names as string[]));
+            listings.set(service, listing);
+          }
+          return listing;
+        };
+      }
       return { ok: true, backend };
     })();
     return probe;

@@ -6,12 +6,13 @@
  * and runs as plain Node (the test run starts the .ts file through Node's type stripping).
  *
  * Protocol: first line out `{"ready":true}` or `{"ready":false,"error":…}`; then, per request
- * `{"id":n,"op":"get"|"set"|"delete","service":…,"account":…,"password"?:…}`, one answer
+ * `{"id":n,"op":"get"|"set"|"delete"|"accounts","service":…,"account"?:…,"password"?:…}`, one answer
  * `{"id":n,"ok":true,"value":…}` or `{"id":n,"ok":false,"error":…}`. It exits when stdin ends.
  */
 import { createInterface } from 'node:readline';
 
 interface Keytar {
+  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
@@ -19,7 +20,7 @@ interface Keytar {
 
 interface Request {
   id: number;
-  op: 'get' | 'set' | 'delete';
+  op: 'get' | 'set' | 'delete' | 'accounts';
   service: string;
   account: string;
   password?: string;
@@ -32,6 +33,8 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 async function serve(keytar: Keytar, r: Request): Promise<unknown> {
   if (r.op === 'get') return keytar.getPassword(r.service, r.account);
+  // The names only: the secrets libsecret loads with them stay in this process.
+  if (r.op === 'accounts') return (await keytar.findCredentials(r.service)).map((c) => c.account);
   if (r.op === 'set') return keytar.setPassword(r.service, r.account, r.password ?? '').then(() => null);
   return keytar.deletePassword(r.service, r.account);
 }

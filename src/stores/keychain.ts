@@ -34,7 +34,8 @@ export function legacyKeychainAccount(providerId: string, project: KeychainProje
 
 /**
  * The project's entries for `providerIds`: provider id -> { account, value }. Each is looked up
- * by its own account, so no other project's secret is decrypted. An entry found only under the
+ * by its own account, so no other project's secret reaches keyward (a listing, where the keychain
+ * has one, brings names only). An entry found only under the
  * legacy account is moved: written under the new one, and the old one deleted only once the new
  * one reads back equal; if the move fails, the entry is still read where it is.
  */
@@ -44,10 +45,13 @@ export async function readProjectKeychain(
   providerIds: readonly string[],
 ): Promise<Map<string, { account: string; value: string }>> {
   const found = new Map<string, { account: string; value: string }>();
+  // Where the keychain lists its accounts, only those that exist are read.
+  const listed = await backend.accounts?.(KEYCHAIN_SERVICE);
+  const lookup = (account: string) => (listed && !listed.has(account) ? null : backend.getPassword(KEYCHAIN_SERVICE, account));
   // Every lookup sent at once: the helper answers them in order, with no round trip waited for between two
   // (the wizard's first question waits for them).
-  const current = await Promise.all(providerIds.map((id) => backend.getPassword(KEYCHAIN_SERVICE, keychainAccount(id, project))));
-  const legacy = await Promise.all(providerIds.map((id, i) => (current[i] === null ? backend.getPassword(KEYCHAIN_SERVICE, legacyKeychainAccount(id, project)) : null)));
+  const current = await Promise.all(providerIds.map((id) => lookup(keychainAccount(id, project))));
+  const legacy = await Promise.all(providerIds.map((id, i) => (current[i] === null ? lookup(legacyKeychainAccount(id, project)) : null)));
   for (const [i, id] of providerIds.entries()) {
     const value = current[i] ?? null;
     if (value !== null) {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import type { Report } from '../../src/core/report.js';
+import { PROVIDER_IDS } from '../../src/providers/index.js';
+import { createKeychainOpener, type KeychainBackend } from '../../src/stores/keychain-backend.js';
+import { keychainProject, readProjectKeychain } from '../../src/stores/keychain.js';
 import { runCli } from '../support/cli.js';
 import { accountFor, clearEntry, lookupEntry, storeAsKeytar, hasPrivateKeyring as hasSession } from '../support/keychain.js';
 import { fakeKey } from '../support/keys.js';
@@ -73,6 +76,41 @@ describe.skipIf(!hasSession)('the OS keychain through @github/keytar (real gnome
       expect(report.keys[0]).toMatchObject({ source: 'keychain', fingerprint: fingerprint(kc), shadows: [{ source: 'dotenv', file: '.env', fingerprint: fingerprint(file) }] });
     } finally {
       clearEntry(accountFor('openai', 'order-app', p.dir));
+    }
+  });
+});
+
+describe.skipIf(!hasSession)('lookups on a keychain that lists its accounts (the Secret Service)', () => {
+  it('reads only the entries that exist, so a monorepo of 30 apps makes a handful of lookups instead of 930', async () => {
+    const first = makeProject({ name: 'listing-a' });
+    const second = makeProject({ name: 'listing-b' });
+    const anthropic = fakeKey('anthropic', 'listing-a');
+    const openai = fakeKey('openai-project', 'listing-b');
+    storeAsKeytar(accountFor('anthropic', 'listing-a', first.dir), anthropic);
+    storeAsKeytar('openai/listing-b', openai);
+    try {
+      const probe = await createKeychainOpener({ platform: 'linux', env: process.env, node: process.execPath })();
+      if (!probe.ok) throw new Error(probe.problem.reason);
+      const asked: string[] = [];
+      const counted: KeychainBackend = { ...probe.backend, getPassword: (service, account) => (asked.push(account), probe.backend.getPassword(service, account)) };
+      const read = async (name: string, dir: string) => {
+        asked.length = 0;
+        return [...(await readProjectKeychain(counted, await keychainProject(name, dir), PROVIDER_IDS))];
+      };
+
+      expect(await read('listing-a', first.dir)).toEqual([['anthropic', { account: accountFor('anthropic', 'listing-a', first.dir), value: anthropic }]]);
+      expect(asked).toEqual([accountFor('anthropic', 'listing-a', first.dir)]);
+      // The legacy entry is read, moved (written under the new account and read back), and the old one deleted.
+      expect(await read('listing-b', second.dir)).toEqual([['openai', { account: accountFor('openai', 'listing-b', second.dir), value: openai }]]);
+      expect(asked).toEqual(['openai/listing-b', accountFor('openai', 'listing-b', second.dir)]);
+      expect(lookupEntry('openai/listing-b')).toBeNull();
+      // keyward's own write made the listing stale: the next read lists again and finds the moved entry.
+      expect(await read('listing-b', second.dir)).toEqual([['openai', { account: accountFor('openai', 'listing-b', second.dir), value: openai }]]);
+      expect(asked).toEqual([accountFor('openai', 'listing-b', second.dir)]);
+    } finally {
+      clearEntry(accountFor('anthropic', 'listing-a', first.dir));
+      clearEntry(accountFor('openai', 'listing-b', second.dir));
+      clearEntry('openai/listing-b');
     }
   });
 });
