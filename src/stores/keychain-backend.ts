@@ -14,9 +14,9 @@ export interface KeychainBackend {
   /**
    * The accounts that hold an entry under `service`, where the keychain lists them without asking
    * the person (the Secret Service); absent where listing would read every entry's secret behind
-   * a prompt (macOS) or is not cheaper than a lookup.
+   * a prompt (macOS) or is not cheaper than a lookup. Null when this listing failed: look each up.
    */
-  accounts?(service: string): Promise<ReadonlySet<string>>;
+  accounts?(service: string): Promise<ReadonlySet<string> | null>;
 }
 
 /** Why no keychain can be used, with the step that fixes it. */
@@ -222,7 +222,7 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
         return { ok: false, problem: explainKeychainError(error, platform) };
       }
       // One listing per service until keyward itself writes or deletes an entry.
-      const listings = new Map<string, Promise<ReadonlySet<string>>>();
+      const listings = new Map<string, Promise<ReadonlySet<string> | null>>();
       const backend: KeychainBackend = {
         getPassword: async (service, account) => (await helper.call({ op: 'get', service, account }, budget)) as string | null,
         setPassword: async (service, account, password) => {
@@ -240,7 +240,16 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
         backend.accounts = (service) => {
           let listing = listings.get(service);
           if (!listing) {
-            listing = helper.call({ op: 'accounts', service }, budget).then((names) => new Set(names as string[]));
+            // An entry that another process deletes between the search and the read of its
+            // attributes fails the whole listing ("No such secret item"): the caller then looks its
+            // accounts up one by one, and the next caller lists again.
+            listing = helper.call({ op: 'accounts', service }, budget).then(
+              (names) => new Set(names as string[]),
+              () => {
+                if (listings.get(service) === listing) listings.delete(service);
+                return null;
+              },
+            );
             listings.set(service, listing);
           }
           return listing;

@@ -1,13 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import type { Report } from '../../src/core/report.js';
 import { PROVIDER_IDS } from '../../src/providers/index.js';
 import { createKeychainOpener, type KeychainBackend } from '../../src/stores/keychain-backend.js';
 import { keychainProject, readProjectKeychain } from '../../src/stores/keychain.js';
 import { runCli } from '../support/cli.js';
-import { accountFor, clearEntry, lookupEntry, storeAsKeytar, hasPrivateKeyring as hasSession } from '../support/keychain.js';
+import { accountFor, clearEntry, lookupEntry, privateKeyring, storeAsKeytar, hasPrivateKeyring as hasSession } from '../support/keychain.js';
 import { fakeKey } from '../support/keys.js';
-import { makeProject } from '../support/repo.js';
+import { makeProject, tempDir } from '../support/repo.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 // The real Secret Service of .ci/run's D-Bus session. CI must have it: there these tests never skip.
 
@@ -81,37 +86,74 @@ describe.skipIf(!hasSession)('the OS keychain through @github/keytar (real gnome
 });
 
 describe.skipIf(!hasSession)('lookups on a keychain that lists its accounts (the Secret Service)', () => {
+  // A keyring of this file's own: the other test files add and delete entries in the shared one meanwhile.
+  let keyring: Awaited<ReturnType<typeof privateKeyring>>;
+  beforeAll(async () => {
+    keyring = await privateKeyring();
+  });
+  afterAll(() => keyring.stop());
+
+  /** The real backend, with every lookup's account noted in `asked`. */
+  const counted = async (node = process.execPath) => {
+    const probe = await createKeychainOpener({ platform: 'linux', env: { ...process.env, ...keyring.env }, node })();
+    if (!probe.ok) throw new Error(probe.problem.reason);
+    const asked: string[] = [];
+    const backend: KeychainBackend = { ...probe.backend, getPassword: (service, account) => (asked.push(account), probe.backend.getPassword(service, account)) };
+    const read = async (name: string, dir: string) => {
+      asked.length = 0;
+      return [...(await readProjectKeychain(backend, await keychainProject(name, dir), PROVIDER_IDS))];
+    };
+    return { asked, read };
+  };
+
   it('reads only the entries that exist, so a monorepo of 30 apps makes a handful of lookups instead of 930', async () => {
     const first = makeProject({ name: 'listing-a' });
     const second = makeProject({ name: 'listing-b' });
     const anthropic = fakeKey('anthropic', 'listing-a');
     const openai = fakeKey('openai-project', 'listing-b');
-    storeAsKeytar(accountFor('anthropic', 'listing-a', first.dir), anthropic);
-    storeAsKeytar('openai/listing-b', openai);
-    try {
-      const probe = await createKeychainOpener({ platform: 'linux', env: process.env, node: process.execPath })();
-      if (!probe.ok) throw new Error(probe.problem.reason);
-      const asked: string[] = [];
-      const counted: KeychainBackend = { ...probe.backend, getPassword: (service, account) => (asked.push(account), probe.backend.getPassword(service, account)) };
-      const read = async (name: string, dir: string) => {
-        asked.length = 0;
-        return [...(await readProjectKeychain(counted, await keychainProject(name, dir), PROVIDER_IDS))];
-      };
+    storeAsKeytar(accountFor('anthropic', 'listing-a', first.dir), anthropic, keyring.env);
+    storeAsKeytar('openai/listing-b', openai, keyring.env);
+    const { asked, read } = await counted();
 
-      expect(await read('listing-a', first.dir)).toEqual([['anthropic', { account: accountFor('anthropic', 'listing-a', first.dir), value: anthropic }]]);
-      expect(asked).toEqual([accountFor('anthropic', 'listing-a', first.dir)]);
-      // The legacy entry is read, moved (written under the new account and read back), and the old one deleted.
-      expect(await read('listing-b', second.dir)).toEqual([['openai', { account: accountFor('openai', 'listing-b', second.dir), value: openai }]]);
-      expect(asked).toEqual(['openai/listing-b', accountFor('openai', 'listing-b', second.dir)]);
-      expect(lookupEntry('openai/listing-b')).toBeNull();
-      // keyward's own write made the listing stale: the next read lists again and finds the moved entry.
-      expect(await read('listing-b', second.dir)).toEqual([['openai', { account: accountFor('openai', 'listing-b', second.dir), value: openai }]]);
-      expect(asked).toEqual([accountFor('openai', 'listing-b', second.dir)]);
-    } finally {
-      clearEntry(accountFor('anthropic', 'listing-a', first.dir));
-      clearEntry(accountFor('openai', 'listing-b', second.dir));
-      clearEntry('openai/listing-b');
-    }
+    expect(await read('listing-a', first.dir)).toEqual([['anthropic', { account: accountFor('anthropic', 'listing-a', first.dir), value: anthropic }]]);
+    expect(asked).toEqual([accountFor('anthropic', 'listing-a', first.dir)]);
+    // The legacy entry is read, moved (written under the new account and read back), and the old one deleted.
+    expect(await read('listing-b', second.dir)).toEqual([['openai', { account: accountFor('openai', 'listing-b', second.dir), value: openai }]]);
+    expect(asked).toEqual(['openai/listing-b', accountFor('openai', 'listing-b', second.dir)]);
+    expect(lookupEntry('openai/listing-b', keyring.env)).toBeNull();
+    // keyward's own write made the listing stale: the next read lists again and finds the moved entry.
+    expect(await read('listing-b', second.dir)).toEqual([['openai', { account: accountFor('openai', 'listing-b', second.dir), value: openai }]]);
+    expect(asked).toEqual([accountFor('openai', 'listing-b', second.dir)]);
+  });
+
+  it('looks each account up when the listing fails (an entry deleted by another process mid-search), and lists again next time', async () => {
+    const p = makeProject({ name: 'listing-race' });
+    const key = fakeKey('openai-project', 'listing-race');
+    storeAsKeytar(accountFor('openai', 'listing-race', p.dir), key, keyring.env);
+    // The real helper, but its first listing fails as libsecret's does when an entry it found is gone before its attributes are read.
+    const dir = tempDir();
+    const helper = join(dir, 'helper.mjs');
+    writeFileSync(helper, `import { createRequire } from 'node:module';
+const keytar = createRequire(${JSON.stringify(join(REPO, 'package.json'))})('@github/keytar');
+let listings = 0;
+process.stdout.write('{"ready":true}\\n');
+for await (const line of (await import('node:readline')).createInterface({ input: process.stdin })) {
+  const r = JSON.parse(line);
+  const answer = (value) => process.stdout.write(JSON.stringify({ id: r.id, ok: true, value }) + '\\n');
+  if (r.op === 'accounts' && ++listings === 1) process.stdout.write(JSON.stringify({ id: r.id, ok: false, error: 'No such secret item at path: /org/freedesktop/secrets/collection/login/30' }) + '\\n');
+  else if (r.op === 'accounts') answer((await keytar.findCredentials(r.service)).map((c) => c.account));
+  else answer(await keytar.getPassword(r.service, r.account));
+}
+`);
+    const node = join(dir, 'node');
+    writeFileSync(node, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(helper)}\n`, { mode: 0o755 });
+    const { asked, read } = await counted(node);
+
+    const found = [['openai', { account: accountFor('openai', 'listing-race', p.dir), value: key }]];
+    expect(await read('listing-race', p.dir)).toEqual(found);
+    expect(asked).toHaveLength(PROVIDER_IDS.length * 2 - 1);
+    expect(await read('listing-race', p.dir)).toEqual(found);
+    expect(asked).toEqual([accountFor('openai', 'listing-race', p.dir)]);
   });
 });
 
