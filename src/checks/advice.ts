@@ -1,11 +1,17 @@
 import type { ProjectInfo } from '../project/detect.js';
+import { CLIENT_ONLY_LOADERS } from '../project/framework.js';
 
 /** Frameworks that read `.env*` files into the server's environment themselves: no dotenv line to add. */
-const LOADS_ENV_ITSELF = new Set(['nextjs', 'expo', 'cra', 'nuxt', 'sveltekit', 'astro', 'remix', 'gatsby', 'vite', 'dotenv-flow']);
+const LOADS_ENV_ITSELF = new Set(['nextjs', 'expo', 'nuxt', 'sveltekit', 'astro', 'remix', 'dotenv-flow']);
 
-/** True when the app's framework reads `file` (a `.env*` name) into its environment without a line of code. */
-export function frameworkLoads(framework: ProjectInfo['framework'], file: string): boolean {
-  return LOADS_ENV_ITSELF.has(framework.id) && framework.loadOrder('development').includes(file);
+/**
+ * True when the app's framework reads `file` (a `.env*` name) into what the app sees of `variable`
+ * without a line of code. Vite and its kin do that only for the names they ship to the browser.
+ */
+export function frameworkLoads(framework: ProjectInfo['framework'], file: string, variable: string): boolean {
+  const loads =
+    LOADS_ENV_ITSELF.has(framework.id) || (CLIENT_ONLY_LOADERS.has(framework.id) && framework.browserPrefixes.some((p) => variable.startsWith(p)));
+  return loads && framework.loadOrder('development').includes(file);
 }
 
 /**
@@ -13,12 +19,10 @@ export function frameworkLoads(framework: ProjectInfo['framework'], file: string
  * in its language and framework (issue 11): a Next.js app is not told to add dotenv, a Python app
  * is not told `process.env`, and a dependency to add comes with its install command.
  */
-export function loadStep(project: Pick<ProjectInfo, 'framework' | 'language'>): string {
+export function loadStep(project: Pick<ProjectInfo, 'framework' | 'language'>, variable: string): string {
   const { framework, language } = project;
-  if (LOADS_ENV_ITSELF.has(framework.id)) {
-    const file = frameworkLoads(framework, '.env.local') ? '.env.local' : '.env';
-    return ` in ${file}: ${framework.name} loads ${file} itself, so there is nothing to add to the code.`;
-  }
+  const file = ['.env.local', '.env'].find((f) => frameworkLoads(framework, f, variable));
+  if (file) return ` in ${file}: ${framework.name} loads ${file} itself, so there is nothing to add to the code.`;
   if (framework.id === 'dotenv') return " in .env, which the app's dotenv loads (`import 'dotenv/config'`).";
   if (language === 'python') {
     const install = framework.id === 'python-dotenv' ? '' : '`pip install python-dotenv`, then ';

@@ -15,7 +15,21 @@ function variablesOf(ctx: CheckContext, providerId: string): string[] {
 /** Setting a key by hand, in a sentence: where to create it and where to put it. */
 function setKeyStep(ctx: CheckContext, providerId: string): string {
   const p = ctx.providers.find((x) => x.id === providerId)!;
-  return `Run \`keyward setup --provider ${p.id}\` (it tests the key and keeps it in the keychain or a .env file out of git), or create one at ${p.dashboard.keys} and set ${variablesOf(ctx, providerId)[0]}${loadStep(ctx.project)}`;
+  const variable = variablesOf(ctx, providerId)[0]!;
+  return `Run \`keyward setup --provider ${p.id}\` (it tests the key and keeps it in the keychain or a .env file out of git), or create one at ${p.dashboard.keys} and set ${variable}${loadStep(ctx.project, variable)}`;
+}
+
+/**
+ * The .env files that set one of `variables` but that the app's loader reads in no mode (`.env.local`
+ * beside plain dotenv); a file of another mode (`.env.production` in development) is not one of them.
+ */
+function neverLoadedFilesSetting(ctx: CheckContext, variables: readonly string[]): Array<{ file: string; variable: string; line: number | null }> {
+  const { framework } = ctx.project;
+  return ctx.dotenvFiles.flatMap(({ ref, read }) => {
+    if (ref.order !== null || !read.ok || ['development', 'production', 'test'].some((mode) => framework.loadOrder(mode).includes(ref.file))) return [];
+    const variable = variables.find((v) => read.values.has(v));
+    return variable ? [{ file: ref.file, variable, line: read.values.get(variable)!.line }] : [];
+  });
 }
 
 /** A provider the template or the configuration marks optional: its missing key is a note. */
@@ -34,15 +48,22 @@ export const keyResolutionCheck: Check = {
       const severity = optional ? { severity: 'info' as const } : {};
       const optionalNote = optional ? ` The project marks ${provider.name} optional, so this is a note.` : '';
       if (!resolved) {
-        const looked = ['the environment', ctx.keychain.usable ? 'the keychain' : null, ctx.dotenvFiles.length ? ctx.dotenvFiles.map((f) => f.ref.file).join(', ') : 'no .env file']
-          .filter(Boolean)
-          .join(', ');
+        const loaded = ctx.dotenvFiles.filter((f) => f.ref.order !== null).map((f) => f.ref.file);
+        const looked = ['the environment', ctx.keychain.usable ? 'the keychain' : null, loaded.length ? loaded.join(', ') : 'no .env file'].filter(Boolean).join(', ');
+        const { framework } = ctx.project;
+        const unloaded = neverLoadedFilesSetting(ctx, variablesOf(ctx, provider.id));
+        const first = unloaded[0];
+        const target = framework.loadOrder('development').includes('.env') ? '.env' : framework.loadOrder('development')[0];
         findings.push(
           makeFinding('missing.key', {
             ...severity,
             title: `No ${provider.name} key (${variablesOf(ctx, provider.id).join(' or ')})`,
-            detail: `The project uses ${provider.name}, but no source holds its key (looked in ${looked}).${optionalNote}`,
-            fix: setKeyStep(ctx, provider.id),
+            detail:
+              `The project uses ${provider.name}, but no source the app loads holds its key (looked in ${looked}).` +
+              unloaded.map(({ file, variable }) => ` ${file} sets ${variable}, but ${framework.name} does not load ${file}.`).join('') +
+              optionalNote,
+            fix: first && target ? `Move the ${first.variable} line from ${first.file} to ${target}, the file ${framework.name} loads.` : setKeyStep(ctx, provider.id),
+            ...(first ? { location: { file: first.file, ...(first.line !== null ? { line: first.line } : {}) } } : {}),
           }),
         );
         continue;

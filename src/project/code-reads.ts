@@ -22,6 +22,11 @@ const READ = /(?:os\.environ(?:\.get)?\s*[[(]\s*|os\.getenv\s*\(\s*|process\.env
 const GATEWAY_MODEL =
   /(?<!\bfrom\s*|\b(?:require|import)\s*\(\s*)["'`]((?:openai|anthropic|google|xai|mistral|groq|deepseek|perplexity|meta|amazon|bedrock|cohere|alibaba|moonshotai|zai|vercel|fireworks|togetherai|cerebras|deepinfra|inception|morph|vertex)\/[a-z0-9][a-z0-9.:-]*)["'`]/g;
 
+// dotenv told which file to load: `config({ path: '.env.local' })`, `config({ path: resolve(dir, '../.env.local') })`,
+// `load_dotenv(".env.local")`, `load_dotenv(dotenv_path=find_dotenv(".env.local"))`.
+const DOTENV_PATH = /\bconfig\(\s*\{[^}]*?\bpath\s*:([^}]*)\}|\bload_dotenv\(([^)]*)\)/g;
+const ENV_FILE_LITERAL = /["'`](?:[^"'`\n]*\/)?(\.env(?:\.[A-Za-z0-9_-]+)*)["'`]/g;
+
 /** What an app's own code says about its keys. */
 export interface CodeReads {
   /**
@@ -31,12 +36,15 @@ export interface CodeReads {
   variables: Map<string, string>;
   /** The first plain gateway model id in JS/TS code, and its file. */
   gatewayModel: { model: string; file: string } | undefined;
+  /** The `.env*` files (names only) the code tells dotenv or python-dotenv to load, in the order first seen. */
+  envFiles: string[];
 }
 
 /** What one source file says: the variables it reads (in order, once each) and, when asked for JS/TS, its first gateway model id. */
 export interface FileReads {
   variables: string[];
   gatewayModel: string | undefined;
+  envFiles: string[];
 }
 
 /**
@@ -45,7 +53,7 @@ export interface FileReads {
  */
 export type CodeFileReader = (path: string, gateway: boolean) => Promise<FileReads>;
 
-const NO_READS: FileReads = { variables: [], gatewayModel: undefined };
+const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [] };
 /** Every form READ matches holds it: a file without it reads nothing from the environment. */
 const ENV = Buffer.from('env');
 /** A path with a folder the walk never enters (skipped or hidden). */
@@ -69,7 +77,8 @@ export function fileReads(name: string, text: string, gateway: boolean): FileRea
     gatewayModel = GATEWAY_MODEL.exec(text)?.[1];
     GATEWAY_MODEL.lastIndex = 0;
   }
-  return variables.length === 0 && gatewayModel === undefined ? NO_READS : { variables, gatewayModel };
+  const envFiles = [...new Set([...text.matchAll(DOTENV_PATH)].flatMap((m) => [...(m[1] ?? m[2]!).matchAll(ENV_FILE_LITERAL)].map((f) => f[1]!)))];
+  return variables.length === 0 && gatewayModel === undefined && envFiles.length === 0 ? NO_READS : { variables, gatewayModel, envFiles };
 }
 
 /** The variables a file reads, from its bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
@@ -99,6 +108,7 @@ export async function readCode(
   const variables = new Map<string, string>();
   const readers = new Map<string, number>();
   let gatewayModel: CodeReads['gatewayModel'];
+  const envFiles = new Set<string>();
   const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
   const walk = async (dir: string, rel: string): Promise<void> => {
@@ -116,10 +126,11 @@ export async function readCode(
           readers.set(name, (readers.get(name) ?? 0) + 1);
         }
         if (!gatewayModel && reads.gatewayModel) gatewayModel = { model: reads.gatewayModel, file: path };
+        for (const f of reads.envFiles) envFiles.add(f);
       }
     }
   };
   await walk(root, '');
   const ranked = [...variables].sort(([a], [b]) => readers.get(b)! - readers.get(a)!);
-  return { variables: new Map(ranked), gatewayModel };
+  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles] };
 }

@@ -5,7 +5,7 @@ import { listDir, type ListDir } from './read.js';
 import { parseDotenv } from './dotenv-syntax.js';
 import { keywardTable } from './pyproject.js';
 import { readJson, readText } from './read.js';
-import { detectFramework, UNKNOWN_FRAMEWORK, type Framework } from './framework.js';
+import { detectFramework, UNKNOWN_FRAMEWORK, withCodeNamedFiles, type Framework } from './framework.js';
 import { isTemplateName, readTemplate } from './templates.js';
 
 /** A `.env*` file in the project root and whether the app loads it in the current mode. */
@@ -178,7 +178,13 @@ export async function detectProject(
     (typeof own.project === 'string' && own.project) || (typeof m.pkg?.name === 'string' && m.pkg.name) || m.pythonName || basename(root);
   const npm = new Set(m.npm);
   const python = new Set(m.python);
-  const framework = detectFramework(npm, python);
+  // A project can say which providers it calls, instead of its dependencies and code (`"keyward":
+  // {"providers": []}` for a tool that depends on SDKs but calls no API). Keys in its .env files still count.
+  const explicit = Array.isArray(own.providers) ? strings(own.providers) : null;
+  const code = explicit
+    ? undefined
+    : await readCode(root, { gateway: npm.has('ai'), ...(opts.exclude ? { exclude: opts.exclude } : {}), ...(opts.code ? { read: opts.code } : {}), ...(opts.list ? { list: opts.list } : {}) });
+  const framework = withCodeNamedFiles(detectFramework(npm, python), code?.envFiles ?? []);
   const configuredTemplates = strings(own.templates);
   const { dotenv, examples } = classifyDotenvNames(
     [...names, ...configuredTemplates.filter((t) => t.includes('/'))],
@@ -189,11 +195,8 @@ export async function detectProject(
 
   const evidence = new Evidence();
   for (const id of opts.providerIds) evidence.add(findProvider(id), '--provider');
-  // A project can say which providers it calls, instead of its dependencies and code (`"keyward":
-  // {"providers": []}` for a tool that depends on SDKs but calls no API). Keys in its .env files still count.
-  const explicit = Array.isArray(own.providers) ? strings(own.providers) : null;
   for (const id of explicit ?? []) evidence.add(findProvider(id), `${own.from}.providers`);
-  if (!explicit) {
+  if (code) {
     for (const dep of m.npm) for (const p of PROVIDERS) if (dep in p.packages.npm) evidence.add(p, `dependency ${dep}`, p.packages.npm[dep], 1);
     for (const dep of m.python) {
       for (const p of PROVIDERS) {
@@ -201,7 +204,6 @@ export async function detectProject(
         if (sdk) evidence.add(p, `Python dependency ${sdk}`, p.packages.python[sdk], 1);
       }
     }
-    const code = await readCode(root, { gateway: npm.has('ai'), ...(opts.exclude ? { exclude: opts.exclude } : {}), ...(opts.code ? { read: opts.code } : {}), ...(opts.list ? { list: opts.list } : {}) });
     for (const [variable, file] of code.variables) evidence.add(providerForName(variable), `${file} reads ${variable}`, [variable], 0);
     // The `ai` package sends a plain 'creator/model' id through the Vercel AI Gateway.
     if (npm.has('ai') && code.gatewayModel) {

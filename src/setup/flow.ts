@@ -127,7 +127,7 @@ export function loadAdvice(
   start: AppStart = language === 'node' ? { kind: 'node', entry: null, runner: 'node', module: 'cjs', hasStartScript: false } : language === 'python' ? { kind: 'python', command: null } : { kind: 'unknown' },
 ): LoadAdvice {
   // Next.js, Vite, Nuxt and their kin read the file themselves: a dotenv line would be noise (issue 11).
-  if (store === 'dotenv' && framework && frameworkLoads(framework, file ?? '.env')) {
+  if (store === 'dotenv' && framework && frameworkLoads(framework, file ?? '.env', variable)) {
     return { store, variable, file, lines: [{ label: `${framework.name} loads ${file ?? '.env'} itself; start the app as usual`, code: 'npm run dev' }] };
   }
   if (store === 'keychain') return { store, variable, file, lines: keychainLines(start, framework) };

@@ -147,7 +147,9 @@ describe('advice in the project language and framework', () => {
 
   it.each([
     ['a Next.js app', { name: 'next-app', dependencies: { next: '15', openai: '6' } }, 'set OPENAI_API_KEY in .env.local: Next.js loads .env.local itself, so there is nothing to add to the code.'],
-    ['a Vite app', { name: 'vite-app', dependencies: { vite: '6', openai: '6' } }, 'set OPENAI_API_KEY in .env.local: Vite loads .env.local itself, so there is nothing to add to the code.'],
+    // Vite loads .env files only for the VITE_ names it ships to the browser: a server's key needs a loader.
+    ['a Vite app', { name: 'vite-app', dependencies: { vite: '6', openai: '6' } }, "set OPENAI_API_KEY in .env and load it with dotenv (`npm i dotenv`, then `import 'dotenv/config'`), or run the app with `keyward run -- npm start`."],
+    ['a Vite app with dotenv', { name: 'vite-dotenv-app', dependencies: { vite: '6', openai: '6', dotenv: '16' } }, "set OPENAI_API_KEY in .env, which the app's dotenv loads (`import 'dotenv/config'`)."],
     ['a Nuxt app', { name: 'nuxt-app', dependencies: { nuxt: '3', openai: '6' } }, 'set OPENAI_API_KEY in .env: Nuxt loads .env itself, so there is nothing to add to the code.'],
     ['a Node app without a framework', { name: 'node-app', dependencies: { openai: '6' } }, "set OPENAI_API_KEY in .env and load it with dotenv (`npm i dotenv`, then `import 'dotenv/config'`), or run the app with `keyward run -- npm start`."],
     ['a Node app with dotenv', { name: 'dotenv-app', dependencies: { openai: '6', dotenv: '16' } }, "set OPENAI_API_KEY in .env, which the app's dotenv loads (`import 'dotenv/config'`)."],
@@ -157,7 +159,58 @@ describe('advice in the project language and framework', () => {
     const { report } = await doctor(p, ['--offline', '--no-history']);
     const fix = report.findings.find((f) => f.rule === 'missing.key')!.fix;
     expect(fix).toContain(says);
-    if (pkg.name !== 'node-app' && pkg.name !== 'dotenv-app') expect(fix).not.toContain('dotenv');
+    if (!['node-app', 'dotenv-app', 'vite-app', 'vite-dotenv-app'].includes(pkg.name)) expect(fix).not.toContain('dotenv');
+  });
+
+  // The shape of openai/openai-realtime-console: Vite in an Express server that runs `import "dotenv/config"`.
+  describe('a key in a .env file the app never loads', () => {
+    const viteExpress = (name: string, server: string) => {
+      const p = makeProject({ name });
+      p.write('package.json', JSON.stringify({ name, type: 'module', scripts: { start: 'node server.js' }, dependencies: { dotenv: '^16', express: '^4', vite: '^5' } }));
+      p.write('server.js', `import express from "express";\n${server}\nconst apiKey = process.env.OPENAI_API_KEY;\n`);
+      p.write('.gitignore', '.env*\n!.env.example\n');
+      p.write('.env.example', 'OPENAI_API_KEY="<your-key-here>"\n');
+      p.commit('init');
+      return p;
+    };
+
+    it('is named with its line, and the fix moves it to the file the loader reads', async () => {
+      const p = viteExpress('realtime-console', 'import "dotenv/config";');
+      p.write('.env.local', `# mine\nOPENAI_API_KEY=${fakeKey('openai-project', 'unloaded')}\n`, 0o600);
+      const { code, report } = await doctor(p, ['--offline', '--no-history']);
+      expect(report.project!.framework).toBe('Vite with dotenv');
+      expect(problems(report).map((f) => [f.rule, f.severity, f.location, f.fix])).toEqual([
+        ['missing.key', 'high', { file: '.env.local', line: 2 }, 'Move the OPENAI_API_KEY line from .env.local to .env, the file Vite with dotenv loads.'],
+      ]);
+      // The keychain is named where this machine has one.
+      expect(problems(report)[0]!.detail).toMatch(
+        /^The project uses OpenAI, but no source the app loads holds its key \(looked in the environment, (the keychain, )?no \.env file\)\. \.env\.local sets OPENAI_API_KEY, but Vite with dotenv does not load \.env\.local\.$/,
+      );
+      expect(code).toBe(1);
+    });
+
+    it('is the key the app uses when the code tells dotenv to load that file', async () => {
+      const p = viteExpress('loads-local', 'import { config } from "dotenv";\nconfig({ path: new URL("./.env.local", import.meta.url).pathname });');
+      p.write('.env.local', `OPENAI_API_KEY=${fakeKey('openai-project', 'named')}\n`, 0o600);
+      const { code, report } = await doctor(p, ['--offline', '--no-history']);
+      expect(problems(report)).toEqual([]);
+      expect(report.checks.find((c) => c.id === 'keys.resolution')!.status).toBe('pass');
+      expect(code).toBe(0);
+    });
+
+    it('in Python, load_dotenv(".env.local") makes .env.local the file that is loaded', async () => {
+      const p = makeProject({ name: 'py-local' });
+      p.write('requirements.txt', 'openai>=1\npython-dotenv>=1\n');
+      p.write('app.py', 'from dotenv import load_dotenv\nload_dotenv(".env.local")\n');
+      p.write('.gitignore', '.env*\n');
+      p.commit('init');
+      p.write('.env.local', `OPENAI_API_KEY=${fakeKey('openai-project', 'py-named')}\n`, 0o600);
+      expect(problems((await doctor(p, ['--offline', '--no-history'])).report)).toEqual([]);
+      p.write('app.py', 'from dotenv import load_dotenv\nload_dotenv()\n');
+      expect(problems((await doctor(p, ['--offline', '--no-history'])).report).map((f) => [f.rule, f.fix])).toEqual([
+        ['missing.key', 'Move the OPENAI_API_KEY line from .env.local to .env, the file python-dotenv loads.'],
+      ]);
+    });
   });
 
   it('a Python app is told python-dotenv with its install command, or keyward run', async () => {

@@ -382,6 +382,11 @@ describe('how the app loads the key', () => {
     const next = detectFramework(new Set(['next']), new Set());
     expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env.local', 'node', next).lines).toEqual([{ label: 'Next.js loads .env.local itself; start the app as usual', code: 'npm run dev' }]);
     expect(loadAdvice('dotenv', 'OPENAI_API_KEY', 'config/keys.env', 'node', next).lines.map((l) => l.code)).toEqual(["import { config } from 'dotenv'; config({ path: 'config/keys.env' });"]);
+    // Vite loads .env files for the VITE_ names it ships to the browser, never for a server's key.
+    const vite = detectFramework(new Set(['vite']), new Set());
+    expect(loadAdvice('dotenv', 'OPENAI_API_KEY', '.env', 'node', vite).lines.map((l) => l.code)).toEqual(["import 'dotenv/config';"]);
+    expect(loadAdvice('dotenv', 'VITE_OPENAI_API_KEY', '.env', 'node', vite).lines).toEqual([{ label: 'Vite loads .env itself; start the app as usual', code: 'npm run dev' }]);
+    expect(detectFramework(new Set(['vite', 'dotenv']), new Set())).toMatchObject({ id: 'dotenv', name: 'Vite with dotenv', browserPrefixes: ['VITE_'] });
   });
 });
 
