@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import type { Report } from '../../src/core/report.js';
-import { appEnv, askServer, npm, SEEN_MODULE } from '../support/app-server.js';
+import { appEnv, askServer, npm, writeViteExpressApp } from '../support/app-server.js';
 import { runCli } from '../support/cli.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, type TestProject } from '../support/repo.js';
@@ -19,27 +19,7 @@ beforeAll(() => {
   app.write('package.json', JSON.stringify({ name: NAME, private: true, type: 'module', scripts: { start: 'node server.js' }, dependencies: { dotenv: '^17', express: '^5', vite: '^7' } }));
   app.write('.gitignore', 'node_modules\n.env*\n!.env.example\n');
   app.write('.env.example', 'OPENAI_API_KEY="<your-key-here>"\n');
-  app.write('lib/seen.js', SEEN_MODULE.replace('(k: string | undefined)', '(k)'));
-  app.write('src/ssr-client.ts', "import { fp } from '../lib/seen.js';\nexport const atSsrLoad: string = fp(process.env.OPENAI_API_KEY);\n");
-  app.write('index.html', '<!doctype html><p>keys</p>\n');
-  app.write(
-    'server.js',
-    [
-      "import express from 'express';",
-      "import { createServer } from 'vite';",
-      "import 'dotenv/config';",
-      "import { fp } from './lib/seen.js';",
-      'const vite = await createServer({ server: { middlewareMode: true, hmr: false }, appType: "custom", logLevel: "silent" });',
-      'const server = express();',
-      'server.use(vite.middlewares);',
-      "server.get('/api/key', async (_req, res) => {",
-      "  const { atSsrLoad } = await vite.ssrLoadModule('/src/ssr-client.ts');",
-      '  res.json({ atSsrLoad, atRequest: fp(process.env.OPENAI_API_KEY) });',
-      '});',
-      'server.listen(Number(process.env.PORT), "127.0.0.1");',
-      '',
-    ].join('\n'),
-  );
+  writeViteExpressApp(app, 'dotenv/config');
   app.commit('init');
   npm(['install'], app.dir);
 });
@@ -55,7 +35,7 @@ describe('Vite + Express + dotenv: where the server finds its key', () => {
   it('a key in .env.local never reaches the server, and the doctor says so with the line to move', async () => {
     app.write('.env.local', `OPENAI_API_KEY=${fakeKey('openai-project', 'vite-local')}\n`, 0o600);
     try {
-      expect(await ask(3981)).toEqual({ atSsrLoad: 'unset', atRequest: 'unset' });
+      expect(await ask(3981)).toEqual({ atLoad: 'unset', atSsrLoad: 'unset', atRequest: 'unset' });
       const report = await doctor();
       expect(report.project!.framework).toBe('Vite with dotenv');
       expect(report.findings.filter((f) => f.rule === 'missing.key').map((f) => [f.location, f.fix])).toEqual([
@@ -70,7 +50,7 @@ describe('Vite + Express + dotenv: where the server finds its key', () => {
     const key = fakeKey('openai-project', 'vite-env');
     app.write('.env', `OPENAI_API_KEY=${key}\n`, 0o600);
     try {
-      expect(await ask(3982)).toEqual({ atSsrLoad: fingerprint(key), atRequest: fingerprint(key) });
+      expect(await ask(3982)).toEqual({ atLoad: fingerprint(key), atSsrLoad: fingerprint(key), atRequest: fingerprint(key) });
       const report = await doctor();
       expect(report.findings.filter((f) => f.rule.startsWith('missing.') && f.rule !== 'missing.keychain-unavailable')).toEqual([]);
       expect(report.checks.find((c) => c.id === 'keys.resolution')!.status).toBe('pass');

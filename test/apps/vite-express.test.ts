@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
-import { appEnv, askServer, npm, packKeyward, SEEN_MODULE } from '../support/app-server.js';
+import { appEnv, askServer, npm, packKeyward, writeViteExpressApp } from '../support/app-server.js';
 import { accountFor, clearEntry, storeAsKeytar, hasPrivateKeyring as hasKeychain } from '../support/keychain.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, type TestProject } from '../support/repo.js';
 
-// An Express server with Vite in middleware mode (Vite's server-rendering setup), started with
-// `node --import keyward/config server.js` as docs/lifecycle.md says. Two modules build a client's
-// key at load: one the server imports, one Vite loads for a request (ssrLoadModule).
+// The Vite + Express server of `writeViteExpressApp`, started with `node --import keyward/config
+// server.js` as docs/lifecycle.md says.
 const NAME = 'vite-express-keys-app';
 let app: TestProject;
 
@@ -15,26 +14,7 @@ beforeAll(() => {
   const tarball = packKeyward();
   app = makeProject({ name: NAME });
   app.write('package.json', JSON.stringify({ name: NAME, private: true, type: 'module', scripts: { start: 'node --import keyward/config server.js' }, dependencies: { express: '^5', vite: '^7' } }));
-  app.write('lib/seen.js', SEEN_MODULE.replace('(k: string | undefined)', '(k)'));
-  app.write('src/ssr-client.ts', "import { fp } from '../lib/seen.js';\nexport const atSsrLoad: string = fp(process.env.OPENAI_API_KEY);\n");
-  app.write('index.html', '<!doctype html><p>keys</p>\n');
-  app.write(
-    'server.js',
-    [
-      "import express from 'express';",
-      "import { createServer } from 'vite';",
-      "import { atLoad, fp } from './lib/seen.js';",
-      'const vite = await createServer({ server: { middlewareMode: true, hmr: false }, appType: "custom", logLevel: "silent" });',
-      'const server = express();',
-      'server.use(vite.middlewares);',
-      "server.get('/api/key', async (_req, res) => {",
-      "  const { atSsrLoad } = await vite.ssrLoadModule('/src/ssr-client.ts');",
-      '  res.json({ atLoad, atSsrLoad, atRequest: fp(process.env.OPENAI_API_KEY) });',
-      '});',
-      'server.listen(Number(process.env.PORT), "127.0.0.1");',
-      '',
-    ].join('\n'),
-  );
+  writeViteExpressApp(app);
   npm(['install', tarball], app.dir);
 });
 
