@@ -32,9 +32,10 @@ function neverLoadedFilesSetting(ctx: CheckContext, variables: readonly string[]
   });
 }
 
-/** A provider the template or the configuration marks optional: its missing key is a note. */
-function isOptional(ctx: CheckContext, providerId: string): boolean {
-  return ctx.project.used.find((u) => u.provider.id === providerId)?.optional === true;
+/** Why a provider is optional (the configuration, a template's mark, or templates that leave it out), or null: its missing key is a note. */
+function optionalWhy(ctx: CheckContext, provider: { id: string; name: string }): string | null {
+  const used = ctx.project.used.find((u) => u.provider.id === provider.id);
+  return used?.optional ? (used.optionalWhy ?? `The project marks ${provider.name} optional`) : null;
 }
 
 /** `missing.*`: is there a key for every provider the project uses, and is it one an API will take? */
@@ -44,9 +45,9 @@ export const keyResolutionCheck: Check = {
     const findings: Finding[] = [];
     for (const provider of ctx.providers) {
       const resolved = ctx.resolved.find((r) => r.provider.id === provider.id);
-      const optional = isOptional(ctx, provider.id);
-      const severity = optional ? { severity: 'info' as const } : {};
-      const optionalNote = optional ? ` The project marks ${provider.name} optional, so this is a note.` : '';
+      const why = optionalWhy(ctx, provider);
+      const severity = why ? { severity: 'info' as const } : {};
+      const optionalNote = why ? ` ${why}, so this is a note.` : '';
       if (!resolved) {
         const loaded = ctx.dotenvFiles.filter((f) => f.ref.order !== null).map((f) => f.ref.file);
         const looked = ['the environment', ctx.keychain.usable ? 'the keychain' : null, loaded.length ? loaded.join(', ') : 'no .env file'].filter(Boolean).join(', ');

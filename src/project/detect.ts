@@ -22,8 +22,10 @@ export interface UsedProvider {
   reasons: string[];
   /** The variables this project reads for the provider, first the one its code or SDK reads first: fixes name `variables[0]`. */
   variables: string[];
-  /** Marked optional by a template or by configuration: a missing key is a note. */
+  /** Marked optional by a template or by configuration, or left out of templates that name other keys: a missing key is a note. */
   optional: boolean;
+  /** Why it is optional, a sentence without its full stop (".env.example names other providers' keys but not Anthropic's"). */
+  optionalWhy?: string;
 }
 
 export interface ProjectInfo {
@@ -158,6 +160,11 @@ class Evidence {
     const m = this.templateMentions.get(p.id) ?? [];
     return m.length > 0 && m.every(Boolean);
   }
+
+  /** True when the templates name some provider's key, but none of this provider's. */
+  leftOutOfTemplates(p: Provider): boolean {
+    return this.templateMentions.size > 0 && !this.templateMentions.has(p.id);
+  }
 }
 
 /**
@@ -227,11 +234,20 @@ export async function detectProject(
   }
 
   const optional = new Set(strings(own.optional));
-  const used = PROVIDERS.filter((p) => evidence.reasons.has(p.id)).map((provider) => ({
-    provider,
-    reasons: evidence.reasons.get(provider.id)!,
-    variables: evidence.variables(provider),
-    optional: optional.has(provider.id) || evidence.optionalByTemplates(provider),
-  }));
+  const asked = new Set([...opts.providerIds, ...(explicit ?? [])]);
+  // A template is the project's list of keys to set: an app that supports many providers
+  // (gpt-researcher depends on ten SDKs, its .env.example names OPENAI_API_KEY) needs only those.
+  const optionalWhy = (p: Provider): string | undefined =>
+    optional.has(p.id)
+      ? `${own.from}.optional names ${p.name}`
+      : evidence.optionalByTemplates(p)
+        ? `The project's template marks ${p.name} optional`
+        : !asked.has(p.id) && evidence.leftOutOfTemplates(p)
+          ? `${examples.join(' and ')} ${examples.length > 1 ? 'name' : 'names'} other providers' keys but not ${p.name}'s`
+          : undefined;
+  const used = PROVIDERS.filter((p) => evidence.reasons.has(p.id)).map((provider) => {
+    const why = optionalWhy(provider);
+    return { provider, reasons: evidence.reasons.get(provider.id)!, variables: evidence.variables(provider), optional: why !== undefined, ...(why ? { optionalWhy: why } : {}) };
+  });
   return { root, name, dotenvFiles: dotenv, exampleFiles: examples, used, framework, language, rotationDays, requireKeys: own.requireKeys === true };
 }

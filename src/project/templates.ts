@@ -26,9 +26,11 @@ const ALL_OPTIONAL = /\bnone of (?:them|these)(?: \w+)? (?:is|are) required\b|\b
 
 /**
  * The variables a template names, in order, each marked optional as templates say it: an
- * `# Optional` comment right above it or after its value, an `# Optional` section header (until the
- * next header), a commented-out line (`# ANTHROPIC_API_KEY=`), or a note that none is required.
- * A comment right above that says "required" overrides a section or file note.
+ * `# Optional` comment right above it or above the lines it is grouped with (no blank line and no
+ * other comment between: chatbot-ui's "# API Keys (Optional: …)" over seven keys), or after its
+ * value, an `# Optional` section header (until the next header), a commented-out line
+ * (`# ANTHROPIC_API_KEY=`), or a note that none is required. A comment above that says "required"
+ * overrides a section or file note.
  */
 export function readTemplate(text: string): TemplateMention[] {
   const lines = text.split(/\r?\n/);
@@ -36,10 +38,12 @@ export function readTemplate(text: string): TemplateMention[] {
   const fileOptional = ALL_OPTIONAL.test(comments);
   const out: TemplateMention[] = [];
   let block: string[] = [];
+  let afterAssignment = false;
   let section: boolean | null = null;
   for (const line of lines) {
     if (line.trim() === '') {
       block = [];
+      afterAssignment = false;
       continue;
     }
     const comment = /^\s*#+\s?(.*)$/.exec(line);
@@ -50,6 +54,8 @@ export function readTemplate(text: string): TemplateMention[] {
         out.push({ variable: commented[1]!, optional: true });
         continue;
       }
+      if (afterAssignment) block = [];
+      afterAssignment = false;
       const stripped = text.replace(/^[\s\-=*#~_|]+|[\s\-=*#~_|.]+$/g, '');
       const header = HEADER.exec(stripped);
       if (header) section = header[1]!.toLowerCase() === 'optional';
@@ -62,7 +68,7 @@ export function readTemplate(text: string): TemplateMention[] {
     const inline = /\s#.*\boptional\b/i.test(line.slice(assign[0].length));
     const optional = inline || (/\boptional\b/i.test(above) ? true : /\brequired\b/i.test(above) ? false : (section ?? fileOptional));
     out.push({ variable: assign[1]!, optional });
-    block = [];
+    afterAssignment = true;
   }
   return out;
 }

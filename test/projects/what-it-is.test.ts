@@ -210,6 +210,40 @@ describe('templates are templates', () => {
   });
 });
 
+// The shape of assafelovic/gpt-researcher: a Python app with ten providers' SDKs, whose .env.example
+// names OPENAI_API_KEY (and a search key): the others are there for people who choose them.
+describe('a template is the list of keys to set', () => {
+  function manyProviders() {
+    const p = makeProject();
+    p.write('requirements.txt', 'openai>=1\nlangchain-openai\nlangchain-anthropic\nlangchain-groq\nlangchain-mistralai\npython-dotenv\n');
+    p.write('app/embeddings.py', 'import os\nkey = os.environ.get("AZURE_OPENAI_API_KEY")\n');
+    p.write('.env.example', 'OPENAI_API_KEY=\nTAVILY_API_KEY=\n');
+    p.commit('init');
+    return p;
+  }
+
+  it('providers it leaves out are notes that say why; the one it names is the problem', async () => {
+    const { code, report } = await doctor(manyProviders().dir);
+    expect(real(report).map((f) => [f.title, f.severity])).toEqual([
+      ['No OpenAI key (OPENAI_API_KEY)', 'high'],
+      ['No Anthropic key (ANTHROPIC_API_KEY)', 'info'],
+      ['No Groq key (GROQ_API_KEY)', 'info'],
+      ['No Mistral key (MISTRAL_API_KEY)', 'info'],
+      ['No Azure OpenAI key (AZURE_OPENAI_API_KEY)', 'info'],
+    ]);
+    expect(real(report).find((f) => f.title.startsWith('No Anthropic'))!.detail).toMatch(
+      /\.env\.example names other providers' keys but not Anthropic's, so this is a note\.$/,
+    );
+    expect(report.project?.providers.filter((u) => !u.optional).map((u) => u.id)).toEqual(['openai']);
+    expect(code).toBe(1);
+  });
+
+  it('a provider asked for with --provider is needed all the same', async () => {
+    const { report } = await doctor(manyProviders().dir, {}, ['--provider', 'anthropic']);
+    expect(real(report).find((f) => f.title.startsWith('No Anthropic'))!.severity).toBe('high');
+  });
+});
+
 describe('the variable the code really reads', () => {
   it('@ai-sdk/google, @ai-sdk/cohere and @ai-sdk/azure: the missing-key fix names the variable each SDK reads', async () => {
     const p = makeProject();

@@ -52,6 +52,30 @@ describe('templates of .env files', () => {
     ]);
   });
 
+  it('a comment over a group of lines speaks for the whole group, up to a blank line or the next comment (chatbot-ui)', () => {
+    const text = [
+      '# API Keys (Optional: Entering an API key here overrides the API keys globally for all users.)',
+      'OPENAI_API_KEY=',
+      'ANTHROPIC_API_KEY=',
+      '#MISTRAL_API_KEY=',
+      'GROQ_API_KEY=',
+      '# Azure API Information',
+      'AZURE_OPENAI_API_KEY=',
+      'XAI_API_KEY=',
+      '',
+      'COHERE_API_KEY=',
+    ].join('\n');
+    expect(readTemplate(text)).toEqual([
+      { variable: 'OPENAI_API_KEY', optional: true },
+      { variable: 'ANTHROPIC_API_KEY', optional: true },
+      { variable: 'MISTRAL_API_KEY', optional: true },
+      { variable: 'GROQ_API_KEY', optional: true },
+      { variable: 'AZURE_OPENAI_API_KEY', optional: false },
+      { variable: 'XAI_API_KEY', optional: false },
+      { variable: 'COHERE_API_KEY', optional: false },
+    ]);
+  });
+
   it('a note that none is required makes every variable optional (the AI SDK examples\' wording)', () => {
     const text = '# Copy to `.env` and fill in only the variables for providers you\n# actually use — none of them are required globally.\n\n# Anthropic (@ai-sdk/anthropic)\nANTHROPIC_API_KEY=""\n';
     expect(readTemplate(text)).toEqual([{ variable: 'ANTHROPIC_API_KEY', optional: true }]);
