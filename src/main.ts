@@ -46,6 +46,7 @@ function addDoctorOptions(cmd: Command): Command {
     .option('--offline', 'make no network calls')
     .addOption(new Option('--live <mode>', 'live calls: auth (default) or full').choices(['auth', 'full']))
     .option('--no-history', 'do not scan git history')
+    .option('--no-cache', "read every file and blob again instead of reusing what earlier scans found (kept in the repository's .git/keyward)")
     .addOption(new Option('--fail-on <level>', 'exit 1 for findings at or above this severity').argParser(severityArg).default('high'))
     .option('--ci', 'deploy gate: plain output, never prompt; network failures and missing keys reported but not fatal')
     .option('--fail-on-network', 'with --ci: an unreachable provider fails the gate too')
@@ -128,6 +129,7 @@ function buildProgram(state: State, args: readonly string[], withHome = true): C
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
     .option('--verify', "check each exposed key with its provider's free auth call: live, revoked or unknown")
     .option('--quiet', 'no progress line on stderr while the scan runs')
+    .option('--no-cache', "read every file and blob again instead of reusing what earlier scans found (kept in the repository's .git/keyward)")
     .action(async (path: string | undefined, opts, cmd: Command) => {
       const deps = depsFor(cmd);
       const { scanCommand } = await import('./commands/scan.js');

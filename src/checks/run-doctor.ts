@@ -39,6 +39,8 @@ export interface DoctorOptions {
   providerIds: readonly string[];
   live: LiveMode;
   history: boolean;
+  /** Reuse what earlier scans found in unchanged files and blobs (`--no-cache`: false). @default true */
+  cache?: boolean;
   failOn: Severity;
   timeoutMs: number;
   /** Rules reported but never failing the run (`--ci`: the provider unreachable from the CI runner). */
@@ -266,7 +268,7 @@ function startScan(io: DoctorIO, opts: DoctorOptions, tap: ReadTap): (active: Re
   const active = new Promise<ReadonlySet<string>>((resolve) => {
     give = resolve;
   });
-  const result = scanProject({ root: io.root, git: io.git, env: io.env, history: opts.history, active, tap, ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const result = scanProject({ root: io.root, git: io.git, env: io.env, history: opts.history, cache: opts.cache !== false, active, tap, ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   // The check takes the result; if the doctor fails before it asks, that failure is the one reported.
   result.catch(() => undefined);
   return (keys) => {

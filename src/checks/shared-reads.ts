@@ -14,10 +14,23 @@ export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileRea
   const over = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  const wants = (path: string): boolean => isCodeName(path.slice(path.lastIndexOf('/') + 1)) && inWalkedFolders(path);
   const tap: ReadTap = {
+    wants,
     file(path, bytes) {
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      if (isCodeName(name) && inWalkedFolders(path)) seen.set(join(root, path), variableReadsOfBytes(name, bytes));
+      if (wants(path)) seen.set(join(root, path), variableReadsOfBytes(path.slice(path.lastIndexOf('/') + 1), bytes));
+    },
+    // A file's reads ride in the result cache with its blob, so an unchanged file is not read again.
+    keeps: {
+      id: 'code-reads/1',
+      kept: (path) => {
+        const r = seen.get(join(root, path));
+        return r && (r.variables.length > 0 || r.envFiles.length > 0) ? JSON.stringify([r.variables, r.envFiles]) : '';
+      },
+      restore: (path, kept) => {
+        const r = keptReads(kept);
+        if (r) seen.set(join(root, path), r);
+      },
     },
     done: () => finish(),
   };
@@ -27,4 +40,18 @@ export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileRea
     return (!gateway && seen.get(path)) || readFileReads(path, gateway);
   };
   return { tap, read };
+}
+
+/** Reads as `kept` wrote them; null for text of another shape (then the file is read from disk). */
+function keptReads(kept: string): FileReads | null {
+  if (kept === '') return { variables: [], gatewayModel: undefined, envFiles: [] };
+  let v: unknown;
+  try {
+    v = JSON.parse(kept);
+  } catch {
+    return null;
+  }
+  const names = (x: unknown): x is string[] => Array.isArray(x) && x.every((n) => typeof n === 'string');
+  if (!Array.isArray(v) || v.length !== 2 || !names(v[0]) || !names(v[1])) return null;
+  return { variables: v[0], gatewayModel: undefined, envFiles: v[1] };
 }

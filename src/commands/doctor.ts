@@ -38,6 +38,8 @@ export interface DoctorFlags {
   verbose?: boolean;
   /** No progress while the checks run. */
   quiet?: boolean;
+  /** `--no-cache` makes it false: every file and blob is read again. */
+  cache?: boolean;
 }
 
 /** Live-call failures that say the runner cannot reach the provider, not that the key is wrong. */
@@ -55,6 +57,7 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
     providerIds: flags.provider ?? [],
     live: flags.offline ? 'off' : (flags.live ?? 'auth'),
     history: flags.history,
+    cache: flags.cache !== false,
     failOn: flags.failOn,
     timeoutMs: 15_000,
     ...(flags.rotationDays ? { rotationDays: flags.rotationDays } : {}),

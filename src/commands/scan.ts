@@ -32,6 +32,8 @@ export interface ScanFlags {
   verify?: boolean;
   /** No progress line on stderr. */
   quiet?: boolean;
+  /** `--no-cache` makes it false: every file and blob is read again. */
+  cache?: boolean;
 }
 
 /** The folder to scan and, when PATH names a file, that one file. */
@@ -110,7 +112,7 @@ export async function scanCommand(path: string | undefined, flags: ScanFlags, de
   const { root, only } = target(deps, path);
   const active = await activeFingerprints(deps, root);
   const result = await watched(deps, stderrProgress(deps, flags.quiet), async (watch) => {
-    const opts = { root, git: watch.git, env: deps.env, active, useBaseline: !flags.writeBaseline, progress: watch.progress, signal: watch.signal, ...(only ? { only } : {}) };
+    const opts = { root, git: watch.git, env: deps.env, active, useBaseline: !flags.writeBaseline, cache: flags.cache !== false, progress: watch.progress, signal: watch.signal, ...(only ? { only } : {}) };
     const scanned = await runScans(flags, opts);
     return flags.verify && !flags.writeBaseline ? await verified(scanned, root, deps, watch) : scanned;
   });

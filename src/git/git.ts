@@ -13,6 +13,8 @@ export interface GitRunOptions {
   timeoutMs?: number;
   /** Kills the process when aborted (Ctrl-C), so no git outlives keyward. */
   signal?: AbortSignal;
+  /** More `name=value` settings for this call, after the hardening ones (see `filtersOff`). */
+  config?: readonly string[];
 }
 
 /** Runs git with arguments; never through a shell, so no path is ever interpreted. */
@@ -50,7 +52,7 @@ const HOOKS_OFF = 'core.hooksPath=/dev/null';
 const READS_HOOKS_PATH = new Set(['config', 'rev-parse']);
 
 /** Subcommands that can diff, where external diff drivers and textconv filters are turned off. */
-const DIFFING = new Set(['diff', 'log', 'show']);
+const DIFFING = new Set(['diff', 'diff-index', 'log', 'show']);
 
 /** One git call: its argv (after `git`) and its environment. */
 export interface GitInvocation {
@@ -62,9 +64,9 @@ export interface GitInvocation {
  * The one place a git command line is made, for the buffered runner and for the streams of
  * src/scanner alike: the hardening settings, no pager, no prompt, no system config, C locale.
  */
-export function gitInvocation(env: Readonly<Record<string, string | undefined>>, args: readonly string[]): GitInvocation {
+export function gitInvocation(env: Readonly<Record<string, string | undefined>>, args: readonly string[], extra: readonly string[] = []): GitInvocation {
   const [sub = '', ...rest] = args;
-  const config = READS_HOOKS_PATH.has(sub) ? HARDENING : [...HARDENING, HOOKS_OFF];
+  const config = [...(READS_HOOKS_PATH.has(sub) ? HARDENING : [...HARDENING, HOOKS_OFF]), ...extra];
   const diffing = DIFFING.has(sub) ? ['--no-ext-diff', '--no-textconv'] : [];
   return {
     args: ['--no-pager', ...config.flatMap((c) => ['-c', c]), sub, ...diffing, ...rest],
@@ -74,9 +76,9 @@ export function gitInvocation(env: Readonly<Record<string, string | undefined>>,
 
 /** The real runner: `git` from PATH, invoked as `gitInvocation` says. */
 export function createGitRunner(env: Readonly<Record<string, string | undefined>>): GitRunner {
-  return (args, { cwd, input, timeoutMs = 60_000, signal }) =>
+  return (args, { cwd, input, timeoutMs = 60_000, signal, config }) =>
   new Promise((resolve) => {
-    const inv = gitInvocation(env, args);
+    const inv = gitInvocation(env, args, config);
     const child = spawn('git', inv.args, {
       cwd,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { failure } from '../core/errors.js';
 import type { GitRunner } from './git.js';
 
@@ -112,5 +112,42 @@ export function indexEntryCount(root: string): number | null {
     return null;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The git folder every worktree of the repository around `dir` shares, found without running git:
+ * the nearest `.git` folder, or for a linked worktree (a `.git` file) the folder its `commondir`
+ * names. Null when there is none to be found this way.
+ */
+export function commonGitDir(dir: string): string | null {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const dotGit = join(d, '.git');
+    let st: Stats | undefined;
+    try {
+      st = statSync(dotGit);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) return dotGit;
+    if (st?.isFile()) return linkedCommonDir(d, dotGit);
+    if (dirname(d) === d) return null;
+  }
+}
+
+function linkedCommonDir(top: string, dotGit: string): string | null {
+  try {
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+    if (!m) return null;
+    const gitDir = resolve(top, m[1]!.trim());
+    let common: string;
+    try {
+      common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
+    } catch {
+      return gitDir;
+    }
+    return resolve(gitDir, common);
+  } catch {
+    return null;
   }
 }

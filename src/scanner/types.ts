@@ -23,6 +23,11 @@ export interface ScanOptions {
   useBaseline?: boolean;
   /** Told where the scan stands (listing, working tree, history), for a progress line. */
   progress?: ProgressSink;
+  /**
+   * Keep what each blob held in the repository's git folder, and take it from there next time
+   * instead of reading the blob again (see result-cache.ts). @default true
+   */
+  cache?: boolean;
   /** Stops the scan (Ctrl-C): its git processes are killed and it rejects. */
   signal?: AbortSignal;
   /** Shown each working-tree file this thread reads, so another reader (the doctor's project detection) need not read it again. */
@@ -31,6 +36,15 @@ export interface ScanOptions {
 
 /** Sees the working-tree files as the scan reads them (in this thread; files read by workers are not shown). */
 export interface ReadTap {
+  /** Whether the tap needs this file's bytes: a file it does not need may be answered from the result cache without being read. */
+  wants(path: string): boolean;
+  /**
+   * What the tap keeps of the files it is shown, for the result cache: `id` names the tap and its
+   * version, `kept` is what it kept of a file, as text, stored with the file's blob, and `restore`
+   * is given that back instead of the bytes when the file is answered from the cache. What the
+   * tap keeps of a file must depend on its bytes alone.
+   */
+  keeps?: { id: string; kept(path: string): string; restore(path: string, kept: string): void };
   /** One file's bytes, `path` relative to the root: a view valid only during the call. */
   file(path: string, bytes: Buffer): void;
   /** The working-tree reading is over, or failed: a file not shown by now was not read. `scanProject` calls it. */

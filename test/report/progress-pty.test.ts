@@ -11,6 +11,9 @@ import type { TestProject } from '../support/repo.js';
 const NOW = { KEYWARD_PROGRESS_DELAY_MS: '0' };
 const PROGRESS = /(Listing files|Reading the working tree|Walking history|Reading history|Live calls|Checking apps)…/;
 
+// The tests that watch or stop the history being read pass --no-cache: the tests share one
+// repository, and a blob an earlier test read would come from the result cache, with no reading
+// to show or stop.
 let p: TestProject;
 beforeAll(() => {
   p = makeBigHistory({ commits: 150, blobBytes: 1_000_000, key: fakeKey('openai-project', 'progress') });
@@ -72,7 +75,7 @@ function ptyWithStdoutPiped(args: string[], cwd: string, env: Record<string, str
 
 describe('scan --history in a real terminal', () => {
   it('shows where the scan stands, the counts advancing, and leaves nothing of it on the final screen', async () => {
-    const s = startPty(['scan', '--history'], { cwd: p.dir, env: NOW });
+    const s = startPty(['scan', '--history', '--no-cache'], { cwd: p.dir, env: NOW });
     expect((await s.exit).code).toBe(1);
     const counts = new Set([...s.raw().matchAll(/Reading history… (\d+) \/ (\d+) blobs/g)].map((m) => `${m[1]}/${m[2]}`));
     expect(counts.size).toBeGreaterThanOrEqual(2);
@@ -119,7 +122,7 @@ describe('scan --history in a real terminal', () => {
   });
 
   it('Ctrl-C while the history is read: stops, clears the line, says what was not finished, exit 130, no git left', async () => {
-    const s = startPty(['scan', '--history'], { cwd: p.dir, env: NOW });
+    const s = startPty(['scan', '--history', '--no-cache'], { cwd: p.dir, env: NOW });
     await s.waitFor(/Reading history… \d+ \/ 151 blobs/);
     s.interrupt();
     expect((await s.exit).code).toBe(130);
@@ -131,7 +134,7 @@ describe('scan --history in a real terminal', () => {
   });
 
   it('SIGINT to keyward alone (not its process group) still ends its git processes', async () => {
-    const s = startPty(['scan', '--history'], { cwd: p.dir, env: NOW });
+    const s = startPty(['scan', '--history', '--no-cache'], { cwd: p.dir, env: NOW });
     await s.waitFor(/Reading history… \d+ \/ 151 blobs/);
     const pid = keywardPid(p.dir);
     expect(pid).not.toBeNull();
@@ -145,7 +148,7 @@ describe('scan --history in a real terminal', () => {
 
 describe('the doctor in a real terminal', () => {
   it('names the step under way beside its spinner, and the report replaces it', async () => {
-    const s = startPty(['doctor', '--offline'], { cwd: p.dir, env: NOW });
+    const s = startPty(['doctor', '--offline', '--no-cache'], { cwd: p.dir, env: NOW });
     expect((await s.exit).code).toBe(1);
     const counts = new Set([...s.raw().matchAll(/Reading history… (\d+) \/ 151 blobs/g)].map((m) => m[1]));
     expect(counts.size).toBeGreaterThanOrEqual(2);
@@ -156,7 +159,7 @@ describe('the doctor in a real terminal', () => {
   });
 
   it('Ctrl-C while the history is read: the spinner goes, the stopped line stays, exit 130, no git left', async () => {
-    const s = startPty(['doctor', '--offline'], { cwd: p.dir, env: NOW });
+    const s = startPty(['doctor', '--offline', '--no-cache'], { cwd: p.dir, env: NOW });
     await s.waitFor(/Reading history… \d+ \/ 151 blobs/);
     s.interrupt();
     expect((await s.exit).code).toBe(130);

@@ -11,6 +11,7 @@ import { isLockfile } from '../paths.js';
 import type { BatchRunner } from '../pool.js';
 import { readKeywardIgnore } from '../suppress.js';
 import { describeScan } from '../tally.js';
+import { cacheKey, noCache, openResultCache, type Outcome, type ResultCache } from '../result-cache.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
 import { isEarlier, recordOrigin, WALK_ARGS, WalkParser, type Added, type Origin } from './origins.js';
 import { absentObjects, partialCloneOf, probeHistory } from './repository.js';
@@ -27,11 +28,8 @@ const SHORT_READ = 64 * 1024;
 const PAUSE_MS = 0.2;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-interface Seen {
-  hit: KeyHit;
-  /** Blob id -> where the key sits in it. */
-  blobs: Map<string, { path: string; line: number; column: number }>;
-}
+/** Blob id -> the key's hit in it, and the path the blob was read at. */
+type Seen = Map<string, { path: string; hit: KeyHit }>;
 
 /**
  * Scans every blob reachable from any ref (branches, tags, remotes, stash) exactly once: one
@@ -55,6 +53,7 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     return { findings: [gap], checks: [check(HISTORY_CHECK, 'error', started, `${gap.title}.`)] };
   }
   const partialClone = await partialCloneOf(git, root, access.gitDir);
+  const cache = opts.cache === false ? noCache() : openResultCache(access.commonDir, 'history', opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   const absent = partialClone ? await absentObjects(opts.env, root, opts.signal) : new Set<string>();
   // One thread by default: measured on the benchmark corpus, the detector keeps up with git
   // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
@@ -64,7 +63,7 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   let head: Promise<Set<string>> = Promise.resolve(new Set());
   try {
     // Needed only at the end, so asked once the walk and cat-file run.
-    streamed = await streamBlobs(opts, runner, absent, () => {
+    streamed = await streamBlobs(opts, runner, cache, absent, () => {
       head = headBlobs(git, root);
       return oddRefs(git, root);
     });
@@ -75,29 +74,33 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   const origin = streamed.origins;
   const inHeadBlobs = await head;
   const findings: Finding[] = [];
-  for (const s of seen.values()) {
+  for (const blobs of seen.values()) {
     let best: (Origin & { oid: string }) | null = null;
-    for (const oid of s.blobs.keys()) {
+    for (const oid of blobs.keys()) {
       const o = origin.get(oid);
       // One commit adding the key in several files names the first of them in git's path order.
       if (o?.commit && (!best || isEarlier(o, best) || (o.seq === best.seq && o.order === best.order && o.path < best.path))) best = { ...o, oid };
     }
-    const oid = best?.oid ?? s.blobs.keys().next().value!;
-    const where = s.blobs.get(oid)!;
+    // The finding is told from the blob it names, whichever blob was scanned (or found in the cache) first.
+    const oid = best?.oid ?? firstByPath(blobs);
+    const { path, hit } = blobs.get(oid)!;
     const o = best ? origin.get(oid) : undefined;
-    const files = new Set([...s.blobs.values()].map((b) => b.path));
-    const inHead = [...s.blobs.keys()].some((b) => inHeadBlobs.has(b));
-    const extra = s.blobs.size > 1 ? ` It is in ${s.blobs.size} versions of ${files.size} file${files.size === 1 ? '' : 's'}.` : '';
+    const files = new Set([...blobs.values()].map((b) => b.path));
+    const inHead = [...blobs.keys()].some((b) => inHeadBlobs.has(b));
+    const extra = blobs.size > 1 ? ` It is in ${blobs.size} versions of ${files.size} file${files.size === 1 ? '' : 's'}.` : '';
     findings.push(
       keyFinding(
         'exposure.history',
-        s.hit,
-        { file: o?.path ?? where.path, line: where.line, column: where.column, commit: o?.commit ?? null, inHead },
-        opts.active?.has(s.hit.fingerprint) ?? false,
+        hit,
+        { file: o?.path ?? path, line: hit.line, column: hit.column, commit: o?.commit ?? null, inHead },
+        opts.active?.has(hit.fingerprint) ?? false,
         extra,
       ),
     );
   }
+  // In an order of their own, not the order blobs were scanned in (which the cache changes).
+  findings.sort((a, b) => compareLocations(a, b));
+  cache.save();
   const { findings: kept, suppressed } = withBaseline(opts, findings);
   const gaps = historyGaps(access, partialClone, streamed);
   const failed = gaps.length > 0 || streamed.errors.length > 0;
@@ -107,6 +110,23 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     ...(streamed.errors.length > 0 ? [`Scanning failed for part of the history: ${streamed.errors.join('; ')}.`] : []),
   ]);
   return { findings: [...kept, ...gaps], checks: [check(HISTORY_CHECK, failed ? 'error' : kept.length > 0 ? 'fail' : 'pass', started, note)] };
+}
+
+/** The blob at the first path in code-unit order (then the lowest id): a key only refs that are no commit reach has no origin to name. */
+function firstByPath(blobs: Seen): string {
+  let first: { oid: string; path: string } | null = null;
+  for (const [oid, { path }] of blobs) if (!first || path < first.path || (path === first.path && oid < first.oid)) first = { oid, path };
+  return first!.oid;
+}
+
+function compareLocations(a: Finding, b: Finding): number {
+  const x = a.location!;
+  const y = b.location!;
+  return cmp(x.file, y.file) || (x.line ?? 0) - (y.line ?? 0) || (x.column ?? 0) - (y.column ?? 0) || cmp(a.secret?.fingerprint ?? '', b.secret?.fingerprint ?? '');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** What the walk and cat-file could not read, as findings: a shallow boundary, a stopped walk, blobs missing or never answered for. */
@@ -158,7 +178,7 @@ async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
-async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: ReadonlySet<string>, askOddRefs: () => Promise<string[]>): Promise<StreamOutcome> {
+async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: ResultCache, absent: ReadonlySet<string>, askOddRefs: () => Promise<string[]>): Promise<StreamOutcome> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const ig = readKeywardIgnore(opts.root);
   const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
@@ -168,6 +188,8 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
   /** Position of each blob in the walk's order, for cat-file's requests in the order it answers them: skips are told in that order. */
   let asked = 0;
   const requestSeq: number[] = [];
+  /** The path each asked blob was first listed at: it decides how the blob is read (a notebook), whenever cat-file answers. */
+  const requestPath: string[] = [];
   const tooLarge: Array<{ s: Skipped; seq: number }> = [];
   /** Blobs skipped by their path (lockfiles, .keywardignore): only their size and presence are asked, not their content. */
   const unread: Unread[] = [];
@@ -176,10 +198,13 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
     if (absent.has(oid)) absentListed += 1;
     else {
       const reason = isLockfile(path) ? 'lockfile' : path && ig?.ignores(path) ? 'ignored-by-keywardignore' : null;
+      const cached = reason ? undefined : cache.get(cacheKey(oid, path));
       if (reason) unread.push({ oid, path, reason, seq: asked });
+      else if (cached) replay(oid, path, cached, asked);
       else {
         request.push(oid);
         requestSeq.push(asked);
+        requestPath.push(path);
       }
     }
   };
@@ -209,11 +234,20 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
           out.allowed += 1;
           continue;
         }
-        let s = out.seen.get(hit.fingerprint);
-        if (!s) out.seen.set(hit.fingerprint, (s = { hit, blobs: new Map() }));
-        if (!s.blobs.has(f.oid!)) s.blobs.set(f.oid!, { path: f.path, line: hit.line, column: hit.column });
+        let blobs = out.seen.get(hit.fingerprint);
+        if (!blobs) out.seen.set(hit.fingerprint, (blobs = new Map()));
+        if (!blobs.has(f.oid!)) blobs.set(f.oid!, { path: f.path, hit });
       }
     }
+  };
+  /** A blob's outcome from an earlier scan, told as if it had just been scanned. */
+  const replay = (oid: string, path: string, o: Outcome, seq: number): void => {
+    if ('tooLarge' in o) tooLarge.push({ s: { path, reason: 'too-large', detail: `${o.tooLarge} bytes` }, seq });
+    else absorb({ files: o.hits.length > 0 ? [{ path, oid, hits: o.hits }] : [], skipped: [], scanned: 1, bytes: 0 });
+  };
+  const remember = (blobs: ReadonlyArray<{ oid: string; path: string }>, r: BatchResult): void => {
+    const hits = new Map(r.files.map((f) => [f.oid!, f.hits]));
+    for (const b of blobs) cache.put(cacheKey(b.oid, b.path), { hits: hits.get(b.oid) ?? [] });
   };
   const flush = (): void => {
     if (batch.length === 0) return;
@@ -223,7 +257,10 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
     batchBytes = 0;
     const job = runner
       .run({ type: 'blobs', blobs })
-      .then(absorb, (e: unknown) => {
+      .then((r) => {
+        absorb(r);
+        remember(blobs, r);
+      }, (e: unknown) => {
         out.errors.push(e instanceof Error ? e.message : String(e));
       })
       .finally(() => {
@@ -235,13 +272,17 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, absent: Reado
   };
   const parser = new CatFileParser(maxBytes, (o) => {
     if (o.type !== 'blob') return;
-    const path = out.origins.get(o.oid)?.path ?? '';
+    const path = requestPath[parser.answered - 1] ?? '';
     if (!o.data) {
       tooLarge.push({ s: { path, reason: 'too-large', detail: `${o.size} bytes` }, seq: requestSeq[parser.answered - 1]! });
+      cache.put(cacheKey(o.oid, path), { tooLarge: o.size });
     } else if (runner.runNow) {
       // This thread scans at once, straight from the stream's buffer, before the view goes stale.
       try {
-        absorb(runner.runNow({ type: 'blobs', blobs: [{ oid: o.oid, path, data: o.data }] }));
+        const blob = { oid: o.oid, path, data: o.data };
+        const r = runner.runNow({ type: 'blobs', blobs: [blob] });
+        absorb(r);
+        remember([blob], r);
       } catch (e) {
         out.errors.push(e instanceof Error ? e.message : String(e));
       }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Env } from '../../core/io.js';
 import { GIT_NOT_STARTED, type GitRunner } from '../../git/git.js';
 import { spawnGitReader } from '../git-stream.js';
@@ -10,8 +10,8 @@ import type { Gap } from '../gaps.js';
 export type HistoryAccess =
   | { kind: 'none' }
   | { kind: 'gap'; gap: Gap }
-  /** `shallow`: the shallow clone's boundary commits (0 for a full clone). */
-  | { kind: 'repo'; gitDir: string; shallow: number };
+  /** `shallow`: the shallow clone's boundary commits (0 for a full clone); `commonDir`: the git folder every worktree shares. */
+  | { kind: 'repo'; gitDir: string; commonDir: string; shallow: number };
 
 /**
  * Asks git for the repository around `root`. "Not a git repository" is believed only when no
@@ -19,7 +19,7 @@ export type HistoryAccess =
  * and a gate must not pass that as "no history".
  */
 export async function probeHistory(git: GitRunner, root: string): Promise<HistoryAccess> {
-  const r = await git(['rev-parse', '--absolute-git-dir', '--is-shallow-repository'], { cwd: root, timeoutMs: 10_000 });
+  const r = await git(['rev-parse', '--absolute-git-dir', '--is-shallow-repository', '--git-common-dir'], { cwd: root, timeoutMs: 10_000 });
   if (r.code === GIT_NOT_STARTED) return { kind: 'gap', gap: { kind: 'git-not-started', reason: r.stderr.trim(), denied: /EACCES|EPERM/.test(r.stderr) } };
   if (r.code !== 0) {
     const reason = firstLine(r.stderr) || `git exited with ${r.code}`;
@@ -27,8 +27,8 @@ export async function probeHistory(git: GitRunner, root: string): Promise<Histor
     const gitPath = nearestGitEntry(root);
     return gitPath ? { kind: 'gap', gap: { kind: 'repository-rejected', gitPath, reason } } : { kind: 'none' };
   }
-  const [gitDir = '', shallow = ''] = r.stdout.toString('utf8').trim().split('\n');
-  return { kind: 'repo', gitDir, shallow: shallow === 'true' ? countLines(join(gitDir, 'shallow')) : 0 };
+  const [gitDir = '', shallow = '', common = gitDir] = r.stdout.toString('utf8').trim().split('\n');
+  return { kind: 'repo', gitDir, commonDir: resolve(root, common), shallow: shallow === 'true' ? countLines(join(gitDir, 'shallow')) : 0 };
 }
 
 /** The first `.git` (folder or file) in `dir` or a folder above it. */

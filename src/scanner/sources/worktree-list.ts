@@ -14,22 +14,86 @@ export interface FileList {
   /** Those of `files` that git (or .gitignore) ignores: bundles, logs and .env files kept for their own rules. */
   ignored: Set<string>;
   skipped: Skipped[];
+  /**
+   * The blob id the index holds for each tracked regular file that git shows as plain cached: not
+   * marked assume-unchanged or skip-worktree (the ways people keep local secrets in tracked files),
+   * not in a merge conflict. Whether the file still holds that blob is asked separately (`changedSinceHead`).
+   */
+  blobs: Map<string, string>;
+  /** Every path the index holds, whatever its state. */
+  tracked: Set<string>;
 }
 
 /** Everything git does not ignore (tracked and untracked), plus the ignored files that still leak (bundles, logs, .env). */
 export async function listGitFiles(git: GitRunner, root: string): Promise<FileList> {
   const [listed, extra] = await Promise.all([
-    git(['ls-files', '-z', '-c', '-o', '--exclude-standard'], { cwd: root }),
+    git(['ls-files', '-z', '-v', '-t', '-s', '-c', '-o', '--exclude-standard'], { cwd: root }),
     git(['ls-files', '-z', '-o', '-i', '--exclude-standard', '--', ...IGNORED_PATHSPECS], { cwd: root }),
   ]);
   if (listed.code !== 0) throw failure(`git ls-files failed: ${firstLine(listed.stderr)}`, 'Run `git status` to see what is wrong with the repository.');
-  const files = [...new Set(splitZ(listed.stdout))];
+  const { files, blobs, tracked } = parseStaged(listed.stdout);
   const ignored = new Set(extra.code === 0 ? splitZ(extra.stdout).filter(isScannedWhenIgnored) : []);
-  return withUndecodable([...files, ...ignored], ignored);
+  return { ...withUndecodable([...files, ...ignored], ignored), blobs, tracked };
+}
+
+/**
+ * `ls-files -z -v -t -s` entries: `? <path>` for an untracked file, `<tag> <mode> <oid> <stage>\t<path>`
+ * for a tracked one (`H` cached; lower case when assume-unchanged; `S` skip-worktree; a conflict
+ * lists a path once per stage). Paths in order of first appearance, each once.
+ */
+function parseStaged(out: Buffer): { files: string[]; blobs: Map<string, string>; tracked: Set<string> } {
+  const seen = new Set<string>();
+  const tracked = new Set<string>();
+  const blobs = new Map<string, string>();
+  const conflicted = new Set<string>();
+  for (const entry of splitZ(out)) {
+    if (entry.startsWith('? ')) {
+      seen.add(entry.slice(2));
+      continue;
+    }
+    // `H 100644 <oid> 0\t<path>`: fixed places, read without splitting (14k entries on a big tree).
+    const tab = entry.indexOf('\t');
+    if (tab < 12) continue;
+    const path = entry.slice(tab + 1);
+    if (seen.has(path)) {
+      conflicted.add(path);
+      continue;
+    }
+    seen.add(path);
+    tracked.add(path);
+    if ((entry.startsWith('H 100644 ') || entry.startsWith('H 100755 ')) && entry.startsWith(' 0', tab - 2)) blobs.set(path, entry.slice(9, tab - 2));
+  }
+  for (const p of conflicted) blobs.delete(p);
+  return { files: [...seen], blobs, tracked };
+}
+
+/**
+ * Settings that empty every clean filter the repository's config (or the user's) names
+ * (`filter.<driver>.clean=`, `.process=`): git runs a file's clean filter when it must compare
+ * the file's content with the index, and a checkout keyward does not trust chooses that program.
+ * Null when git cannot list them: then git is not asked to compare.
+ */
+export async function filtersOff(git: GitRunner, root: string): Promise<string[] | null> {
+  const r = await git(['config', '-z', '--name-only', '--get-regexp', '^filter\\..+\\.(clean|process)$'], { cwd: root });
+  // 1: no such setting.
+  if (r.code === 1 && r.stdout.length === 0) return [];
+  return r.code === 0 ? splitZ(r.stdout).map((name) => `${name}=`) : null;
+}
+
+/**
+ * Paths under `root` (relative to it) whose working-tree file may differ from the HEAD commit's,
+ * staged or not: a tracked file not among them holds the index's blob, which is HEAD's too. git
+ * compares each file's stat with the index, and its content where the stat cannot tell (a file
+ * written in the same instant as the index), with the filters `off` emptied. Null when git cannot
+ * say (no commit yet): then no file counts as unchanged.
+ */
+export async function changedSinceHead(git: GitRunner, root: string, off: readonly string[]): Promise<Set<string> | null> {
+  const r = await git(['diff-index', '-z', '--name-only', '--relative', 'HEAD', '--'], { cwd: root, config: off });
+  return r.code === 0 ? new Set(splitZ(r.stdout)) : null;
 }
 
 /** Paths git hands back as bytes that are not UTF-8 cannot be opened by name from a string: reported, not guessed at. */
-function withUndecodable(all: string[], ignored: Set<string>): FileList {
+function withUndecodable(all: string[], ignored: Set<string>): Omit<FileList, 'blobs' | 'tracked'> {
   const skipped: Skipped[] = [];
   const files: string[] = [];
   for (const p of all) {
@@ -89,7 +153,7 @@ export function walkFiles(root: string): FileList {
       if (isIgnored) ignored.add(path);
     }
   }
-  return { files: files.sort(), ignored, skipped };
+  return { files: files.sort(), ignored, skipped, blobs: new Map(), tracked: new Set() };
 }
 
 /** git's precedence: the deepest .gitignore that has a say about the path wins. */

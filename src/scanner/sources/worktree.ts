@@ -1,14 +1,16 @@
-import { indexEntryCount, inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
+import { commonGitDir, indexEntryCount, inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
 import { check, coreIdle, fileFindings, helpersFor, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline, worktreeThreads } from '../common.js';
 import { createDetector } from '../detect.js';
 import { gapFinding } from '../gaps.js';
 import { isLockfile } from '../paths.js';
 import type { FileHelpers } from '../pool.js';
+import { noCache, openResultCache, type ResultCache } from '../result-cache.js';
 import { readKeywardIgnore } from '../suppress.js';
 import { describeScan } from '../tally.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
-import { listGitFiles, walkFiles, type FileList } from './worktree-list.js';
+import { changedSinceHead, filtersOff, listGitFiles, walkFiles, type FileList } from './worktree-list.js';
+import { headState, merge, planReads, remember } from './worktree-reuse.js';
 
 /** The check id of the working-tree scan in the report's `checks`. */
 export const WORKTREE_CHECK = 'exposure.worktree';
@@ -29,13 +31,20 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     (l) => ({ list: l }),
     (e: unknown) => ({ error: e }),
   );
+  const gitDir = listing && opts.cache !== false ? commonGitDir(opts.root) : null;
+  const off = gitDir ? filtersOff(opts.git, opts.root) : null;
+  // Read while git lists the files.
+  const cache = gitDir ? openResultCache(gitDir, 'worktree', opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : noCache();
+  // Which tracked files may have changed, asked beside the listing, only when there are outcomes to reuse.
+  const sinceHead = (): Promise<Set<string> | null> => (off ? off.then((o) => (o ? changedSinceHead(opts.git, opts.root, o) : null)) : Promise.resolve(null));
+  const changed = cache.stored > 0 ? sinceHead() : null;
   // Started while git walks the tree, so their start-up overlaps it, when more threads are asked
   // for, the index says the tree is big and a core is idle; on busy cores a helper starting now
   // takes its CPU from git's listing.
   const hint = worktreeThreads(opts) > 1 && coreIdle() ? (opts.only ? opts.only.length : indexEntryCount(opts.root)) : null;
   const helpers: { early: FileHelpers | null } = { early: helpersFor(opts, hint) };
   try {
-    return await scanListed(opts, started, special, listing, helpers);
+    return await scanListed(opts, started, special, listing, helpers, { cache, changed, sinceHead });
   } finally {
     helpers.early?.close();
   }
@@ -43,7 +52,15 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
 
 type Listing = Promise<{ list: FileList } | { error: unknown }> | null;
 
-async function scanListed(opts: ScanOptions & { only?: readonly string[] }, started: number, special: Array<{ path: string; kind: string }>, listing: Listing, helpers: { early: FileHelpers | null }): Promise<ScanResult> {
+interface Reuse {
+  cache: ResultCache;
+  /** Files that may differ from HEAD, when the cache has outcomes to reuse. */
+  changed: Promise<Set<string> | null> | null;
+  /** Asks git again. */
+  sinceHead: () => Promise<Set<string> | null>;
+}
+
+async function scanListed(opts: ScanOptions & { only?: readonly string[] }, started: number, special: Array<{ path: string; kind: string }>, listing: Listing, helpers: { early: FileHelpers | null }, reuse: Reuse): Promise<ScanResult> {
   // Compiled while git walks the tree, and used again for HEAD's copies of the files with keys.
   const detector = createDetector();
   const listed = await listing;
@@ -78,13 +95,27 @@ async function scanListed(opts: ScanOptions & { only?: readonly string[] }, star
     else if (isLockfile(p)) skipped.push({ path: p, reason: 'lockfile' });
     else paths.push(p);
   }
+  const changed = reuse.changed ? await reuse.changed : null;
+  const plan = planReads(paths, list.blobs, changed, reuse.cache, opts.tap);
+  const keeps = opts.tap?.keeps;
+  if (keeps) for (const [p, o] of plan.known) if ('hits' in o && o.tap !== undefined) keeps.restore(p, o.tap.slice(keeps.id.length + 1));
   // Without that (busy cores, no index of its own: a subfolder, a linked worktree, no git), once the list is known.
-  helpers.early ??= helpersFor(opts, paths.length);
-  const result = await scanPaths(opts, paths, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, detector, helpers.early);
+  helpers.early ??= helpersFor(opts, plan.toRead.length);
+  const read = await scanPaths(opts, plan.toRead, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, detector, helpers.early);
+  const result = merge(paths, plan.known, read);
   skipped.push(...result.skipped);
+  // A tracked file git saw as HEAD's holds HEAD's keys, and a path neither HEAD nor the index
+  // holds none: git is asked only about the others, while it is asked again whether the files
+  // just read are worth keeping (see `remember`).
+  const known = (p: string): 'same' | 'absent' | 'ask' => headState(p, list, changed);
   const withKeys = result.files.filter((f) => f.hits.some((h) => h.type === 'key')).map((f) => f.path);
-  const head = inRepo ? await keysInHead(opts.git, opts.root, withKeys, detector) : null;
-  const inHead = head ? (path: string, fp: string) => head.has(`${path}\0${fp}`) : undefined;
+  const [after, head] = await Promise.all([
+    inRepo && plan.fresh.length > 0 ? reuse.sinceHead() : null,
+    inRepo ? keysInHead(opts.git, opts.root, withKeys.filter((p) => known(p) === 'ask'), detector) : null,
+  ]);
+  if (after) remember(plan, list.blobs, read, after, reuse.cache, opts.tap);
+  reuse.cache.save();
+  const inHead = head ? (path: string, fp: string) => (known(path) === 'ask' ? head.has(`${path}\0${fp}`) : known(path) === 'same') : undefined;
   const { findings: all, allowed } = fileFindings(result.files, list.ignored, opts.active ?? new Set(), inHead);
   const { findings, suppressed } = withBaseline(opts, all);
   const note = describeScan(result.scanned, 'file', skipped, [...suppressionNote({ allowed, baseline: suppressed }), ...notes]);

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Hit } from './detect.js';
+
+/**
+ * What scanning one blob's bytes found: its hits (none for most), or that it was over the size
+ * limit (with its size, for the note). Only these two outcomes are kept; an unreadable file is
+ * read again next time.
+ */
+/** `tap`: what a read tap kept of the file (its id, a newline, its text; see `ReadTap.keeps`). */
+export type Outcome = { hits: Hit[]; tap?: string } | { tooLarge: number };
+
+/**
+ * The outcomes of earlier scans, by blob id. A blob's bytes never change, so what the detector
+ * found in them is found again as long as the detector is the same one: the cache is kept in the
+ * repository's git folder (`keyward/<kind>.json`) under a salt of keyward's version, the size
+ * limit and the code that decides an outcome, and a different salt starts it empty. It holds what
+ * a report holds (fingerprints, redacted forms, lines), never a key.
+ */
+export interface ResultCache {
+  /** False for `noCache()`: nothing to look up, and nothing worth verifying for it. */
+  readonly enabled: boolean;
+  /** Entries an earlier scan left. */
+  readonly stored: number;
+  get(key: string): Outcome | undefined;
+  put(key: string, outcome: Outcome): void;
+  /**
+   * Keeps every entry read or put during this scan, and no other: blobs gone from the repository
+   * leave it. Writes nothing when that is what is there already.
+   */
+  save(): void;
+}
+
+/** A notebook's hits carry cells, so its blob has an entry of its own. */
+export function cacheKey(oid: string, path: string): string {
+  return path.endsWith('.ipynb') ? `${oid}.nb` : oid;
+}
+
+const FORMAT = 1;
+const NONE: ResultCache = { enabled: false, stored: 0, get: () => undefined, put: () => undefined, save: () => undefined };
+
+/** No cache: nothing is read or written. */
+export function noCache(): ResultCache {
+  return NONE;
+}
+
+interface Stored {
+  salt: string;
+  /** Keys of blobs without hits, comma-separated: most of a repository, kept compact. */
+  clean: string;
+  found: Record<string, Outcome>;
+}
+
+/**
+ * Opens the cache of `kind` in `gitDir` for a scan with this size limit. A file that is missing,
+ * unreadable, of another salt or not keyward's shape is an empty cache; saving is best-effort (a
+ * read-only repository scans as before, it only does not get faster).
+ */
+export function openResultCache(gitDir: string, kind: 'worktree' | 'history', maxBytes: number): ResultCache {
+  const file = join(gitDir, 'keyward', `${kind}.json`);
+  const salt = saltFor(maxBytes);
+  const old = load(file, salt);
+  const next = new Map<string, Outcome>();
+  const CLEAN: Outcome = { hits: [] };
+  const stored = old.clean.size + old.found.size;
+  let added = false;
+  return {
+    enabled: true,
+    stored,
+    get(key) {
+      const hit = old.clean.has(key) ? CLEAN : old.found.get(key);
+      if (hit) next.set(key, hit);
+      return hit;
+    },
+    put(key, outcome) {
+      next.set(key, outcome);
+      added = true;
+    },
+    save() {
+      if (!added && next.size === stored) return;
+      const clean: string[] = [];
+      const found: Record<string, Outcome> = {};
+      for (const [key, o] of next) {
+        if ('hits' in o && o.hits.length === 0 && o.tap === undefined) clean.push(key);
+        else found[key] = o;
+      }
+      const data: Stored = { salt, clean: clean.join(','), found };
+      writeQuietly(file, JSON.stringify(data));
+    },
+  };
+}
+
+function load(file: string, salt: string): { clean: Set<string>; found: Map<string, Outcome> } {
+  const empty = { clean: new Set<string>(), found: new Map<string, Outcome>() };
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return empty;
+  }
+  if (!isStored(data) || data.salt !== salt) return empty;
+  const found = new Map<string, Outcome>();
+  for (const [key, o] of Object.entries(data.found)) {
+    if (!isOutcome(o)) return empty;
+    found.set(key, o);
+  }
+  return { clean: new Set(data.clean === '' ? [] : data.clean.split(',')), found };
+}
+
+function isStored(v: unknown): v is Stored {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return typeof s.salt === 'string' && typeof s.clean === 'string' && typeof s.found === 'object' && s.found !== null && !Array.isArray(s.found);
+}
+
+function isOutcome(v: unknown): v is Outcome {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  if (typeof o.tooLarge === 'number') return true;
+  return Array.isArray(o.hits) && o.hits.every(isHit) && (o.tap === undefined || typeof o.tap === 'string');
+}
+
+function isHit(v: unknown): v is Hit {
+  if (typeof v !== 'object' || v === null) return false;
+  const h = v as Record<string, unknown>;
+  const placed = typeof h.line === 'number' && typeof h.column === 'number' && typeof h.allowed === 'boolean';
+  if (h.type === 'browser-client') return placed;
+  return (
+    h.type === 'key' &&
+    placed &&
+    typeof h.provider === 'string' &&
+    typeof h.kind === 'string' &&
+    typeof h.fingerprint === 'string' &&
+    typeof h.redacted === 'string' &&
+    (h.variable === null || typeof h.variable === 'string')
+  );
+}
+
+/** Written whole or not at all (a temp file renamed over the old one, in one turn of the event loop, so Ctrl-C cannot land between). */
+function writeQuietly(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+let codeStamp: string | undefined;
+
+/**
+ * keyward's version, the size limit and a stamp of the code that decides an outcome: the name,
+ * size and time of each module file beside this one (the bundle's folder once installed; the
+ * scanner's, the providers' and core's folders of a build), so a new build or release starts a
+ * fresh cache without hashing its megabytes at every start.
+ */
+function saltFor(maxBytes: number): string {
+  codeStamp ??= stampOf(dirname(fileURLToPath(import.meta.url)));
+  return `${FORMAT}:${maxBytes}:${codeStamp}`;
+}
+
+function stampOf(here: string): string {
+  const folders = here.endsWith('scanner') ? [here, join(here, 'sources'), join(here, '..', 'providers'), join(here, '..', 'core')] : [here];
+  const parts: string[] = [];
+  for (const folder of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(folder).filter((n) => n.endsWith('.js')).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      try {
+        const st = statSync(join(folder, name));
+        parts.push(`${name}:${st.size}:${st.mtimeMs}`);
+      } catch {
+        parts.push(`${name}:?`);
+      }
+    }
+  }
+  return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 16);
+}

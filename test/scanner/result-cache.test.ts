@@ -1,0 +1,174 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CheckResult, Finding } from '../../src/core/finding.js';
+import { fingerprint } from '../../src/core/fingerprint.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { canaryKey, fakeKey } from '../support/keys.js';
+import { makeProject, type TestProject } from '../support/repo.js';
+
+// keyward keeps what each blob held in .git/keyward, and a later scan takes a tracked file's
+// outcome from there when git sees the file as HEAD's, and a blob's when the history walk meets
+// it again. These tests run the built bin on real repositories: the reports must be the ones a
+// scan that reads everything gives, whatever git says changed in between.
+
+const K = {
+  tracked: canaryKey(),
+  notebook: fakeKey('gemini', 'cache-nb'),
+  untracked: fakeKey('groq', 'cache-untracked'),
+  dotenv: fakeKey('anthropic', 'cache-dotenv'),
+  gone: fakeKey('xai', 'cache-gone'),
+  edited: fakeKey('openrouter', 'cache-edited'),
+};
+
+interface JsonReport {
+  checks: CheckResult[];
+  findings: Finding[];
+}
+
+function project(): TestProject {
+  const p = makeProject();
+  p.write('.gitignore', '.env\n');
+  p.write('src/old.ts', `export const xai = "${K.gone}";\n`);
+  p.commit('a key, later removed');
+  p.git('rm', '-q', 'src/old.ts');
+  p.write('src/a.ts', `// the client\nexport const apiKey = "${K.tracked}";\n`);
+  p.write('src/b.ts', 'export const b = 2;\n');
+  p.write('notebooks/n.ipynb', JSON.stringify({ cells: [{ cell_type: 'code', source: ['print(key)\n'], outputs: [{ output_type: 'stream', text: [`${K.notebook}\n`] }] }] }, null, 1));
+  // Over the 8 MiB limit: skipped by its size, from the cache too.
+  p.write('data/big.txt', Buffer.alloc(9 * 1024 * 1024, 0x61));
+  p.commit('the app');
+  p.write('notes.md', `GROQ_API_KEY=${K.untracked}\n`);
+  p.write('.env', `ANTHROPIC_API_KEY=${K.dotenv}\n`, 0o600);
+  return p;
+}
+
+const scan = (p: TestProject, ...flags: string[]): Promise<CliResult> => runCli(['scan', '--history', '--json', ...flags], { cwd: p.dir });
+/** The working tree alone: with --history the key would still be reported from the commit that holds it. */
+const scanTree = (p: TestProject, ...flags: string[]): Promise<CliResult> => runCli(['scan', '--json', ...flags], { cwd: p.dir });
+
+function report(r: CliResult): JsonReport {
+  const parsed = JSON.parse(r.stdout) as JsonReport;
+  return { findings: parsed.findings, checks: parsed.checks.map((c) => ({ ...c, durationMs: 0 })) };
+}
+
+/** What a person reads first: rule, place, key, and whether HEAD holds it. */
+function brief(r: CliResult): Array<[string, string | undefined, number | undefined, string | null, boolean | undefined]> {
+  return report(r).findings.map((f) => [f.rule, f.location?.file, f.location?.line, f.secret?.fingerprint ?? null, f.location?.inHead]);
+}
+
+const cacheFile = (p: TestProject, kind: string): string => join(p.dir, '.git', 'keyward', `${kind}.json`);
+
+/** Rewrites the cache so that it says `oid` holds no key, as an outdated entry would. */
+function markClean(p: TestProject, kind: string, oid: string): void {
+  const data = JSON.parse(readFileSync(cacheFile(p, kind), 'utf8')) as { clean: string; found: Record<string, unknown> };
+  expect(Object.keys(data.found)).toContain(oid);
+  delete data.found[oid];
+  data.clean = data.clean ? `${data.clean},${oid}` : oid;
+  writeFileSync(cacheFile(p, kind), JSON.stringify(data));
+}
+
+// The ignored .env is read (keyward reads ignored .env files for their own rules) and is no finding.
+const EXPECTED = [
+  ['exposure.history', 'src/old.ts', 1, fingerprint(K.gone), false],
+  ['exposure.source-literal', 'notebooks/n.ipynb', 12, fingerprint(K.notebook), true],
+  ['exposure.source-literal', 'notes.md', 1, fingerprint(K.untracked), false],
+  ['exposure.source-literal', 'src/a.ts', 2, fingerprint(K.tracked), true],
+];
+
+describe('keyward scan with the result cache (built bin, real git)', () => {
+  it('reports the same, byte for byte, from the cache as from reading everything, and keeps no key in it', async () => {
+    const p = project();
+    const first = await scan(p);
+    const second = await scan(p);
+    const reread = await scan(p, '--no-cache');
+    expect([first.code, second.code, reread.code]).toEqual([1, 1, 1]);
+    expect(brief(first).map((b) => b.slice(0, 2))).toEqual(EXPECTED.map((b) => b.slice(0, 2)));
+    expect(brief(first)).toEqual(EXPECTED);
+    expect(report(second)).toEqual(report(first));
+    expect(report(reread)).toEqual(report(first));
+    expect(report(second).checks.map((c) => c.note)).toEqual(['Scanned 6 files. Skipped 1: 1 over the size limit.', 'Scanned 5 blobs. Skipped 1: 1 over the size limit.']);
+    expect(readdirSync(join(p.dir, '.git', 'keyward')).sort()).toEqual(['history.json', 'worktree.json']);
+    for (const kind of ['worktree', 'history']) {
+      const stored = readFileSync(cacheFile(p, kind), 'utf8');
+      for (const key of Object.values(K)) {
+        expect(stored).not.toContain(key);
+        expect(stored).not.toContain(key.slice(8, 30));
+      }
+    }
+  });
+
+  it('answers an unchanged file from the cache, and reads it again once it changes, even in the same second', async () => {
+    const p = project();
+    await scan(p);
+    // Proof that the file is not read: an entry saying its blob holds nothing is believed.
+    markClean(p, 'worktree', p.git('rev-parse', 'HEAD:src/a.ts').trim());
+    const trusted = await scanTree(p);
+    expect(brief(trusted).map((b) => b[1])).toEqual(['notebooks/n.ipynb', 'notes.md']);
+    expect(brief(await scanTree(p, '--no-cache')).map((b) => b[1])).toEqual(['notebooks/n.ipynb', 'notes.md', 'src/a.ts']);
+    // The same length, another key: only git's stat (or, written this fast, its content check) can tell.
+    const other = fakeKey('openai-project', 'cache-same-size');
+    p.write('src/a.ts', `// the client\nexport const apiKey = "${other}";\n`);
+    const edited = await scanTree(p);
+    expect(brief(edited).filter((b) => b[1] === 'src/a.ts')).toEqual([['exposure.source-literal', 'src/a.ts', 2, fingerprint(other), false]]);
+    expect(report(edited)).toEqual(report(await scanTree(p, '--no-cache')));
+  });
+
+  it('reads files marked assume-unchanged or skip-worktree, which git would call unchanged', async () => {
+    const p = project();
+    p.write('config/local.ts', 'export const key = "";\n');
+    p.write('config/shared.ts', 'export const key = "";\n');
+    p.commit('config');
+    await scan(p);
+    // How people keep a local secret in a tracked file: git stops looking at it.
+    p.git('update-index', '--assume-unchanged', 'config/local.ts');
+    p.git('update-index', '--skip-worktree', 'config/shared.ts');
+    const local = fakeKey('openai-project', 'cache-assume');
+    const shared = fakeKey('groq', 'cache-skip');
+    p.write('config/local.ts', `export const key = "${local}";\n`);
+    p.write('config/shared.ts', `export const key = "${shared}";\n`);
+    const r = await scan(p);
+    expect(brief(r).filter((b) => b[1]?.startsWith('config/'))).toEqual([
+      ['exposure.source-literal', 'config/local.ts', 1, fingerprint(local), false],
+      ['exposure.source-literal', 'config/shared.ts', 1, fingerprint(shared), false],
+    ]);
+    expect(report(r)).toEqual(report(await scan(p, '--no-cache')));
+  });
+
+  it('reads a staged change again, and says the new key is not in HEAD', async () => {
+    const p = project();
+    await scan(p);
+    p.write('src/b.ts', `export const b = "${K.edited}";\n`);
+    p.git('add', 'src/b.ts');
+    const r = await scan(p);
+    expect(brief(r).filter((b) => b[1] === 'src/b.ts')).toEqual([['exposure.source-literal', 'src/b.ts', 1, fingerprint(K.edited), false]]);
+    expect(report(r)).toEqual(report(await scan(p, '--no-cache')));
+    // Committed: now it is HEAD's, and the next scans say so, read or not.
+    p.commit('b');
+    const committed = await scan(p);
+    const again = await scan(p);
+    expect(brief(committed).filter((b) => b[1] === 'src/b.ts')).toEqual([['exposure.source-literal', 'src/b.ts', 1, fingerprint(K.edited), true]]);
+    expect(report(again)).toEqual(report(committed));
+    expect(report(again)).toEqual(report(await scan(p, '--no-cache')));
+  });
+
+  it('takes a history blob from the cache, and --no-cache reads it', async () => {
+    const p = project();
+    await scan(p);
+    markClean(p, 'history', p.git('rev-parse', 'HEAD~1:src/old.ts').trim());
+    expect(brief(await scan(p)).map((b) => b[0])).not.toContain('exposure.history');
+    expect(brief(await scan(p, '--no-cache'))).toEqual(EXPECTED);
+  });
+
+  it('starts over from a cache file that is garbage, and rewrites it', async () => {
+    const p = project();
+    const first = await scan(p);
+    writeFileSync(cacheFile(p, 'worktree'), '{"salt": 1, "clean": [');
+    writeFileSync(cacheFile(p, 'history'), Buffer.from([0xff, 0x00, 0x7b]));
+    const r = await scan(p);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(report(r)).toEqual(report(first));
+    for (const kind of ['worktree', 'history']) expect(Object.keys(JSON.parse(readFileSync(cacheFile(p, kind), 'utf8')) as object)).toEqual(['salt', 'clean', 'found']);
+  });
+});
