@@ -52,7 +52,7 @@ const HOOKS_OFF = 'core.hooksPath=/dev/null';
 const READS_HOOKS_PATH = new Set(['config', 'rev-parse']);
 
 /** Subcommands that can diff, where external diff drivers and textconv filters are turned off. */
-const DIFFING = new Set(['diff', 'diff-index', 'log', 'show']);
+const DIFFING = new Set(['diff', 'diff-files', 'diff-index', 'log', 'show']);
 
 /** One git call: its argv (after `git`) and its environment. */
 export interface GitInvocation {

@@ -92,6 +92,12 @@ export async function changedSinceHead(git: GitRunner, root: string, off: readon
   return r.code === 0 ? new Set(splitZ(r.stdout)) : null;
 }
 
+/** Like `changedSinceHead`, against the index alone (no tree read: faster), for whether a file still holds the index's blob. */
+export async function changedSinceIndex(git: GitRunner, root: string, off: readonly string[]): Promise<Set<string> | null> {
+  const r = await git(['diff-files', '-z', '--name-only', '--relative', '--'], { cwd: root, config: off });
+  return r.code === 0 ? new Set(splitZ(r.stdout)) : null;
+}
+
 /** Paths git hands back as bytes that are not UTF-8 cannot be opened by name from a string: reported, not guessed at. */
 function withUndecodable(all: string[], ignored: Set<string>): Omit<FileList, 'blobs' | 'tracked'> {
   const skipped: Skipped[] = [];

@@ -47,8 +47,8 @@ export function planReads(paths: readonly string[], blobs: ReadonlyMap<string, s
 
 /**
  * Keeps the outcome of each tracked file just read if git, asked after the reading (`changed`),
- * still sees it as HEAD's: then the bytes read were the index's blob, even if the file was being
- * edited while keyward listed it. A file over the size limit keeps its size; an unreadable one
+ * sees it as the index's: then the bytes read were the index's blob, even if the file was being
+ * edited while keyward listed it or read it. A file over the size limit keeps its size; an unreadable one
  * keeps nothing.
  */
 export function remember(plan: ReadPlan, blobs: ReadonlyMap<string, string>, read: BatchResult, changed: ReadonlySet<string>, cache: ResultCache, tap: ScanOptions['tap']): void {

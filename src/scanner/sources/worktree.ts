@@ -9,7 +9,7 @@ import { noCache, openResultCache, type ResultCache } from '../result-cache.js';
 import { readKeywardIgnore } from '../suppress.js';
 import { describeScan } from '../tally.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
-import { changedSinceHead, filtersOff, listGitFiles, walkFiles, type FileList } from './worktree-list.js';
+import { changedSinceHead, changedSinceIndex, filtersOff, listGitFiles, walkFiles, type FileList } from './worktree-list.js';
 import { headState, merge, planReads, remember } from './worktree-reuse.js';
 
 /** The check id of the working-tree scan in the report's `checks`. */
@@ -36,15 +36,15 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
   // Read while git lists the files.
   const cache = gitDir ? openResultCache(gitDir, 'worktree', opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : noCache();
   // Which tracked files may have changed, asked beside the listing, only when there are outcomes to reuse.
-  const sinceHead = (): Promise<Set<string> | null> => (off ? off.then((o) => (o ? changedSinceHead(opts.git, opts.root, o) : null)) : Promise.resolve(null));
-  const changed = cache.stored > 0 ? sinceHead() : null;
+  const ask = (question: typeof changedSinceHead) => (): Promise<Set<string> | null> => (off ? off.then((o) => (o ? question(opts.git, opts.root, o) : null)) : Promise.resolve(null));
+  const changed = cache.stored > 0 ? ask(changedSinceHead)() : null;
   // Started while git walks the tree, so their start-up overlaps it, when more threads are asked
   // for, the index says the tree is big and a core is idle; on busy cores a helper starting now
   // takes its CPU from git's listing.
   const hint = worktreeThreads(opts) > 1 && coreIdle() ? (opts.only ? opts.only.length : indexEntryCount(opts.root)) : null;
   const helpers: { early: FileHelpers | null } = { early: helpersFor(opts, hint) };
   try {
-    return await scanListed(opts, started, special, listing, helpers, { cache, changed, sinceHead });
+    return await scanListed(opts, started, special, listing, helpers, { cache, changed, sinceIndex: ask(changedSinceIndex) });
   } finally {
     helpers.early?.close();
   }
@@ -56,8 +56,8 @@ interface Reuse {
   cache: ResultCache;
   /** Files that may differ from HEAD, when the cache has outcomes to reuse. */
   changed: Promise<Set<string> | null> | null;
-  /** Asks git again. */
-  sinceHead: () => Promise<Set<string> | null>;
+  /** Asks git which tracked files differ from the index, once the reading is over. */
+  sinceIndex: () => Promise<Set<string> | null>;
 }
 
 async function scanListed(opts: ScanOptions & { only?: readonly string[] }, started: number, special: Array<{ path: string; kind: string }>, listing: Listing, helpers: { early: FileHelpers | null }, reuse: Reuse): Promise<ScanResult> {
@@ -110,7 +110,7 @@ async function scanListed(opts: ScanOptions & { only?: readonly string[] }, star
   const known = (p: string): 'same' | 'absent' | 'ask' => headState(p, list, changed);
   const withKeys = result.files.filter((f) => f.hits.some((h) => h.type === 'key')).map((f) => f.path);
   const [after, head] = await Promise.all([
-    inRepo && plan.fresh.length > 0 ? reuse.sinceHead() : null,
+    inRepo && plan.fresh.length > 0 ? reuse.sinceIndex() : null,
     inRepo ? keysInHead(opts.git, opts.root, withKeys.filter((p) => known(p) === 'ask'), detector) : null,
   ]);
   if (after) remember(plan, list.blobs, read, after, reuse.cache, opts.tap);
