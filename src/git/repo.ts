@@ -116,11 +116,11 @@ export function indexEntryCount(root: string): number | null {
 }
 
 /**
- * The git folder every worktree of the repository around `dir` shares, found without running git:
- * the nearest `.git` folder, or for a linked worktree (a `.git` file) the folder its `commondir`
- * names. Null when there is none to be found this way.
+ * The git folder of the worktree around `dir`, found without running git: the nearest `.git`
+ * folder, or the folder a `.git` file names (a linked worktree, a submodule). Null when there is
+ * none to be found this way.
  */
-export function commonGitDir(dir: string): string | null {
+export function worktreeGitDir(dir: string): string | null {
   for (let d = resolve(dir); ; d = dirname(d)) {
     const dotGit = join(d, '.git');
     let st: Stats | undefined;
@@ -130,23 +130,15 @@ export function commonGitDir(dir: string): string | null {
       st = undefined;
     }
     if (st?.isDirectory()) return dotGit;
-    if (st?.isFile()) return linkedCommonDir(d, dotGit);
+    if (st?.isFile()) return linkedGitDir(d, dotGit);
     if (dirname(d) === d) return null;
   }
 }
 
-function linkedCommonDir(top: string, dotGit: string): string | null {
+function linkedGitDir(top: string, dotGit: string): string | null {
   try {
     const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
-    if (!m) return null;
-    const gitDir = resolve(top, m[1]!.trim());
-    let common: string;
-    try {
-      common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
-    } catch {
-      return gitDir;
-    }
-    return resolve(gitDir, common);
+    return m ? resolve(top, m[1]!.trim()) : null;
   } catch {
     return null;
   }

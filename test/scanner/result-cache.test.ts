@@ -160,6 +160,35 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     expect(brief(await scan(p, '--no-cache'))).toEqual(EXPECTED);
   });
 
+  it('keeps a linked worktree\'s outcomes in that worktree\'s git folder, and the history\'s in the shared one', async () => {
+    const p = project();
+    p.commit('notes', 'notes.md');
+    const other = join(p.dir, '..', `${p.dir.split('/').pop()}-wt`);
+    p.git('worktree', 'add', '-q', '-b', 'side', other);
+    const key = fakeKey('deepseek', 'cache-worktree');
+    writeFileSync(join(other, 'side.ts'), `export const deepseekApiKey = "${key}";\n`);
+    const run = (...flags: string[]) => runCli(['scan', '--history', '--json', ...flags], { cwd: other });
+    const first = await run();
+    const second = await run();
+    expect(brief(first).find((b) => b[1] === 'side.ts')).toEqual(['exposure.source-literal', 'side.ts', 1, fingerprint(key), false]);
+    expect(report(second)).toEqual(report(first));
+    expect(report(await run('--no-cache'))).toEqual(report(first));
+    const [name] = readdirSync(join(p.dir, '.git', 'worktrees'));
+    expect(readdirSync(join(p.dir, '.git', 'worktrees', name!, 'keyward'))).toEqual(['worktree.json']);
+    expect(readdirSync(join(p.dir, '.git', 'keyward'))).toEqual(['history.json']);
+  });
+
+  it('scans a subfolder from the cache as it reads it', async () => {
+    const p = project();
+    const run = (...flags: string[]) => runCli(['scan', 'src', '--json', ...flags], { cwd: p.dir });
+    const first = await run();
+    const second = await run();
+    // Paths are told relative to the folder scanned.
+    expect(brief(first)).toEqual([['exposure.source-literal', 'a.ts', 2, fingerprint(K.tracked), true]]);
+    expect(report(second)).toEqual(report(first));
+    expect(report(await run('--no-cache'))).toEqual(report(first));
+  });
+
   it('starts over from a cache file that is garbage, and rewrites it', async () => {
     const p = project();
     const first = await scan(p);

@@ -1,4 +1,4 @@
-import { commonGitDir, indexEntryCount, inspectRepo, specialIgnoreFiles } from '../../git/repo.js';
+import { indexEntryCount, inspectRepo, specialIgnoreFiles, worktreeGitDir } from '../../git/repo.js';
 import type { Skipped } from '../batch.js';
 import { check, coreIdle, fileFindings, helpersFor, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline, worktreeThreads } from '../common.js';
 import { createDetector } from '../detect.js';
@@ -31,7 +31,8 @@ export async function scanWorktree(opts: ScanOptions & { only?: readonly string[
     (l) => ({ list: l }),
     (e: unknown) => ({ error: e }),
   );
-  const gitDir = listing && opts.cache !== false ? commonGitDir(opts.root) : null;
+  // Each worktree keeps its own: what it holds is what its checkout holds.
+  const gitDir = listing && opts.cache !== false ? worktreeGitDir(opts.root) : null;
   const off = gitDir ? filtersOff(opts.git, opts.root) : null;
   // Read while git lists the files.
   const cache = gitDir ? openResultCache(gitDir, 'worktree', opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : noCache();
