@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, Finding } from '../../src/core/finding.js';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { canaryKey, fakeKey } from '../support/keys.js';
-import { makeProject, type TestProject } from '../support/repo.js';
+import { makeProject, tempDir, type TestProject } from '../support/repo.js';
 
 // keyward keeps what each blob held in .git/keyward, and a later scan takes a tracked file's
 // outcome from there when git sees the file as HEAD's, and a blob's when the history walk meets
@@ -187,6 +188,22 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     expect(brief(first)).toEqual([['exposure.source-literal', 'a.ts', 2, fingerprint(K.tracked), true]]);
     expect(report(second)).toEqual(report(first));
     expect(report(await run('--no-cache'))).toEqual(report(first));
+  });
+
+  it('neither waits on a FIFO left at the cache\'s name nor writes through a linked folder', async () => {
+    const p = project();
+    const first = await scan(p, '--no-cache');
+    mkdirSync(join(p.dir, '.git', 'keyward'));
+    execFileSync('mkfifo', [cacheFile(p, 'worktree'), cacheFile(p, 'history')]);
+    const r = await runCli(['scan', '--history', '--json'], { cwd: p.dir, timeoutMs: 20_000 });
+    expect(r.signal).toBeNull();
+    expect(report(r)).toEqual(report(first));
+    // A `keyward` folder that is a link to somewhere else: nothing is written there.
+    rmSync(join(p.dir, '.git', 'keyward'), { recursive: true });
+    const elsewhere = tempDir();
+    symlinkSync(elsewhere, join(p.dir, '.git', 'keyward'));
+    expect(report(await scan(p))).toEqual(report(first));
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 
   it('starts over from a cache file that is garbage, and rewrites it', async () => {
