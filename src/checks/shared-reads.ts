@@ -21,6 +21,7 @@ export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileRea
       if (wants(path)) seen.set(join(root, path), variableReadsOfBytes(path.slice(path.lastIndexOf('/') + 1), bytes));
     },
     // A file's reads ride in the result cache with its blob, so an unchanged file is not read again.
+    // The id names what is kept: a new shape of FileReads needs a new id (a new release also starts a new cache).
     keeps: {
       id: 'code-reads/1',
       kept: (path) => {

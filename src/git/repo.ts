@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { failure } from '../core/errors.js';
 import type { GitRunner } from './git.js';
@@ -121,25 +121,24 @@ export function indexEntryCount(root: string): number | null {
  * none to be found this way.
  */
 export function worktreeGitDir(dir: string): string | null {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    const dotGit = join(d, '.git');
-    let st: Stats | undefined;
-    try {
-      st = statSync(dotGit);
-    } catch {
-      st = undefined;
-    }
-    if (st?.isDirectory()) return dotGit;
-    if (st?.isFile()) return linkedGitDir(d, dotGit);
-    if (dirname(d) === d) return null;
+  const dotGit = nearestGitEntry(resolve(dir));
+  if (!dotGit) return null;
+  try {
+    const st = statSync(dotGit);
+    if (st.isDirectory()) return dotGit;
+    if (!st.isFile()) return null;
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+    return m ? resolve(dirname(dotGit), m[1]!.trim()) : null;
+  } catch {
+    return null;
   }
 }
 
-function linkedGitDir(top: string, dotGit: string): string | null {
-  try {
-    const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
-    return m ? resolve(top, m[1]!.trim()) : null;
-  } catch {
-    return null;
+/** The first `.git` (folder or file) in `dir` or a folder above it. */
+export function nearestGitEntry(dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    const candidate = join(d, '.git');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(d) === d) return null;
   }
 }

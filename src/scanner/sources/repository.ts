@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Env } from '../../core/io.js';
 import { GIT_NOT_STARTED, type GitRunner } from '../../git/git.js';
 import { spawnGitReader } from '../git-stream.js';
-import { firstLine } from '../../git/repo.js';
+import { firstLine, nearestGitEntry } from '../../git/repo.js';
 import type { Gap } from '../gaps.js';
 
 /** What the history scan can read: no repository at all, a gap that stops it, or the repository. */
@@ -29,15 +29,6 @@ export async function probeHistory(git: GitRunner, root: string): Promise<Histor
   }
   const [gitDir = '', shallow = '', common = gitDir] = r.stdout.toString('utf8').trim().split('\n');
   return { kind: 'repo', gitDir, commonDir: resolve(root, common), shallow: shallow === 'true' ? countLines(join(gitDir, 'shallow')) : 0 };
-}
-
-/** The first `.git` (folder or file) in `dir` or a folder above it. */
-function nearestGitEntry(dir: string): string | null {
-  for (let d = dir; ; d = dirname(d)) {
-    const candidate = join(d, '.git');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(d) === d) return null;
-  }
 }
 
 function countLines(file: string): number {
