@@ -16,6 +16,13 @@ export interface Skipped {
   path: string;
   reason: SkipReason;
   detail?: string;
+  /** For `too-large`: the size in bytes (the result cache keeps it). */
+  size?: number;
+}
+
+/** A file or blob skipped for its size, which the note tells. */
+export function tooLarge(path: string, size: number): Skipped {
+  return { path, reason: 'too-large', detail: `${size} bytes`, size };
 }
 
 export interface BatchResult {
@@ -42,7 +49,7 @@ export function runBatch(detector: Detector, batch: Batch, scratch: { buf: Buffe
       const r = readForScan(`${batch.root}/${path}`, batch.maxBytes, scratch);
       if (r.kind === 'none') continue;
       if (r.kind === 'skip') {
-        out.skipped.push({ path, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
+        out.skipped.push(r.size !== undefined ? tooLarge(path, r.size) : { path, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
         continue;
       }
       out.scanned += 1;

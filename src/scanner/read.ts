@@ -6,7 +6,8 @@ export type SkipReason = 'too-large' | 'lockfile' | 'unreadable' | 'symlink-loop
 export type ReadResult =
   /** The file's bytes, text or binary; a view of the caller's scratch buffer, valid until the next read. */
   | { kind: 'bytes'; bytes: Buffer }
-  | { kind: 'skip'; reason: SkipReason; detail?: string }
+  /** `size`: a file over the size limit, and its size. */
+  | { kind: 'skip'; reason: SkipReason; detail?: string; size?: number }
   /** Gone between listing and reading (a deleted tracked file), or a symlink whose target is scanned on its own: nothing to scan. */
   | { kind: 'none' };
 
@@ -44,7 +45,7 @@ function readBySize(fd: number, done: number, maxBytes: number, scratch: { buf: 
   // git lists a submodule (or a nested repository) as one path: a folder keyward leaves to its own scan.
   if (st.isDirectory()) return { kind: 'skip', reason: 'submodule' };
   if (!st.isFile()) return { kind: 'none' };
-  if (st.size > maxBytes) return { kind: 'skip', reason: 'too-large', detail: `${st.size} bytes` };
+  if (st.size > maxBytes) return { kind: 'skip', reason: 'too-large', size: st.size };
   if (scratch.buf.length < st.size) {
     const grown = Buffer.allocUnsafe(Math.max(st.size, scratch.buf.length * 2));
     scratch.buf.copy(grown, 0, 0, done);

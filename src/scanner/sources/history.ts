@@ -1,7 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { GitRunner } from '../../git/git.js';
 import { firstLine } from '../../git/repo.js';
-import type { BatchResult, Skipped } from '../batch.js';
+import { tooLarge, type BatchResult, type Skipped } from '../batch.js';
 import { check, now, runnerFor, suppressionNote, withBaseline } from '../common.js';
 import type { KeyHit } from '../detect.js';
 import { keyFinding } from '../findings.js';
@@ -190,7 +190,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
   const requestSeq: number[] = [];
   /** The path each asked blob was first listed at: it decides how the blob is read (a notebook), whenever cat-file answers. */
   const requestPath: string[] = [];
-  const tooLarge: Array<{ s: Skipped; seq: number }> = [];
+  const overLimit: Array<{ s: Skipped; seq: number }> = [];
   /** Blobs skipped by their path (lockfiles, .keywardignore): only their size and presence are asked, not their content. */
   const unread: Unread[] = [];
   const ask = (oid: string, path: string): void => {
@@ -242,7 +242,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
   };
   /** A blob's outcome from an earlier scan, told as if it had just been scanned. */
   const replay = (oid: string, path: string, o: Outcome, seq: number): void => {
-    if ('tooLarge' in o) tooLarge.push({ s: { path, reason: 'too-large', detail: `${o.tooLarge} bytes` }, seq });
+    if ('tooLarge' in o) overLimit.push({ s: tooLarge(path, o.tooLarge), seq });
     else absorb({ files: o.hits.length > 0 ? [{ path, oid, hits: o.hits }] : [], skipped: [], scanned: 1, bytes: 0 });
   };
   const remember = (blobs: ReadonlyArray<{ oid: string; path: string }>, r: BatchResult): void => {
@@ -274,7 +274,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
     if (o.type !== 'blob') return;
     const path = requestPath[parser.answered - 1] ?? '';
     if (!o.data) {
-      tooLarge.push({ s: { path, reason: 'too-large', detail: `${o.size} bytes` }, seq: requestSeq[parser.answered - 1]! });
+      overLimit.push({ s: tooLarge(path, o.size), seq: requestSeq[parser.answered - 1]! });
       cache.put(cacheKey(o.oid, path), { tooLarge: o.size });
     } else if (runner.runNow) {
       // This thread scans at once, straight from the stream's buffer, before the view goes stale.
@@ -397,7 +397,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
   out.missing += c.missing;
   if (c.error !== null) out.readError ??= c.error;
   // Told in the walk's order, as they were when cat-file read every blob: the note names reasons in order of first appearance.
-  out.skipped = [...tooLarge, ...c.skipped]
+  out.skipped = [...overLimit, ...c.skipped]
     .sort((a, b) => a.seq - b.seq)
     .map((x) => x.s)
     .concat(out.skipped);
@@ -429,7 +429,7 @@ async function checkUnread(opts: ScanOptions, unread: readonly Unread[], maxByte
     const [type = '', size = ''] = line.split(' ');
     if (size === 'missing' || !/^\d+$/.test(size)) out.missing += 1;
     else if (type !== 'blob') continue;
-    else if (Number(size) > maxBytes) out.skipped.push({ s: { path: u.path, reason: 'too-large', detail: `${size} bytes` }, seq: u.seq });
+    else if (Number(size) > maxBytes) out.skipped.push({ s: tooLarge(u.path, Number(size)), seq: u.seq });
     else out.skipped.push({ s: { path: u.path, reason: u.reason }, seq: u.seq });
   }
   if (r.code !== 0) out.error = `git cat-file --batch-check exited with ${r.code}${r.stderr ? `: ${firstLine(r.stderr)}` : ''}`;

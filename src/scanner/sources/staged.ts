@@ -1,7 +1,7 @@
 import { failure } from '../../core/errors.js';
 import type { Env } from '../../core/io.js';
 import { firstLine } from '../../git/repo.js';
-import { runBatch, type FileHits, type Skipped } from '../batch.js';
+import { runBatch, tooLarge, type FileHits, type Skipped } from '../batch.js';
 import { check, fileFindings, now, statusOf, suppressionNote, withBaseline } from '../common.js';
 import { createDetector } from '../detect.js';
 import { CatFileParser, spawnGit } from '../git-stream.js';
@@ -90,7 +90,7 @@ function readBlobs(env: Env, cwd: string, items: ReadonlyArray<{ oid: string; pa
       for (const path of pathsOf.get(o.oid) ?? []) {
         // The parser's view is valid only during this call: keep a copy.
         if (o.data) blobs.push({ oid: o.oid, path, data: Buffer.from(o.data) });
-        else if (o.type === 'blob') skipped.push({ path, reason: 'too-large', detail: `${o.size} bytes` });
+        else if (o.type === 'blob') skipped.push(tooLarge(path, o.size));
       }
     });
     const unread = (reason: string): Error =>

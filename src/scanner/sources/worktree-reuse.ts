@@ -1,4 +1,4 @@
-import type { BatchResult, FileHits, Skipped } from '../batch.js';
+import { tooLarge, type BatchResult, type FileHits, type Skipped } from '../batch.js';
 import { cacheKey, type Outcome, type ResultCache } from '../result-cache.js';
 import type { ScanOptions } from '../types.js';
 import type { FileList } from './worktree-list.js';
@@ -31,11 +31,12 @@ export interface ReadPlan {
  */
 export function planReads(paths: readonly string[], blobs: ReadonlyMap<string, string>, changed: ReadonlySet<string> | null, cache: ResultCache, tap: ScanOptions['tap']): ReadPlan {
   const plan: ReadPlan = { known: new Map(), toRead: [], fresh: [] };
+  const ours = tap?.keeps ? `${tap.keeps.id}\n` : null;
   for (const p of paths) {
     const oid = blobs.get(p);
     const o = oid !== undefined && changed !== null && !changed.has(p) ? cache.get(cacheKey(oid, p)) : undefined;
     // A file the tap needs is answered only with what this tap kept of it.
-    if (o && (!tap?.wants(p) || ('hits' in o && tap.keeps !== undefined && o.tap?.startsWith(`${tap.keeps.id}\n`)))) {
+    if (o && (!tap?.wants(p) || ('hits' in o && ours !== null && o.tap?.startsWith(ours)))) {
       plan.known.set(p, o);
       continue;
     }
@@ -57,10 +58,9 @@ export function remember(plan: ReadPlan, blobs: ReadonlyMap<string, string>, rea
   for (const p of plan.fresh) {
     if (changed.has(p)) continue;
     const skip = skipped.get(p);
-    const size = skip?.reason === 'too-large' ? Number.parseInt(skip.detail ?? '', 10) : NaN;
-    if (skip && Number.isNaN(size)) continue;
+    if (skip && skip.size === undefined) continue;
     const kept = tap?.keeps && tap.wants(p) ? { tap: `${tap.keeps.id}\n${tap.keeps.kept(p)}` } : {};
-    cache.put(cacheKey(blobs.get(p)!, p), skip ? { tooLarge: size } : { hits: hits.get(p) ?? [], ...kept });
+    cache.put(cacheKey(blobs.get(p)!, p), skip ? { tooLarge: skip.size! } : { hits: hits.get(p) ?? [], ...kept });
   }
 }
 
@@ -78,7 +78,7 @@ export function merge(paths: readonly string[], known: ReadonlyMap<string, Outco
       if (f) out.files.push(f);
       out.skipped.push(...(skippedAt.get(p) ?? []));
     } else if ('tooLarge' in o) {
-      out.skipped.push({ path: p, reason: 'too-large', detail: `${o.tooLarge} bytes` });
+      out.skipped.push(tooLarge(p, o.tooLarge));
     } else {
       out.scanned += 1;
       if (o.hits.length > 0) out.files.push({ path: p, hits: o.hits } satisfies FileHits);
