@@ -2,6 +2,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 
 /** Why a file or blob was not scanned; each reason is counted in the report's `checks`. */
 export type SkipReason = 'too-large' | 'lockfile' | 'unreadable' | 'symlink-loop' | 'submodule' | 'ignored-by-keywardignore';
+/** Every SkipReason, for checking one read back from a file. */
+export const SKIP_REASONS: ReadonlySet<SkipReason> = new Set<SkipReason>(['too-large', 'lockfile', 'unreadable', 'symlink-loop', 'submodule', 'ignored-by-keywardignore']);
 
 export type ReadResult =
   /** The file's bytes, text or binary; a view of the caller's scratch buffer, valid until the next read. */

@@ -65,9 +65,8 @@ interface Stored {
  * read-only repository scans as before, it only does not get faster).
  */
 export function openResultCache(gitDir: string, kind: 'worktree' | 'history', maxBytes: number): ResultCache {
-  const file = join(gitDir, 'keyward', `${kind}.json`);
-  const salt = saltFor(maxBytes);
-  const old = load(file, salt);
+  const salt = cacheSalt(maxBytes);
+  const old = load(gitDir, kind, salt);
   const next = new Map<string, Outcome>();
   const CLEAN: Outcome = { hits: [] };
   const stored = old.clean.size + old.found.size;
@@ -92,24 +91,14 @@ export function openResultCache(gitDir: string, kind: 'worktree' | 'history', ma
         if ('hits' in o && o.hits.length === 0 && o.tap === undefined) clean.push(key);
         else found[key] = o;
       }
-      const data: Stored = { salt, clean: clean.join(','), found };
-      const text = JSON.stringify(data);
-      if (text.length <= MAX_FILE_BYTES) writeQuietly(file, text);
+      writeCacheFile(gitDir, kind, { salt, clean: clean.join(','), found } satisfies Stored);
     },
   };
 }
 
-function load(file: string, salt: string): { clean: Set<string>; found: Map<string, Outcome> } {
+function load(gitDir: string, kind: string, salt: string): { clean: Set<string>; found: Map<string, Outcome> } {
   const empty = { clean: new Set<string>(), found: new Map<string, Outcome>() };
-  // Not followed if a link, not waited on if a FIFO: whoever wrote the checkout may have put anything there.
-  const read = readRegularFileSync(file, MAX_FILE_BYTES);
-  if (!read.ok) return empty;
-  let data: unknown;
-  try {
-    data = JSON.parse(read.bytes.toString('utf8'));
-  } catch {
-    return empty;
-  }
+  const data = readCacheFile(gitDir, kind);
   if (!isStored(data) || data.salt !== salt) return empty;
   const found = new Map<string, Outcome>();
   for (const [key, o] of Object.entries(data.found)) {
@@ -125,7 +114,28 @@ function isStored(v: unknown): v is Stored {
   return typeof s.salt === 'string' && typeof s.clean === 'string' && typeof s.found === 'object' && s.found !== null && !Array.isArray(s.found);
 }
 
-function isOutcome(v: unknown): v is Outcome {
+/**
+ * The parsed JSON of keyward's file `name` in `gitDir`'s `keyward` folder, or undefined when there
+ * is none or it is not JSON. Not followed if a link, not waited on if a FIFO, not read past 64 MB:
+ * whoever wrote the checkout may have put anything there. Its shape is the caller's to check.
+ */
+export function readCacheFile(gitDir: string, name: string): unknown {
+  const read = readRegularFileSync(join(gitDir, 'keyward', `${name}.json`), MAX_FILE_BYTES);
+  if (!read.ok) return undefined;
+  try {
+    return JSON.parse(read.bytes.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `data` as keyward's file `name` in `gitDir` (see `writeQuietly`); nothing past 64 MB. */
+export function writeCacheFile(gitDir: string, name: string, data: unknown): void {
+  const text = JSON.stringify(data);
+  if (text.length <= MAX_FILE_BYTES) writeQuietly(join(gitDir, 'keyward', `${name}.json`), text);
+}
+
+export function isOutcome(v: unknown): v is Outcome {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
   if (typeof o.tooLarge === 'number') return true;
@@ -176,7 +186,7 @@ let codeStamp: string | undefined;
  * scanner's, the providers' and core's folders of a build), so a new build or release starts a
  * fresh cache without hashing its megabytes at every start.
  */
-function saltFor(maxBytes: number): string {
+export function cacheSalt(maxBytes: number): string {
   codeStamp ??= stampOf(dirname(fileURLToPath(import.meta.url)));
   return `${FORMAT}:${maxBytes}:${codeStamp}`;
 }

@@ -20,8 +20,15 @@ const FINGERPRINT = /^sha256:[0-9a-f]{12}$/;
 
 /** The root's .keywardignore, or null when there is none. */
 export function readKeywardIgnore(root: string): IgnoreRules | null {
+  return readKeywardIgnoreFile(root)?.rules ?? null;
+}
+
+/** The root's .keywardignore with its text (what a scan's outcome depends on), or null when there is none. */
+export function readKeywardIgnoreFile(root: string): { text: string; rules: IgnoreRules } | null {
   const read = readRegularFileSync(join(root, IGNORE_FILE), SETTINGS_MAX_BYTES);
-  return read.ok ? gitignoreRules(read.bytes.toString('utf8')) : null;
+  if (!read.ok) return null;
+  const text = read.bytes.toString('utf8');
+  return { text, rules: gitignoreRules(text) };
 }
 
 /** Fingerprints listed in the baseline file (empty when there is none); unknown lines are ignored. */

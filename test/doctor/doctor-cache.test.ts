@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
@@ -44,7 +44,16 @@ describe('keyward doctor with the result cache (built bin, real git)', () => {
   it('takes an unchanged file\'s variables from the cache, and reads the file again once it changes', async () => {
     const p = app();
     await doctor(p);
-    // Proof that src/fast.ts is not read: the cache is made to say it reads no variable.
+    // Proof that src/fast.ts is not read: the snapshot of the index is made to say it reads no variable.
+    const tree = join(p.dir, '.git', 'keyward', 'tree.json');
+    const snap = JSON.parse(readFileSync(tree, 'utf8')) as { named: Array<[string, { hits: unknown[]; tap?: string } | null]> };
+    const entry = snap.named.find(([path]) => path === 'src/fast.ts')?.[1];
+    expect(entry).toEqual({ hits: [], tap: 'code-reads/1\n[["GROQ_API_KEY"],[]]' });
+    entry!.tap = 'code-reads/1\n';
+    writeFileSync(tree, JSON.stringify(snap));
+    expect(missing((await doctor(p)).report)).toEqual(['No OpenAI key (OPENAI_API_KEY)']);
+    // Without the snapshot, the cache of the file's blob is believed the same way.
+    rmSync(tree);
     const file = join(p.dir, '.git', 'keyward', 'worktree.json');
     const data = JSON.parse(readFileSync(file, 'utf8')) as { found: Record<string, { hits: unknown[]; tap?: string }> };
     const oid = p.git('rev-parse', 'HEAD:src/fast.ts').trim();

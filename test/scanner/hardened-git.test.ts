@@ -59,11 +59,15 @@ describe('git calls are hardened against the checkout own config', () => {
   const ran = (marker: string): string => (existsSync(marker) ? readFileSync(marker, 'utf8') : 'nothing ran');
   const rulesAndKeys = (stdout: string) => (JSON.parse(stdout) as { findings: Finding[] }).findings.map((f) => [f.rule, f.secret?.fingerprint]);
 
-  it('scan runs none of them and still reads the working tree', async () => {
+  it('scan runs none of them and still reads the working tree, listed or from the snapshot of its index', async () => {
     const { p, marker, staged } = trappedRepository();
-    const r = await runCli(['scan', '--json'], { cwd: p.dir, env: { HOME: tempDir() } });
-    expect(r.code).toBe(1);
-    expect(rulesAndKeys(r.stdout)).toEqual([['exposure.source-literal', fingerprint(staged)]]);
+    const home = tempDir();
+    for (let run = 0; run < 2; run += 1) {
+      const r = await runCli(['scan', '--json'], { cwd: p.dir, env: { HOME: home } });
+      expect(r.code).toBe(1);
+      expect(rulesAndKeys(r.stdout)).toEqual([['exposure.source-literal', fingerprint(staged)]]);
+    }
+    expect(existsSync(join(p.dir, '.git/keyward/tree.json'))).toBe(true);
     expect(ran(marker)).toBe('nothing ran');
   });
 

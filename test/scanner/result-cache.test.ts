@@ -60,8 +60,12 @@ function brief(r: CliResult): Array<[string, string | undefined, number | undefi
 
 const cacheFile = (p: TestProject, kind: string): string => join(p.dir, '.git', 'keyward', `${kind}.json`);
 
-/** Rewrites the cache so that it says `oid` holds no key, as an outdated entry would. */
+/**
+ * Rewrites the cache so that it says `oid` holds no key, as an outdated entry would. The snapshot of
+ * the index goes, so that a scan of the working tree answers from what each blob held.
+ */
 function markClean(p: TestProject, kind: string, oid: string): void {
+  rmSync(cacheFile(p, 'tree'), { force: true });
   const data = JSON.parse(readFileSync(cacheFile(p, kind), 'utf8')) as { clean: string; found: Record<string, unknown> };
   expect(Object.keys(data.found)).toContain(oid);
   delete data.found[oid];
@@ -89,8 +93,8 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     expect(report(second)).toEqual(report(first));
     expect(report(reread)).toEqual(report(first));
     expect(report(second).checks.map((c) => c.note)).toEqual(['Scanned 6 files. Skipped 1: 1 over the size limit.', 'Scanned 5 blobs. Skipped 1: 1 over the size limit.']);
-    expect(readdirSync(join(p.dir, '.git', 'keyward')).sort()).toEqual(['history.json', 'worktree.json']);
-    for (const kind of ['worktree', 'history']) {
+    expect(readdirSync(join(p.dir, '.git', 'keyward')).sort()).toEqual(['history.json', 'tree.json', 'worktree.json']);
+    for (const kind of ['worktree', 'history', 'tree']) {
       const stored = readFileSync(cacheFile(p, kind), 'utf8');
       for (const key of Object.values(K)) {
         expect(stored).not.toContain(key);
@@ -175,7 +179,7 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     expect(report(second)).toEqual(report(first));
     expect(report(await run('--no-cache'))).toEqual(report(first));
     const [name] = readdirSync(join(p.dir, '.git', 'worktrees'));
-    expect(readdirSync(join(p.dir, '.git', 'worktrees', name!, 'keyward'))).toEqual(['worktree.json']);
+    expect(readdirSync(join(p.dir, '.git', 'worktrees', name!, 'keyward')).sort()).toEqual(['tree.json', 'worktree.json']);
     expect(readdirSync(join(p.dir, '.git', 'keyward'))).toEqual(['history.json']);
   });
 
@@ -194,7 +198,7 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     const p = project();
     const first = await scan(p, '--no-cache');
     mkdirSync(join(p.dir, '.git', 'keyward'));
-    execFileSync('mkfifo', [cacheFile(p, 'worktree'), cacheFile(p, 'history')]);
+    execFileSync('mkfifo', [cacheFile(p, 'worktree'), cacheFile(p, 'history'), cacheFile(p, 'tree')]);
     const r = await runCli(['scan', '--history', '--json'], { cwd: p.dir, timeoutMs: 20_000 });
     expect(r.signal).toBeNull();
     expect(report(r)).toEqual(report(first));
@@ -211,10 +215,77 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     const first = await scan(p);
     writeFileSync(cacheFile(p, 'worktree'), '{"salt": 1, "clean": [');
     writeFileSync(cacheFile(p, 'history'), Buffer.from([0xff, 0x00, 0x7b]));
+    writeFileSync(cacheFile(p, 'tree'), '{"named": [["src/a.ts", {"hits": "none"}]]}');
     const r = await scan(p);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(report(r)).toEqual(report(first));
     for (const kind of ['worktree', 'history']) expect(Object.keys(JSON.parse(readFileSync(cacheFile(p, kind), 'utf8')) as object)).toEqual(['salt', 'clean', 'found']);
+    expect(Object.keys(JSON.parse(readFileSync(cacheFile(p, 'tree'), 'utf8')) as object)).toEqual(['salt', 'index', 'root', 'ignore', 'tap', 'named', 'clean', 'listSkipped', 'filterSkipped', 'tracked']);
+  });
+});
+
+/** The snapshot of the index made to say `path` holds nothing, as an outdated one would. */
+function markTreeClean(p: TestProject, path: string): void {
+  const data = JSON.parse(readFileSync(cacheFile(p, 'tree'), 'utf8')) as { named: Array<[string, unknown]>; clean: number };
+  const at = data.named.findIndex(([named]) => named === path);
+  expect(data.named[at]?.[1]).toMatchObject({ hits: [{ type: 'key' }] });
+  data.named.splice(at, 1);
+  data.clean += 1;
+  writeFileSync(cacheFile(p, 'tree'), JSON.stringify(data));
+}
+
+describe('keyward scan from the snapshot of an unchanged index (built bin, real git)', () => {
+  it('answers the tracked files from it while the index is the one listed, and lists the index again once it changes', async () => {
+    const p = project();
+    await scanTree(p);
+    markTreeClean(p, 'src/a.ts');
+    expect(brief(await scanTree(p)).map((b) => b[1])).toEqual(['notebooks/n.ipynb', 'notes.md']);
+    // A file staged: another index, so the listing decides (and the cache of each blob, untouched, answers).
+    p.write('src/c.ts', 'export const c = 3;\n');
+    p.git('add', 'src/c.ts');
+    const relisted = await scanTree(p);
+    expect(brief(relisted).map((b) => b[1])).toEqual(['notebooks/n.ipynb', 'notes.md', 'src/a.ts']);
+    expect(report(relisted)).toEqual(report(await scanTree(p, '--no-cache')));
+  });
+
+  it('reads what changed beside the index: an edit of the same length in the same second, a key in a file that held none, a deleted and an untracked file', async () => {
+    const p = project();
+    await scanTree(p);
+    const first = await scanTree(p);
+    const snapshot = readFileSync(cacheFile(p, 'tree'));
+    const other = fakeKey('openai-project', 'tree-same-size');
+    p.write('src/a.ts', `// the client\nexport const apiKey = "${other}";\n`);
+    p.write('src/b.ts', `export const b = "${K.edited}";\n`);
+    rmSync(join(p.dir, 'notebooks', 'n.ipynb'));
+    p.write('late.txt', `XAI_API_KEY=${K.gone}\n`);
+    const r = await scanTree(p);
+    expect(brief(r)).toEqual([
+      ['exposure.source-literal', 'late.txt', 1, fingerprint(K.gone), false],
+      ['exposure.source-literal', 'notes.md', 1, fingerprint(K.untracked), false],
+      ['exposure.source-literal', 'src/a.ts', 2, fingerprint(other), false],
+      ['exposure.source-literal', 'src/b.ts', 1, fingerprint(K.edited), false],
+    ]);
+    expect(report(r).checks.map((c) => c.note)).toEqual(['Scanned 6 files. Skipped 1: 1 over the size limit.']);
+    expect(report(r)).toEqual(report(await scanTree(p, '--no-cache')));
+    // Read from the snapshot, not listed: that would have written another one.
+    expect(readFileSync(cacheFile(p, 'tree'))).toEqual(snapshot);
+    expect(report(first).checks.map((c) => c.note)).toEqual(['Scanned 6 files. Skipped 1: 1 over the size limit.']);
+  });
+
+  it('is taken again for a new .keywardignore, and never when git is pointed at another index', async () => {
+    const p = project();
+    await scanTree(p);
+    p.write('.keywardignore', 'src/a.ts\n');
+    const ignored = await scanTree(p);
+    expect(brief(ignored).map((b) => b[1])).toEqual(['notebooks/n.ipynb', 'notes.md']);
+    expect(report(await scanTree(p))).toEqual(report(ignored));
+    expect(report(ignored)).toEqual(report(await scanTree(p, '--no-cache')));
+    rmSync(join(p.dir, '.keywardignore'));
+    await scanTree(p);
+    markTreeClean(p, 'src/a.ts');
+    // A pre-commit hook runs with GIT_INDEX_FILE: the index git reads may not be the one the snapshot names.
+    const hooked = await runCli(['scan', '--json'], { cwd: p.dir, env: { GIT_INDEX_FILE: join(p.dir, '.git', 'index') } });
+    expect(brief(hooked).map((b) => b[1])).toEqual(['notebooks/n.ipynb', 'notes.md', 'src/a.ts']);
   });
 });

@@ -24,16 +24,19 @@ export interface FileList {
   tracked: Set<string>;
 }
 
-/** Everything git does not ignore (tracked and untracked), plus the ignored files that still leak (bundles, logs, .env). */
-export async function listGitFiles(git: GitRunner, root: string): Promise<FileList> {
+/**
+ * Everything git does not ignore (tracked and untracked), plus the ignored files that still leak
+ * (bundles, logs, .env). `tracked: false` leaves the index's files out (a snapshot knows them).
+ */
+export async function listGitFiles(git: GitRunner, root: string, { tracked = true } = {}): Promise<FileList> {
   const [listed, extra] = await Promise.all([
-    git(['ls-files', '-z', '-v', '-t', '-s', '-c', '-o', '--exclude-standard'], { cwd: root }),
+    git(['ls-files', '-z', '-t', ...(tracked ? ['-v', '-s', '-c'] : []), '-o', '--exclude-standard'], { cwd: root }),
     git(['ls-files', '-z', '-o', '-i', '--exclude-standard', '--', ...IGNORED_PATHSPECS], { cwd: root }),
   ]);
   if (listed.code !== 0) throw failure(`git ls-files failed: ${firstLine(listed.stderr)}`, 'Run `git status` to see what is wrong with the repository.');
-  const { files, blobs, tracked } = parseStaged(listed.stdout);
+  const staged = parseStaged(listed.stdout);
   const ignored = new Set(extra.code === 0 ? splitZ(extra.stdout).filter(isScannedWhenIgnored) : []);
-  return { ...withUndecodable([...files, ...ignored], ignored), blobs, tracked };
+  return { ...withUndecodable([...staged.files, ...ignored], ignored), blobs: staged.blobs, tracked: staged.tracked };
 }
 
 /**

@@ -50,18 +50,22 @@ export function planReads(paths: readonly string[], blobs: ReadonlyMap<string, s
  * Keeps the outcome of each tracked file just read if git, asked after the reading (`changed`),
  * sees it as the index's: then the bytes read were the index's blob, even if the file was being
  * edited while keyward listed it or read it. A file over the size limit keeps its size; an unreadable one
- * keeps nothing.
+ * keeps nothing. Returns what it kept, by path.
  */
-export function remember(plan: ReadPlan, blobs: ReadonlyMap<string, string>, read: BatchResult, changed: ReadonlySet<string>, cache: ResultCache, tap: ScanOptions['tap']): void {
+export function remember(plan: ReadPlan, blobs: ReadonlyMap<string, string>, read: BatchResult, changed: ReadonlySet<string>, cache: ResultCache, tap: ScanOptions['tap']): Map<string, Outcome> {
   const hits = new Map(read.files.map((f) => [f.path, f.hits]));
   const skipped = new Map(read.skipped.map((s) => [s.path, s]));
+  const kept = new Map<string, Outcome>();
   for (const p of plan.fresh) {
     if (changed.has(p)) continue;
     const skip = skipped.get(p);
     if (skip && skip.size === undefined) continue;
-    const kept = tap?.keeps && tap.wants(p) ? { tap: `${tap.keeps.id}\n${tap.keeps.kept(p)}` } : {};
-    cache.put(cacheKey(blobs.get(p)!, p), skip ? { tooLarge: skip.size! } : { hits: hits.get(p) ?? [], ...kept });
+    const reads = tap?.keeps && tap.wants(p) ? { tap: `${tap.keeps.id}\n${tap.keeps.kept(p)}` } : {};
+    const outcome = skip ? { tooLarge: skip.size! } : { hits: hits.get(p) ?? [], ...reads };
+    cache.put(cacheKey(blobs.get(p)!, p), outcome);
+    kept.set(p, outcome);
   }
+  return kept;
 }
 
 /** The files read and the files answered from the cache, in the paths' order, as one reading would have told them. */
