@@ -24,19 +24,43 @@ export interface FileList {
   tracked: Set<string>;
 }
 
-/**
- * Everything git does not ignore (tracked and untracked), plus the ignored files that still leak
- * (bundles, logs, .env). `tracked: false` leaves the index's files out (a snapshot knows them).
- */
-export async function listGitFiles(git: GitRunner, root: string, { tracked = true } = {}): Promise<FileList> {
-  const [listed, extra] = await Promise.all([
-    git(['ls-files', '-z', '-t', ...(tracked ? ['-v', '-s', '-c'] : []), '-o', '--exclude-standard'], { cwd: root }),
-    git(['ls-files', '-z', '-o', '-i', '--exclude-standard', '--', ...IGNORED_PATHSPECS], { cwd: root }),
+/** Everything git does not ignore (tracked and untracked), plus the ignored files that still leak (bundles, logs, .env). */
+export async function listGitFiles(git: GitRunner, root: string): Promise<FileList> {
+  const [listed, ignored] = await Promise.all([
+    git(['ls-files', '-z', '-v', '-t', '-s', '-c', '-o', '--exclude-standard'], { cwd: root }),
+    leakingIgnored(git, root),
   ]);
   if (listed.code !== 0) throw failure(`git ls-files failed: ${firstLine(listed.stderr)}`, 'Run `git status` to see what is wrong with the repository.');
-  const staged = parseStaged(listed.stdout);
-  const ignored = new Set(extra.code === 0 ? splitZ(extra.stdout).filter(isScannedWhenIgnored) : []);
-  return { ...withUndecodable([...staged.files, ...ignored], ignored), blobs: staged.blobs, tracked: staged.tracked };
+  const { files, blobs, tracked } = parseStaged(listed.stdout);
+  return { ...withUndecodable([...files, ...ignored], ignored), blobs, tracked };
+}
+
+/**
+ * What can change beside an index keyward has listed before: the untracked files (and the ignored
+ * ones that leak), and the tracked files that no longer hold the index's blob, modified or
+ * deleted (`ls-files -m -d`, in the same walk; git compares content where the stat cannot tell,
+ * with the filters `off` emptied). Null when git cannot say.
+ */
+export async function listBesideIndex(git: GitRunner, root: string, off: readonly string[]): Promise<{ list: FileList; changed: Set<string> } | null> {
+  const [listed, ignored] = await Promise.all([
+    git(['ls-files', '-z', '-t', '-m', '-d', '-o', '--exclude-standard'], { cwd: root, config: off }),
+    leakingIgnored(git, root),
+  ]);
+  if (listed.code !== 0) return null;
+  const files: string[] = [];
+  const changed = new Set<string>();
+  for (const entry of splitZ(listed.stdout)) {
+    // `C` modified, `R` deleted (listed as modified too), `?` untracked.
+    if (entry.startsWith('? ')) files.push(entry.slice(2));
+    else if (entry.startsWith('C ') || entry.startsWith('R ')) changed.add(entry.slice(2));
+    else return null;
+  }
+  return { list: { ...withUndecodable([...files, ...ignored], ignored), blobs: new Map(), tracked: new Set() }, changed };
+}
+
+async function leakingIgnored(git: GitRunner, root: string): Promise<Set<string>> {
+  const r = await git(['ls-files', '-z', '-o', '-i', '--exclude-standard', '--', ...IGNORED_PATHSPECS], { cwd: root });
+  return new Set(r.code === 0 ? splitZ(r.stdout).filter(isScannedWhenIgnored) : []);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { indexEntryCount, inspectRepo, specialIgnoreFiles, worktreeGitDir } from '../../git/repo.js';
 import type { BatchResult, Skipped } from '../batch.js';
 import { check, coreIdle, fileFindings, helpersFor, keysInHead, now, scanPaths, statusOf, suppressionNote, withBaseline, worktreeThreads } from '../common.js';
-import { createDetector } from '../detect.js';
+import { createDetector, type Detector } from '../detect.js';
 import { gapFinding } from '../gaps.js';
 import type { IgnoreRules } from '../ignore-rules.js';
 import { isLockfile } from '../paths.js';
@@ -11,7 +11,7 @@ import { noCache, openResultCache, type Outcome, type ResultCache } from '../res
 import { readKeywardIgnoreFile } from '../suppress.js';
 import { describeScan } from '../tally.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
-import { changedSinceHead, changedSinceIndex, filtersOff, listGitFiles, walkFiles, type FileList } from './worktree-list.js';
+import { changedSinceHead, changedSinceIndex, filtersOff, listBesideIndex, listGitFiles, walkFiles, type FileList } from './worktree-list.js';
 import { headState, merge, planReads, remember } from './worktree-reuse.js';
 import { indexId, loadSnapshot, reopen, saveSnapshot, snapshotKey, takeSnapshot, type SnapshotKey, type TreeSnapshot } from './worktree-snapshot.js';
 
@@ -150,18 +150,22 @@ async function scanListed(opts: Options, started: number, l: Listed, reuse: Reus
  * or the index changed meanwhile: then the listing decides.
  */
 async function scanFromSnapshot(opts: Options, started: number, s: { gitDir: string; key: SnapshotKey; snap: TreeSnapshot }, ig: IgnoreRules | null): Promise<ScanResult | null> {
-  // `diff-files` is the longest of git's answers, and waits for this one: started before the others.
+  // The listing is the longest of git's answers, and waits for this one.
   const off = await filtersOff(opts.git, opts.root);
-  const changed = off ? changedSinceIndex(opts.git, opts.root, off) : null;
-  const listing = listGitFiles(opts.git, opts.root, { tracked: false }).catch(() => null);
-  const detector = createDetector();
+  if (!off) return null;
+  const listing = listBesideIndex(opts.git, opts.root, off);
+  let compiled: Detector | undefined;
+  const detector = (): Detector => (compiled ??= createDetector());
   // What HEAD is, the snapshot does not say: git is asked about each file with a key, those the
-  // snapshot knows of while the rest is asked and read, the others once read.
+  // snapshot knows of while the rest is listed and read, the others once read.
   const knownKeys = new Set(s.snap.named.filter(([, o]) => o && 'hits' in o && o.hits.some((h) => h.type === 'key')).map(([p]) => p));
   const early = keysInHead(opts.git, opts.root, [...knownKeys], detector);
-  const [list, diff] = await Promise.all([listing, changed]);
-  if (!list || !diff || indexId(s.gitDir) !== s.key.index) return null;
-  const tracked = reopen(s.snap, diff);
+  // Compiled while git answers.
+  detector();
+  const listed = await listing;
+  if (!listed || indexId(s.gitDir) !== s.key.index) return null;
+  const { list, changed } = listed;
+  const tracked = reopen(s.snap, changed);
   if (!tracked) return null;
   // The listing's order: untracked files, the index's, then the ignored files that leak.
   const isIgnored = (p: string) => list.ignored.has(p);
@@ -176,7 +180,7 @@ async function scanFromSnapshot(opts: Options, started: number, s: { gitDir: str
   const helpers = helpersFor(opts, toRead.length);
   let read: BatchResult;
   try {
-    read = await scanPaths(opts, toRead, maxBytesOf(opts), detector, helpers);
+    read = await scanPaths(opts, toRead, maxBytesOf(opts), detector(), helpers);
   } finally {
     helpers?.close();
   }
