@@ -213,9 +213,9 @@ export function now(): number {
 /**
  * For paths with findings: which keys the HEAD commit holds at that path, read with one
  * `cat-file --batch` of `HEAD:./<path>` (relative to `root`, as the paths are; no listing of the whole tree).
- * `detector` may be a function that makes it, called once git has answered.
+ * `detector` gives the detector, asked for only once git has answered (it may be compiled meanwhile).
  */
-export async function keysInHead(git: GitRunner, root: string, paths: readonly string[], detector: Detector | (() => Detector)): Promise<Set<string>> {
+export async function keysInHead(git: GitRunner, root: string, paths: readonly string[], detector: () => Detector): Promise<Set<string>> {
   const out = new Set<string>();
   // A name with a newline cannot be asked for on cat-file's line-based input.
   const asked = paths.filter((p) => !p.includes('\n'));
@@ -236,7 +236,7 @@ export async function keysInHead(git: GitRunner, root: string, paths: readonly s
     const bytes = buf.subarray(i, i + n);
     i += n + 1;
     if (m[1] !== 'blob') continue;
-    for (const hit of detectBytes(typeof detector === 'function' ? detector() : detector, searchableBytes(bytes))) if (hit.type === 'key') out.add(`${path}\0${hit.fingerprint}`);
+    for (const hit of detectBytes(detector(), searchableBytes(bytes))) if (hit.type === 'key') out.add(`${path}\0${hit.fingerprint}`);
   }
   return out;
 }

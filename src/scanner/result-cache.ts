@@ -116,14 +116,17 @@ function isStored(v: unknown): v is Stored {
 
 /**
  * The parsed JSON of keyward's file `name` in `gitDir`'s `keyward` folder, or undefined when there
- * is none or it is not JSON. Not followed if a link, not waited on if a FIFO, not read past 64 MB:
- * whoever wrote the checkout may have put anything there. Its shape is the caller's to check.
+ * is none, it is not JSON, or its text does not begin with `prefix` (then it is not parsed). Not
+ * followed if a link, not waited on if a FIFO, not read past 64 MB: whoever wrote the checkout may
+ * have put anything there. Its shape is the caller's to check.
  */
-export function readCacheFile(gitDir: string, name: string): unknown {
+export function readCacheFile(gitDir: string, name: string, prefix = ''): unknown {
   const read = readRegularFileSync(join(gitDir, 'keyward', `${name}.json`), MAX_FILE_BYTES);
   if (!read.ok) return undefined;
+  const text = read.bytes.toString('utf8');
+  if (!text.startsWith(prefix)) return undefined;
   try {
-    return JSON.parse(read.bytes.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

@@ -86,16 +86,20 @@ export function indexId(gitDir: string): string | null {
 
 /** The snapshot `gitDir` keeps for `key`, or null: none, another index, root or .keywardignore, or reads of another tap. */
 export function loadSnapshot(gitDir: string, key: SnapshotKey, maxBytes: number): TreeSnapshot | null {
-  const data = readCacheFile(gitDir, FILE);
-  if (!isStored(data) || data.salt !== cacheSalt(maxBytes)) return null;
+  const salt = cacheSalt(maxBytes);
+  // After every change of the index the snapshot is another's: told by how `saveSnapshot` begins
+  // the file, without parsing it (24 ms for the corpus's, with a doctor's code reads).
+  const data = readCacheFile(gitDir, FILE, `{"salt":${JSON.stringify(salt)},"index":${JSON.stringify(key.index)},`);
+  if (!isStored(data) || data.salt !== salt) return null;
   if (data.index !== key.index || data.root !== key.root || data.ignore !== key.ignore) return null;
   // A scan with a tap needs the reads of that tap; one without takes the outcomes of any.
   if (key.tap !== null && data.tap !== key.tap) return null;
   return { named: data.named, clean: data.clean, listSkipped: data.listSkipped, filterSkipped: data.filterSkipped, tracked: data.tracked };
 }
 
+/** Written salt and index first, which `loadSnapshot` looks for before it parses. */
 export function saveSnapshot(gitDir: string, key: SnapshotKey, maxBytes: number, snap: TreeSnapshot): void {
-  writeCacheFile(gitDir, FILE, { salt: cacheSalt(maxBytes), ...key, ...snap });
+  writeCacheFile(gitDir, FILE, { salt: cacheSalt(maxBytes), index: key.index, root: key.root, ignore: key.ignore, tap: key.tap, ...snap });
 }
 
 /** What a scan that listed the index knew of its tracked files at the end. */

@@ -131,7 +131,7 @@ async function scanListed(opts: Options, started: number, l: Listed, reuse: Reus
   const known = (p: string): 'same' | 'absent' | 'ask' => headState(p, list, changed);
   const [after, head] = await Promise.all([
     inRepo && plan.fresh.length > 0 ? reuse.sinceIndex() : null,
-    inRepo ? keysInHead(opts.git, opts.root, withKeys(result).filter((p) => known(p) === 'ask'), detector) : null,
+    inRepo ? keysInHead(opts.git, opts.root, withKeys(result).filter((p) => known(p) === 'ask'), () => detector) : null,
   ]);
   const kept = after ? remember(plan, list.blobs, read, after, reuse.cache, opts.tap) : new Map<string, Outcome>();
   reuse.cache.save();
