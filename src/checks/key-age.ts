@@ -1,6 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import { makeFinding } from '../core/rules.js';
-import { readKeyRecords, storedAtOf } from '../stores/key-records.js';
+import { storedAtOf } from '../stores/key-records.js';
 import { describeSource, entryLocation, secretRef } from './secret-ref.js';
 import type { Check } from './types.js';
 
@@ -17,7 +17,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const keyAgeCheck: Check = {
   id: 'hygiene.key-age',
   async run(ctx) {
-    const records = await readKeyRecords(ctx.stateDir);
+    const records = await ctx.keyRecords();
     const days = ctx.rotationDays ?? ctx.project.rotationDays ?? DEFAULT_ROTATION_DAYS;
     const now = ctx.now().getTime();
     const findings: Finding[] = [];

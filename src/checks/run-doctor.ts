@@ -14,6 +14,7 @@ import { detectApps, owningApp } from '../project/workspace.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectKeysInStages } from '../stores/collect.js';
+import { readKeyRecords, type KeyRecord } from '../stores/key-records.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
 import { scanProject, type ReadTap, type ScanResult } from '../scanner/index.js';
 import { resolveKeys } from '../stores/resolve.js';
@@ -70,10 +71,11 @@ export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[
   }));
 }
 
-/** What the doctor reads once for all its apps: each source file's reads (from the scan) and each folder's listing. */
+/** What the doctor reads once for all its apps: each source file's reads (from the scan), each folder's listing, the key records. */
 interface SharedReads {
   code?: CodeFileReader;
   list?: ListDir;
+  records?: () => Promise<KeyRecord[]>;
 }
 
 /**
@@ -110,9 +112,11 @@ export function contextInStages(
   known?: RepoState | Promise<RepoState>,
   shared: SharedReads = {},
 ): { early: Promise<EarlyContext>; complete: () => Promise<CheckContext> } {
+  const { records, ...reads } = shared;
+  const keyRecords = records ?? keyRecordsOnce(io.stateDir);
   const read = Promise.all([
     known ?? inspectRepo(io.git, io.root),
-    detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested, ...shared }),
+    detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested, ...reads }),
   ]).then(([repo, project]) => ({ repo, project, keys: collectKeysInStages({ project, env: io.env, keychain: io.keychain, platform: io.platform }) }));
   const early = read.then(async ({ repo, project, keys }) => ({ repo, project, resolved: resolveKeys((await keys.local).entries) }));
   let complete: Promise<CheckContext> | undefined;
@@ -133,13 +137,19 @@ export function contextInStages(
       live: opts.live,
       history: opts.history,
       timeoutMs: opts.timeoutMs,
-      stateDir: io.stateDir,
+      keyRecords,
       ...(opts.rotationDays ? { rotationDays: opts.rotationDays } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     };
   });
   return { early, complete: () => (complete ??= withKeychain()) };
+}
+
+/** The key records in `stateDir`, read when first asked for and then kept. */
+function keyRecordsOnce(stateDir: string): () => Promise<KeyRecord[]> {
+  let records: Promise<KeyRecord[]> | undefined;
+  return () => (records ??= readKeyRecords(stateDir));
 }
 
 /** Runs each check on its own: one that throws is reported as `error` with its reason, the others still count. */
@@ -187,7 +197,7 @@ function inApp(app: string, r: { results: CheckResult[]; findings: Finding[]; ca
  * checks start as soon as its context is built; the repository-wide ones once every context is.
  */
 async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly Check[], apps: string[], root: Promise<CheckContext>, repoState: Promise<RepoState>, shared: SharedReads) {
-  const inside = (app: string) => apps.filter((a) => a.startsWith(`${app}/`)).map((a) => a.slice(app.length + 1));
+  const inside = (app: string) => nestedIn(apps, app);
   const appCtxs = apps.map((app) => ({ app, ctx: buildContext({ ...io, root: join(io.root, app) }, opts, inside(app), sameRepo(io.root, app) ? repoState : undefined, shared) }));
   // Rejections are taken by the Promise.all below; until it runs, a failed app must not count as unhandled.
   for (const { ctx } of appCtxs) ctx.catch(() => undefined);
@@ -225,6 +235,24 @@ async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly C
     keys: parts.flatMap((p) => p.keys),
     apps: await Promise.all(units.map(async ({ app, ctx }) => describeApp(app, await ctx))),
   };
+}
+
+/**
+ * The apps below `app`, relative to it. `apps` is sorted, so they sit side by side from where
+ * `app/` would go: found by halving, not by testing 255 apps for each of 255.
+ */
+function nestedIn(apps: readonly string[], app: string): string[] {
+  const prefix = `${app}/`;
+  let lo = 0;
+  let hi = apps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (apps[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < apps.length && apps[i]!.startsWith(prefix); i += 1) out.push(apps[i]!.slice(prefix.length));
+  return out;
 }
 
 /**
@@ -283,7 +311,8 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
   // The scan starts first: git's walk of the history is the longest step, and the apps' code is read once, by the scan.
   const fromScan = checks.some((c) => c.usesScan) ? sharedCodeReads(io.root) : undefined;
   const scan = fromScan ? startScan(io, opts, fromScan.tap) : undefined;
-  const shared: SharedReads = { list: listDirOnce(), ...(fromScan ? { code: fromScan.read } : {}) };
+  // 255 apps read the same records 255 times before.
+  const shared: SharedReads = { list: listDirOnce(), records: keyRecordsOnce(io.stateDir), ...(fromScan ? { code: fromScan.read } : {}) };
   const repoState = inspectRepo(io.git, io.root);
   // Taken by the contexts below; a git that fails while the apps are searched for is reported there, not as unhandled.
   repoState.catch(() => undefined);

@@ -9,6 +9,7 @@ import type { ProjectInfo } from '../project/detect.js';
 import type { Framework } from '../project/framework.js';
 import type { CollectedKeys, KeychainStatus } from '../stores/collect.js';
 import type { ScanResult } from '../scanner/index.js';
+import type { KeyRecord } from '../stores/key-records.js';
 import type { KeyEntry, ResolvedKey } from '../stores/types.js';
 
 /** How far the doctor may reach over the network. */
@@ -38,8 +39,8 @@ export interface CheckContext {
   history: boolean;
   /** Per-call timeout for live calls, in milliseconds. */
   timeoutMs: number;
-  /** The user's state folder (key records). */
-  stateDir: string;
+  /** The records of when keyward stored each key (the user's state folder), read once per doctor run. */
+  keyRecords: () => Promise<KeyRecord[]>;
   /** `--rotation-days`, when given. */
   rotationDays?: number;
   /** Told where the long steps stand (the scan, the live calls). */

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, sep } from 'node:path';
 import { listDir, type ListDir } from './read.js';
 
 const SOURCE = new Set(['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx', '.ipynb']);
@@ -53,7 +53,8 @@ export interface FileReads {
  */
 export type CodeFileReader = (path: string, gateway: boolean) => Promise<FileReads>;
 
-const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [] };
+/** A file that reads nothing; shared, so never changed. */
+export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [] };
 /** Every form READ matches holds it: a file without it reads nothing from the environment. */
 const ENV = Buffer.from('env');
 /** A path with a folder the walk never enters (skipped or hidden). */
@@ -111,16 +112,18 @@ export async function readCode(
   const envFiles = new Set<string>();
   const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
+  // `dir` is already normal and a name holds no separator: path.join's normalising, per file, is not needed.
+  const child = (dir: string, name: string): string => (dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`);
   const walk = async (dir: string, rel: string): Promise<void> => {
     const entries = [...(await list(dir))].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const e of entries) {
       if (budget <= 0) return;
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !skip.has(path)) await walk(join(dir, e.name), path);
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !skip.has(path)) await walk(child(dir, e.name), path);
       } else if (e.isFile() && isCodeName(e.name)) {
         budget -= 1;
-        const reads = await read(join(dir, e.name), opts.gateway && !gatewayModel);
+        const reads = await read(child(dir, e.name), opts.gateway && !gatewayModel);
         for (const name of reads.variables) {
           if (!variables.has(name)) variables.set(name, path);
           readers.set(name, (readers.get(name) ?? 0) + 1);

@@ -1,6 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
 
 /** Larger than any manifest, template or settings file keyward reads: something else was given the name. */
 export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
@@ -32,35 +31,6 @@ function kindProblem(st: { isDirectory(): boolean; isFile(): boolean; size: numb
  * folder is refused without reading a byte, and a file that grows past the limit while read is
  * refused too, so `/dev/zero` or a FIFO under a known name costs nothing.
  */
-export async function readRegularFile(path: string, maxBytes = MAX_TEXT_BYTES): Promise<RegularFileRead> {
-  let handle;
-  try {
-    handle = await open(path, READ_FLAGS);
-  } catch (e) {
-    return openProblem(e);
-  }
-  try {
-    const st = await handle.stat();
-    const problem = kindProblem(st, maxBytes);
-    if (problem) return problem;
-    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
-    let n = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, n, buf.length - n, n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-      // More bytes than the size said: a file growing under keyward is refused rather than chased.
-      if (n === buf.length) return { ok: false, problem: 'too-large', size: n };
-    }
-    return { ok: true, bytes: buf.subarray(0, n), mode: st.mode & 0o7777 };
-  } catch (e) {
-    return openProblem(e);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** readRegularFile for the synchronous callers (the scanner's settings files). */
 export function readRegularFileSync(path: string, maxBytes = MAX_TEXT_BYTES): RegularFileRead {
   let fd: number;
   try {
@@ -88,6 +58,35 @@ export function readRegularFileSync(path: string, maxBytes = MAX_TEXT_BYTES): Re
   }
 }
 
+/**
+ * readRegularFileSync for the callers that await. The files keyward reads this way are small
+ * (manifests, `.env` files, settings), and the doctor reads hundreds of them: each read through
+ * the thread pool took five trips through the event loop, a busy main thread's time for nothing.
+ */
+export function readRegularFile(path: string, maxBytes = MAX_TEXT_BYTES): Promise<RegularFileRead> {
+  return settled(readRegularFileSync(path, maxBytes));
+}
+
+/** How long synchronous reads may run back to back before the event loop gets a turn. */
+const SLICE_MS = 2;
+let sliceStart = performance.now();
+
+/**
+ * A value read synchronously, as a promise that lets the event loop run every few milliseconds:
+ * a walk of thousands of folders chains its awaits through microtasks alone, and would otherwise
+ * hold back git's output (and the spawn of the scan's next git process) until it ended.
+ */
+function settled<T>(value: T): Promise<T> {
+  const now = performance.now();
+  if (now - sliceStart < SLICE_MS) return Promise.resolve(value);
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      sliceStart = performance.now();
+      resolve(value);
+    }),
+  );
+}
+
 /** A JSON file's object, or undefined when it is missing, not a regular file, too large or not JSON: manifests are optional. */
 export async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
   const text = await readText(path);
@@ -108,8 +107,16 @@ export async function readText(path: string): Promise<string | undefined> {
 /** A folder's entries (with their types), empty when it cannot be listed. */
 export type ListDir = (dir: string) => Promise<Dirent[]>;
 
-/** Lists a folder from disk. */
-export const listDir: ListDir = (dir) => readdir(dir, { withFileTypes: true }).catch((): Dirent[] => []);
+/** Lists a folder from disk, synchronously: the doctor lists thousands of folders, each a short call, and a trip through the thread pool cost more than the listing. */
+export const listDir: ListDir = (dir) => {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    entries = [];
+  }
+  return settled(entries);
+};
 
 /** listDir that lists each folder once: the doctor's app search and its walks of the apps' code visit the same folders. */
 export function listDirOnce(): ListDir {
