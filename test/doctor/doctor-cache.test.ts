@@ -41,6 +41,21 @@ describe('keyward doctor with the result cache (built bin, real git)', () => {
     expect(reread.report).toEqual(first.report);
   });
 
+  it('sees every way code reads a variable through the scan\'s reading, and none in files that only say "env"', async () => {
+    const p = makeProject({ name: 'read-forms' });
+    p.write('src/bracket.ts', 'export const k = process.env["OPENAI_API_KEY"];\n');
+    p.write('src/vite.ts', 'export const g = import.meta.env.GROQ_API_KEY;\n');
+    p.write('app.py', 'import os\nkey = os.getenv("MISTRAL_API_KEY")\n');
+    p.write('worker.py', 'import os\nkey = os.environ.get("ANTHROPIC_API_KEY")\n');
+    // `env` without a read: the words alone must not be taken for one.
+    p.write('src/words.ts', '// the environment, a venv, dotenv and ENV_NAME: COHERE_API_KEY is only named here\nexport const ENVIRONMENT = "COHERE_API_KEY";\n');
+    p.commit('forms');
+    const first = await doctor(p);
+    const reread = await doctor(p, '--no-cache');
+    expect(missing(first.report)).toEqual(['No OpenAI key (OPENAI_API_KEY)', 'No Anthropic key (ANTHROPIC_API_KEY)', 'No Groq key (GROQ_API_KEY)', 'No Mistral key (MISTRAL_API_KEY)']);
+    expect(reread.report).toEqual(first.report);
+  });
+
   it('takes an unchanged file\'s variables from the cache, and reads the file again once it changes', async () => {
     const p = app();
     await doctor(p);
