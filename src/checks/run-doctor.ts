@@ -311,7 +311,7 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
   // The scan starts first: git's walk of the history is the longest step, and the apps' code is read once, by the scan.
   const fromScan = checks.some((c) => c.usesScan) ? sharedCodeReads(io.root) : undefined;
   const scan = fromScan ? startScan(io, opts, fromScan.tap) : undefined;
-  // 255 apps read the same records 255 times before.
+  // Every app's key-age check asks for the same records: one read serves them all.
   const shared: SharedReads = { list: listDirOnce(), records: keyRecordsOnce(io.stateDir), ...(fromScan ? { code: fromScan.read } : {}) };
   const repoState = inspectRepo(io.git, io.root);
   // Taken by the contexts below; a git that fails while the apps are searched for is reported there, not as unhandled.

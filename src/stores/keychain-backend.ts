@@ -172,7 +172,13 @@ export function startKeychainHelper(node: string, env: Env) {
       if (inOrder.length === 1) arm();
       child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
     });
-  return { call };
+  return {
+    call,
+    /** The helper ended (a crash, a kill past a deadline): every call to it fails from now on. */
+    get dead(): boolean {
+      return dead !== null;
+    },
+  };
 }
 
 /**
@@ -212,7 +218,8 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
     probe ??= (async (): Promise<KeychainProbe> => {
       if (platform === 'linux' && !sessionBusReachable(env)) return { ok: false, problem: NO_DBUS };
       const locked = platform === 'linux' ? keywardEntryLocked(env, Date.now() + budget) : Promise.resolve(null);
-      const helper = startKeychainHelper(node, env);
+      let helper = startKeychainHelper(node, env);
+      let started: Promise<unknown> = Promise.resolve();
       try {
         // Starting Node and loading keytar is keyward's own work, slow only on a loaded machine: the keychain's budget starts when it is asked.
         await helper.call(null, HELPER_START_MS);
@@ -223,15 +230,19 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
       }
       // One listing per service until keyward itself writes or deletes an entry.
       const listings = new Map<string, Promise<ReadonlySet<string> | null>>();
+      const call = async (request: object, ms: number): Promise<unknown> => {
+        await started;
+        return helper.call(request, ms);
+      };
       const backend: KeychainBackend = {
-        getPassword: async (service, account) => (await helper.call({ op: 'get', service, account }, budget)) as string | null,
+        getPassword: async (service, account) => (await call({ op: 'get', service, account }, budget)) as string | null,
         setPassword: async (service, account, password) => {
           listings.clear();
-          await helper.call({ op: 'set', service, account, password }, budget);
+          await call({ op: 'set', service, account, password }, budget);
         },
         deletePassword: async (service, account) => {
           listings.clear();
-          return (await helper.call({ op: 'delete', service, account }, budget)) === true;
+          return (await call({ op: 'delete', service, account }, budget)) === true;
         },
       };
       // On Linux each lookup is a D-Bus round trip: a 30-app monorepo's doctor made 930 of them. One
@@ -243,10 +254,20 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
             // An entry that another process deletes between the search and the read of its
             // attributes fails the whole listing ("No such secret item"): the caller then looks its
             // accounts up one by one, and the next caller lists again.
-            listing = helper.call({ op: 'accounts', service }, budget).then(
+            listing = call({ op: 'accounts', service }, budget).then(
               (names) => new Set(names as string[]),
               () => {
                 if (listings.get(service) === listing) listings.delete(service);
+                // keytar reads every listed entry's secret, and libsecret crashes the helper when an
+                // entry is deleted between the search and that read (another process writing the
+                // keychain): 4 doctors in 25 said "the keyring is locked" beside such a writer. The
+                // lookups one by one that follow go to a new helper.
+                if (helper.dead) {
+                  helper = startKeychainHelper(node, env);
+                  started = helper.call(null, HELPER_START_MS);
+                  // A helper that cannot start fails the calls that wait for it; nobody else need hear.
+                  started.catch(() => undefined);
+                }
                 return null;
               },
             );

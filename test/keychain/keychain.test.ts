@@ -155,6 +155,43 @@ for await (const line of (await import('node:readline')).createInterface({ input
     expect(await read('listing-race', p.dir)).toEqual(found);
     expect(asked).toEqual([accountFor('openai', 'listing-race', p.dir)]);
   });
+
+  it('goes on with a new helper when the listing crashes the one it had (an entry deleted by another process before its secret was read)', async () => {
+    const p = makeProject({ name: 'listing-crash' });
+    const key = fakeKey('openai-project', 'listing-crash');
+    storeAsKeytar(accountFor('openai', 'listing-crash', p.dir), key, keyring.env);
+    // The real helper, but the first listing of all its runs dies as keytar's findCredentials does on
+    // such an entry: libsecret's assertion on stderr, then SIGSEGV. Before, every lookup after it
+    // failed too, and the doctor said "the keyring is locked".
+    const dir = tempDir();
+    const crashed = join(dir, 'crashed');
+    const helper = join(dir, 'helper.mjs');
+    writeFileSync(helper, `import { createRequire } from 'node:module';
+import { existsSync, writeFileSync } from 'node:fs';
+const keytar = createRequire(${JSON.stringify(join(REPO, 'package.json'))})('@github/keytar');
+process.stdout.write('{"ready":true}\\n');
+for await (const line of (await import('node:readline')).createInterface({ input: process.stdin })) {
+  const r = JSON.parse(line);
+  const answer = (value) => process.stdout.write(JSON.stringify({ id: r.id, ok: true, value }) + '\\n');
+  if (r.op === 'accounts' && !existsSync(${JSON.stringify(crashed)})) {
+    writeFileSync(${JSON.stringify(crashed)}, '');
+    process.stderr.write("(process:1): libsecret-CRITICAL **: secret_value_get_text: assertion 'value' failed\\n", () => process.kill(process.pid, 'SIGSEGV'));
+    await new Promise(() => {});
+  } else if (r.op === 'accounts') answer((await keytar.findCredentials(r.service)).map((c) => c.account));
+  else answer(await keytar.getPassword(r.service, r.account));
+}
+`);
+    const node = join(dir, 'node');
+    writeFileSync(node, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(helper)}\n`, { mode: 0o755 });
+    const { asked, read } = await counted(node);
+
+    const found = [['openai', { account: accountFor('openai', 'listing-crash', p.dir), value: key }]];
+    expect(await read('listing-crash', p.dir)).toEqual(found);
+    expect(asked).toHaveLength(PROVIDER_IDS.length * 2 - 1);
+    // The new helper lists, and only the entry that exists is read.
+    expect(await read('listing-crash', p.dir)).toEqual(found);
+    expect(asked).toEqual([accountFor('openai', 'listing-crash', p.dir)]);
+  });
 });
 
 describe('no D-Bus session (headless Linux)', () => {
