@@ -139,6 +139,7 @@ export function startKeychainHelper(node: string, env: Env) {
   });
 
   let serial = 0;
+  let timedOut = false;
   /** Sends `request` (null waits for the ready line) and waits at most `ms`. */
   const call = (request: object | null, ms: number): Promise<unknown> =>
     new Promise((resolve, reject) => {
@@ -151,6 +152,7 @@ export function startKeychainHelper(node: string, env: Env) {
           // thread (a scan on a loaded machine) the answer may be waiting unread. It is read first.
           setImmediate(() => {
             if (!waiting.has(id)) return;
+            timedOut = true;
             child.kill('SIGKILL');
             fail(new Error(`keychain call timed out after ${ms} ms`));
           });
@@ -174,9 +176,9 @@ export function startKeychainHelper(node: string, env: Env) {
     });
   return {
     call,
-    /** The helper ended (a crash, a kill past a deadline): every call to it fails from now on. */
-    get dead(): boolean {
-      return dead !== null;
+    /** The helper ended on its own (a crash), not killed past a deadline: every call to it fails from now on. */
+    get crashed(): boolean {
+      return dead !== null && !timedOut;
     },
   };
 }
@@ -261,8 +263,9 @@ export function createKeychainOpener(options: { platform: NodeJS.Platform; env: 
                 // keytar reads every listed entry's secret, and libsecret crashes the helper when an
                 // entry is deleted between the search and that read (another process writing the
                 // keychain): 4 doctors in 25 said "the keyring is locked" beside such a writer. The
-                // lookups one by one that follow go to a new helper.
-                if (helper.dead) {
+                // lookups one by one that follow go to a new helper. One killed past its deadline is
+                // not replaced: a keychain that hangs must fail the rest at once.
+                if (helper.crashed) {
                   helper = startKeychainHelper(node, env);
                   started = helper.call(null, HELPER_START_MS);
                   // A helper that cannot start fails the calls that wait for it; nobody else need hear.
