@@ -126,71 +126,66 @@ describe.skipIf(!hasSession)('lookups on a keychain that lists its accounts (the
     expect(asked).toEqual([accountFor('openai', 'listing-b', second.dir)]);
   });
 
-  it('looks each account up when the listing fails (an entry deleted by another process mid-search), and lists again next time', async () => {
-    const p = makeProject({ name: 'listing-race' });
-    const key = fakeKey('openai-project', 'listing-race');
-    storeAsKeytar(accountFor('openai', 'listing-race', p.dir), key, keyring.env);
-    // The real helper, but its first listing fails as libsecret's does when an entry it found is gone before its attributes are read.
+  /**
+   * A `node` for the opener that runs a helper answering as the real one does, through keytar,
+   * except a listing for which `failsListing` (JavaScript run in the helper) is true: that one runs
+   * `fail` instead. `r` is the request.
+   */
+  const helperNode = (failsListing: string, fail: string): string => {
     const dir = tempDir();
     const helper = join(dir, 'helper.mjs');
     writeFileSync(helper, `import { createRequire } from 'node:module';
+import { existsSync, writeFileSync } from 'node:fs';
 const keytar = createRequire(${JSON.stringify(join(REPO, 'package.json'))})('@github/keytar');
 let listings = 0;
 process.stdout.write('{"ready":true}\\n');
 for await (const line of (await import('node:readline')).createInterface({ input: process.stdin })) {
   const r = JSON.parse(line);
   const answer = (value) => process.stdout.write(JSON.stringify({ id: r.id, ok: true, value }) + '\\n');
-  if (r.op === 'accounts' && ++listings === 1) process.stdout.write(JSON.stringify({ id: r.id, ok: false, error: 'No such secret item at path: /org/freedesktop/secrets/collection/login/30' }) + '\\n');
+  if (r.op === 'accounts' && (${failsListing})) { ${fail} }
   else if (r.op === 'accounts') answer((await keytar.findCredentials(r.service)).map((c) => c.account));
   else answer(await keytar.getPassword(r.service, r.account));
 }
 `);
     const node = join(dir, 'node');
     writeFileSync(node, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(helper)}\n`, { mode: 0o755 });
-    const { asked, read } = await counted(node);
+    return node;
+  };
 
-    const found = [['openai', { account: accountFor('openai', 'listing-race', p.dir), value: key }]];
-    expect(await read('listing-race', p.dir)).toEqual(found);
-    expect(asked).toHaveLength(PROVIDER_IDS.length * 2 - 1);
-    expect(await read('listing-race', p.dir)).toEqual(found);
-    expect(asked).toEqual([accountFor('openai', 'listing-race', p.dir)]);
+  /** Stores one key for `name`, then reads it twice through `node`'s helper: the first read's lookups, then the second's. */
+  const readTwice = async (name: string, node: string) => {
+    const p = makeProject({ name });
+    const key = fakeKey('openai-project', name);
+    storeAsKeytar(accountFor('openai', name, p.dir), key, keyring.env);
+    const { asked, read } = await counted(node);
+    const found = [['openai', { account: accountFor('openai', name, p.dir), value: key }]];
+    expect(await read(name, p.dir)).toEqual(found);
+    const first = [...asked];
+    expect(await read(name, p.dir)).toEqual(found);
+    return { first, second: [...asked], account: accountFor('openai', name, p.dir) };
+  };
+
+  it('looks each account up when the listing fails (an entry deleted by another process mid-search), and lists again next time', async () => {
+    // The real helper, but its first listing fails as libsecret's does when an entry it found is gone before its attributes are read.
+    const node = helperNode('++listings === 1', "process.stdout.write(JSON.stringify({ id: r.id, ok: false, error: 'No such secret item at path: /org/freedesktop/secrets/collection/login/30' }) + '\\n');");
+    const { first, second, account } = await readTwice('listing-race', node);
+    expect(first).toHaveLength(PROVIDER_IDS.length * 2 - 1);
+    expect(second).toEqual([account]);
   });
 
   it('goes on with a new helper when the listing crashes the one it had (an entry deleted by another process before its secret was read)', async () => {
-    const p = makeProject({ name: 'listing-crash' });
-    const key = fakeKey('openai-project', 'listing-crash');
-    storeAsKeytar(accountFor('openai', 'listing-crash', p.dir), key, keyring.env);
     // The real helper, but the first listing of all its runs dies as keytar's findCredentials does on
     // such an entry: libsecret's assertion on stderr, then SIGSEGV. Before, every lookup after it
     // failed too, and the doctor said "the keyring is locked".
-    const dir = tempDir();
-    const crashed = join(dir, 'crashed');
-    const helper = join(dir, 'helper.mjs');
-    writeFileSync(helper, `import { createRequire } from 'node:module';
-import { existsSync, writeFileSync } from 'node:fs';
-const keytar = createRequire(${JSON.stringify(join(REPO, 'package.json'))})('@github/keytar');
-process.stdout.write('{"ready":true}\\n');
-for await (const line of (await import('node:readline')).createInterface({ input: process.stdin })) {
-  const r = JSON.parse(line);
-  const answer = (value) => process.stdout.write(JSON.stringify({ id: r.id, ok: true, value }) + '\\n');
-  if (r.op === 'accounts' && !existsSync(${JSON.stringify(crashed)})) {
-    writeFileSync(${JSON.stringify(crashed)}, '');
-    process.stderr.write("(process:1): libsecret-CRITICAL **: secret_value_get_text: assertion 'value' failed\\n", () => process.kill(process.pid, 'SIGSEGV'));
-    await new Promise(() => {});
-  } else if (r.op === 'accounts') answer((await keytar.findCredentials(r.service)).map((c) => c.account));
-  else answer(await keytar.getPassword(r.service, r.account));
-}
-`);
-    const node = join(dir, 'node');
-    writeFileSync(node, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(helper)}\n`, { mode: 0o755 });
-    const { asked, read } = await counted(node);
-
-    const found = [['openai', { account: accountFor('openai', 'listing-crash', p.dir), value: key }]];
-    expect(await read('listing-crash', p.dir)).toEqual(found);
-    expect(asked).toHaveLength(PROVIDER_IDS.length * 2 - 1);
+    const crashed = join(tempDir(), 'crashed');
+    const node = helperNode(
+      `!existsSync(${JSON.stringify(crashed)})`,
+      `writeFileSync(${JSON.stringify(crashed)}, ''); process.stderr.write("(process:1): libsecret-CRITICAL **: secret_value_get_text: assertion 'value' failed\\n", () => process.kill(process.pid, 'SIGSEGV')); await new Promise(() => {});`,
+    );
+    const { first, second, account } = await readTwice('listing-crash', node);
+    expect(first).toHaveLength(PROVIDER_IDS.length * 2 - 1);
     // The new helper lists, and only the entry that exists is read.
-    expect(await read('listing-crash', p.dir)).toEqual(found);
-    expect(asked).toEqual([accountFor('openai', 'listing-crash', p.dir)]);
+    expect(second).toEqual([account]);
   });
 });
 
