@@ -122,11 +122,10 @@ function isStored(v: unknown): v is Stored {
  */
 export function readCacheFile(gitDir: string, name: string, prefix = ''): unknown {
   const read = readRegularFileSync(join(gitDir, 'keyward', `${name}.json`), MAX_FILE_BYTES);
-  if (!read.ok) return undefined;
-  const text = read.bytes.toString('utf8');
-  if (!text.startsWith(prefix)) return undefined;
+  // Told apart on the bytes: another index's snapshot is not decoded either.
+  if (!read.ok || !read.bytes.subarray(0, Buffer.byteLength(prefix)).equals(Buffer.from(prefix))) return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(read.bytes.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
