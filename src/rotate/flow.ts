@@ -10,7 +10,7 @@ import type { CallReport } from '../core/report.js';
 import type { Secret } from '../core/secret.js';
 import { findProvider, PROVIDER_IDS, type Provider } from '../providers/index.js';
 import type { Prompter } from '../prompts/types.js';
-import { scanHistory, scanWorktree } from '../scanner/index.js';
+import { createBlobShare, scanHistory, scanWorktree } from '../scanner/index.js';
 import { writeFileAtomic } from '../stores/atomic-write.js';
 import { secretFor } from '../stores/collect.js';
 import { setDotenvValue } from '../stores/dotenv-edit.js';
@@ -82,7 +82,7 @@ async function chooseProvider(flags: RotateFlags, stored: Map<string, KeyEntry>,
 /** Every place the old key is still found: files, history, logs, bundles, and the other stores. */
 async function huntOldKey(io: DoctorIO, old: Secret, entries: readonly KeyEntry[], replaced: KeyEntry, signal: AbortSignal | undefined): Promise<string[]> {
   // Both scans, not their merge: the merge folds a history hit into the working-tree finding of the same key, and every place counts here.
-  const opts = { root: io.root, git: io.git, env: io.env, useBaseline: false, ...(signal ? { signal } : {}) };
+  const opts = { root: io.root, git: io.git, env: io.env, useBaseline: false, blobShare: createBlobShare(), ...(signal ? { signal } : {}) };
   const [worktree, history] = await Promise.all([scanWorktree(opts), scanHistory(opts)]);
   const places = new Set<string>();
   for (const f of [...worktree.findings, ...history.findings]) {

@@ -71,11 +71,12 @@ export function runnerFor(opts: ScanOptions, items: number): BatchRunner {
  * Reads and scans working-tree files in batches. This thread starts at once; the helpers (started
  * before the listing, see `helpersFor`) take batches from the same shared counter as soon as they
  * are up, each reading its own files, so a small tree never waits for a helper and a big one uses
- * every core. The result is in the paths' order whichever thread ran a batch.
+ * every core. The result is in the paths' order whichever thread ran a batch. `oids`, beside
+ * `paths`: the blobs to check files against (`BatchResult.verified`).
  */
-export async function scanPaths(opts: ScanOptions, paths: readonly string[], maxBytes: number, detector: Detector, helpers: FileHelpers | null): Promise<BatchResult> {
+export async function scanPaths(opts: ScanOptions, paths: readonly string[], maxBytes: number, detector: Detector, helpers: FileHelpers | null, oids?: ReadonlyArray<string | null>): Promise<BatchResult> {
   const state = shareState();
-  const share: FileShare = { root: opts.root, paths, maxBytes, batchSize: FILES_PER_BATCH, state: state.buffer as SharedArrayBuffer };
+  const share: FileShare = { root: opts.root, paths, ...(oids ? { oids } : {}), maxBytes, batchSize: FILES_PER_BATCH, state: state.buffer as SharedArrayBuffer };
   const count = Math.ceil(paths.length / FILES_PER_BATCH);
   const results = new Array<BatchResult>(count);
   let left = count;
@@ -134,6 +135,7 @@ export async function scanPaths(opts: ScanOptions, paths: readonly string[], max
     out.skipped.push(...r.skipped);
     out.scanned += r.scanned;
     out.bytes += r.bytes;
+    if (r.verified) (out.verified ??= []).push(...r.verified);
   }
   return out;
 }

@@ -1,9 +1,11 @@
 import type { Finding } from '../core/finding.js';
+import { createBlobShare } from './blob-share.js';
 import { asActive } from './findings.js';
 import { scanHistory } from './sources/history.js';
 import { scanWorktree } from './sources/worktree.js';
 import type { ScanOptions, ScanResult } from './types.js';
 
+export { createBlobShare, type BlobShare } from './blob-share.js';
 export { createDetector, detect, type ClientHit, type Detector, type Hit, type KeyHit } from './detect.js';
 export { HISTORY_CHECK, scanHistory } from './sources/history.js';
 export { STAGED_CHECK, scanStaged } from './sources/staged.js';
@@ -40,7 +42,8 @@ export function mergeScans(worktree: ScanResult, history: ScanResult): ScanResul
  * project's keys beside the scan): it is awaited only once both scans are done.
  */
 export async function scanProject(opts: Omit<ScanOptions, 'active'> & { history?: boolean; active?: ReadonlySet<string> | Promise<ReadonlySet<string>> }): Promise<ScanResult> {
-  const { active, ...rest } = opts;
+  const { active, ...given } = opts;
+  const rest = opts.history === false ? given : { ...given, blobShare: createBlobShare() };
   // Started beside the working tree: the doctor reads its apps while the scan runs, and a walk
   // started after the working tree waits for that reading too (on the benchmark corpus's 255 apps,
   // git's walk began 0.3 s later). Its rejection is taken below.

@@ -118,6 +118,8 @@ function transferables(batch: Batch): ArrayBuffer[] {
 export interface FileShare {
   root: string;
   paths: readonly string[];
+  /** Beside `paths`, when files are to be checked against their blobs (see `Batch`). */
+  oids?: ReadonlyArray<string | null>;
   maxBytes: number;
   batchSize: number;
   /** `SHARE_SLOTS` BigInt64 slots (see `shareState`). */
@@ -138,9 +140,10 @@ export function takeBatch(state: BigInt64Array): number {
 
 /** The batch of a share at `index`, or null past the last one. */
 export function shareBatch(share: FileShare, index: number): Extract<Batch, { type: 'files' }> | null {
-  const { root, paths, maxBytes, batchSize } = share;
+  const { root, paths, oids, maxBytes, batchSize } = share;
   if (index * batchSize >= paths.length) return null;
-  return { type: 'files', root, paths: paths.slice(index * batchSize, (index + 1) * batchSize), maxBytes };
+  const [from, to] = [index * batchSize, (index + 1) * batchSize];
+  return { type: 'files', root, paths: paths.slice(from, to), maxBytes, ...(oids ? { oids: oids.slice(from, to) } : {}) };
 }
 
 /** Helper threads for a working-tree scan, started before the files are listed so their start-up overlaps git's. */

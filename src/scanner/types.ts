@@ -2,6 +2,7 @@ import type { CheckResult, Finding } from '../core/finding.js';
 import type { Env } from '../core/io.js';
 import type { ProgressSink } from '../core/progress.js';
 import type { GitRunner } from '../git/git.js';
+import type { BlobShare } from './blob-share.js';
 
 /** What every scan takes: the IO it may use and what it should know about the project. */
 export interface ScanOptions {
@@ -30,6 +31,11 @@ export interface ScanOptions {
   cache?: boolean;
   /** Stops the scan (Ctrl-C): its git processes are killed and it rejects. */
   signal?: AbortSignal;
+  /**
+   * Given to the working-tree scan and the history scan of one run: the working tree hands over
+   * what it proved HEAD's blobs hold, and the history does not read those blobs again.
+   */
+  blobShare?: BlobShare;
   /** Shown each working-tree file this thread reads, so another reader (the doctor's project detection) need not read it again. */
   tap?: ReadTap;
 }

@@ -193,6 +193,22 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
   const overLimit: Array<{ s: Skipped; seq: number }> = [];
   /** Blobs skipped by their path (lockfiles, .keywardignore): only their size and presence are asked, not their content. */
   const unread: Unread[] = [];
+  const share = opts.blobShare;
+  /** Blobs the working tree beside this scan may still prove (see blob-share.ts), asked again when it says more. */
+  let waiting: Array<{ oid: string; path: string; seq: number }> = [];
+  const readOrTake = (oid: string, path: string, seq: number): void => {
+    const key = cacheKey(oid, path);
+    const shared = share?.take(key);
+    if (shared === 'later') waiting.push({ oid, path, seq });
+    else if (shared) {
+      cache.put(key, shared);
+      replay(oid, path, shared, seq);
+    } else {
+      request.push(oid);
+      requestSeq.push(seq);
+      requestPath.push(path);
+    }
+  };
   const ask = (oid: string, path: string): void => {
     asked += 1;
     if (absent.has(oid)) absentListed += 1;
@@ -201,11 +217,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
       const cached = reason ? undefined : cache.get(cacheKey(oid, path));
       if (reason) unread.push({ oid, path, reason, seq: asked });
       else if (cached) replay(oid, path, cached, asked);
-      else {
-        request.push(oid);
-        requestSeq.push(asked);
-        requestPath.push(path);
-      }
+      else readOrTake(oid, path, asked);
     }
   };
   const walkParser = new WalkParser((a) => {
@@ -351,6 +363,16 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
   ]);
   catFileRuns = true;
   send();
+  // Each time the working tree says more, the blobs held back are proven or sent to cat-file.
+  const shareDone = (async () => {
+    while (share && !share.closed) {
+      await share.changed();
+      const held = waiting;
+      waiting = [];
+      for (const w of held) readOrTake(w.oid, w.path, w.seq);
+      send();
+    }
+  })();
   const oddRefsOf = askOddRefs();
   walk.child.stdin.end();
   let walkErr = '';
@@ -364,6 +386,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
     if (code !== 0) out.walkError ??= `git log ${signal ? `was killed (${signal})` : `exited with ${code}`}${walkErr ? `: ${firstLine(walkErr)}` : ''}`;
   }).then(async () => {
     const odd = await oddRefsOf;
+    await shareDone;
     if (odd.length > 0) {
       const r = await opts.git(['rev-list', '--objects', '--filter=object:type=blob', ...odd, '--'], { cwd: opts.root, timeoutMs: 600_000 });
       if (r.code !== 0) out.walkError ??= `git rev-list exited with ${r.code}: ${firstLine(r.stderr)}`;

@@ -7,12 +7,12 @@ import { gapFinding } from '../gaps.js';
 import type { IgnoreRules } from '../ignore-rules.js';
 import { isLockfile } from '../paths.js';
 import type { FileHelpers } from '../pool.js';
-import { noCache, openResultCache, type Outcome, type ResultCache } from '../result-cache.js';
+import { cacheKey, noCache, openResultCache, type Outcome, type ResultCache } from '../result-cache.js';
 import { readKeywardIgnoreFile } from '../suppress.js';
 import { describeScan } from '../tally.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
 import { changedSinceHead, changedSinceIndex, filtersOff, listBesideIndex, listGitFiles, walkFiles, type FileList } from './worktree-list.js';
-import { headState, merge, planReads, remember } from './worktree-reuse.js';
+import { headState, merge, planReads, remember, type ReadPlan } from './worktree-reuse.js';
 import { indexId, loadSnapshot, reopen, saveSnapshot, snapshotKey, takeSnapshot, type SnapshotKey, type TreeSnapshot } from './worktree-snapshot.js';
 
 /** The check id of the working-tree scan in the report's `checks`. */
@@ -27,6 +27,14 @@ type Options = ScanOptions & { only?: readonly string[] };
  * be read are an `exposure.scan-incomplete` finding.
  */
 export async function scanWorktree(opts: Options): Promise<ScanResult> {
+  try {
+    return await scanTree(opts);
+  } finally {
+    opts.blobShare?.close();
+  }
+}
+
+async function scanTree(opts: Options): Promise<ScanResult> {
   const started = now();
   opts.progress?.({ step: 'listing', files: 0 });
   const special = specialIgnoreFiles(opts.root);
@@ -123,7 +131,8 @@ async function scanListed(opts: Options, started: number, l: Listed, reuse: Reus
   restoreReads(opts, plan.known);
   // Without that (busy cores, no index of its own: a subfolder, a linked worktree, no git), once the list is known.
   l.helpers.early ??= helpersFor(opts, plan.toRead.length);
-  const read = await scanPaths(opts, plan.toRead, maxBytesOf(opts), detector, l.helpers.early);
+  const read = await scanPaths(opts, plan.toRead, maxBytesOf(opts), detector, l.helpers.early, shareBlobs(opts.blobShare, plan, list.blobs));
+  handOver(opts.blobShare, read, list.blobs);
   const result = merge(paths, plan.known, read);
   // A tracked file git saw as HEAD's holds HEAD's keys, and a path neither HEAD nor the index
   // holds none: git is asked only about the others, while it is asked again whether the files
@@ -150,6 +159,8 @@ async function scanListed(opts: Options, started: number, l: Listed, reuse: Reus
  * or the index changed meanwhile: then the listing decides.
  */
 async function scanFromSnapshot(opts: Options, started: number, s: { gitDir: string; key: SnapshotKey; snap: TreeSnapshot }, ig: IgnoreRules | null): Promise<ScanResult | null> {
+  // Only files that changed are read here: none holds HEAD's blob, so the history need not wait for them.
+  opts.blobShare?.expect([]);
   // The listing is the longest of git's answers, and waits for this one.
   const off = await filtersOff(opts.git, opts.root);
   if (!off) return null;
@@ -197,6 +208,25 @@ async function scanFromSnapshot(opts: Options, started: number, s: { gitDir: str
     ...ignored.skipped,
   ];
   return reportScan(opts, started, { result, skipped, ignored: list.ignored, inHead: (path, fp) => head.has(`${path}\0${fp}`) || more.has(`${path}\0${fp}`), notes: [], gaps: [] });
+}
+
+/**
+ * The blob each file to read should hold, for the history scan beside this one (`share`): the
+ * tracked files git saw as the index's. Undefined without a share.
+ */
+function shareBlobs(share: ScanOptions['blobShare'], plan: ReadPlan, blobs: ReadonlyMap<string, string>): Array<string | null> | undefined {
+  if (!share) return undefined;
+  const fresh = new Set(plan.fresh);
+  const oids = plan.toRead.map((p) => (fresh.has(p) ? (blobs.get(p) ?? null) : null));
+  share.expect(plan.toRead.flatMap((p, i) => (oids[i] ? [cacheKey(oids[i], p)] : [])));
+  return oids;
+}
+
+/** Hands the share the outcome of each file whose bytes were its blob. */
+function handOver(share: ScanOptions['blobShare'], read: BatchResult, blobs: ReadonlyMap<string, string>): void {
+  if (!share || !read.verified) return;
+  const hits = new Map(read.files.map((f) => [f.path, f.hits]));
+  for (const p of read.verified) share.put(cacheKey(blobs.get(p)!, p), { hits: hits.get(p) ?? [] });
 }
 
 /** The paths to scan, in order, and those left unread: outside `only`, .keywardignore'd, lockfiles. */
