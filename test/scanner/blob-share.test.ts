@@ -106,6 +106,22 @@ describe('the history takes the blobs the working tree proved (built bin, real g
     expect(git.asked()).toEqual(unproven);
   });
 
+  it('proves blobs in a repository whose ids are SHA-256', async () => {
+    const p = makeProject({ git: false });
+    p.git('init', '-q', '--object-format=sha256', '-b', 'main');
+    p.write('src/a.ts', `export const apiKey = "${K.tracked}";\n`);
+    p.write('src/b.ts', 'export const b = 1;\n');
+    p.commit('first');
+    const b1 = p.git('rev-parse', 'HEAD:src/b.ts').trim();
+    expect(b1).toHaveLength(64);
+    p.write('src/b.ts', 'export const b = 2;\n');
+    p.commit('second');
+    const git = recordingGit();
+    const r = await runCli(['scan', '--history', '--json'], { cwd: p.dir, env: { PATH: git.path } });
+    expect(brief(r)).toEqual([['exposure.source-literal', 'src/a.ts', fingerprint(K.tracked), true]]);
+    expect(git.asked()).toEqual([b1]);
+  });
+
   it('reads from git the blob of a file a filter changed on checkout, which holds other bytes', async () => {
     const p = makeProject();
     // What git-crypt does: the blob holds what the clean filter wrote (here rot13), the file the plain text.
