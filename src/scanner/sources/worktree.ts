@@ -159,7 +159,7 @@ async function scanListed(opts: Options, started: number, l: Listed, reuse: Reus
  * or the index changed meanwhile: then the listing decides.
  */
 async function scanFromSnapshot(opts: Options, started: number, s: { gitDir: string; key: SnapshotKey; snap: TreeSnapshot }, ig: IgnoreRules | null): Promise<ScanResult | null> {
-  // Only files that changed are read here: none holds HEAD's blob, so the history need not wait for them.
+  // Only untracked and changed files are read here, none of them checked against a blob: the history need not wait.
   opts.blobShare?.expect([]);
   // The listing is the longest of git's answers, and waits for this one.
   const off = await filtersOff(opts.git, opts.root);
