@@ -62,7 +62,10 @@ export function startPty(
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  // Once every byte is in, xterm is let parse the last of it: it parses asynchronously, and a
+  // screen read right after the exit could miss the final line (seen under load: the error line
+  // of a wizard that exits at once).
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => term.write('', () => resolve({ code, signal }))));
 
   const screen = () => {
     const buf = term.buffer.active;
