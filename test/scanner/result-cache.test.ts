@@ -62,10 +62,12 @@ const cacheFile = (p: TestProject, kind: string): string => join(p.dir, '.git', 
 
 /**
  * Rewrites the cache so that it says `oid` holds no key, as an outdated entry would. The snapshot of
- * the index goes, so that a scan of the working tree answers from what each blob held.
+ * the index goes, so that a scan of the working tree answers from what each blob held, and so does
+ * the walk kept for the refs, so that the history walks and looks each blob up.
  */
 function markClean(p: TestProject, kind: string, oid: string): void {
   rmSync(cacheFile(p, 'tree'), { force: true });
+  rmSync(cacheFile(p, 'history-walk'), { force: true });
   const data = JSON.parse(readFileSync(cacheFile(p, kind), 'utf8')) as { clean: string; found: Record<string, unknown> };
   expect(Object.keys(data.found)).toContain(oid);
   delete data.found[oid];
@@ -93,8 +95,8 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     expect(report(second)).toEqual(report(first));
     expect(report(reread)).toEqual(report(first));
     expect(report(second).checks.map((c) => c.note)).toEqual(['Scanned 6 files. Skipped 1: 1 over the size limit.', 'Scanned 5 blobs. Skipped 1: 1 over the size limit.']);
-    expect(readdirSync(join(p.dir, '.git', 'keyward')).sort()).toEqual(['history.json', 'tree.json', 'worktree.json']);
-    for (const kind of ['worktree', 'history', 'tree']) {
+    expect(readdirSync(join(p.dir, '.git', 'keyward')).sort()).toEqual(['history-walk.json', 'history.json', 'tree.json', 'worktree.json']);
+    for (const kind of ['worktree', 'history', 'tree', 'history-walk']) {
       const stored = readFileSync(cacheFile(p, kind), 'utf8');
       for (const key of Object.values(K)) {
         expect(stored).not.toContain(key);
@@ -180,7 +182,7 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     expect(report(await run('--no-cache'))).toEqual(report(first));
     const [name] = readdirSync(join(p.dir, '.git', 'worktrees'));
     expect(readdirSync(join(p.dir, '.git', 'worktrees', name!, 'keyward')).sort()).toEqual(['tree.json', 'worktree.json']);
-    expect(readdirSync(join(p.dir, '.git', 'keyward'))).toEqual(['history.json']);
+    expect(readdirSync(join(p.dir, '.git', 'keyward')).sort()).toEqual(['history-walk.json', 'history.json']);
   });
 
   it('scans a subfolder from the cache as it reads it', async () => {
@@ -198,7 +200,7 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     const p = project();
     const first = await scan(p, '--no-cache');
     mkdirSync(join(p.dir, '.git', 'keyward'));
-    execFileSync('mkfifo', [cacheFile(p, 'worktree'), cacheFile(p, 'history'), cacheFile(p, 'tree')]);
+    execFileSync('mkfifo', [cacheFile(p, 'worktree'), cacheFile(p, 'history'), cacheFile(p, 'tree'), cacheFile(p, 'history-walk')]);
     const r = await runCli(['scan', '--history', '--json'], { cwd: p.dir, timeoutMs: 20_000 });
     expect(r.signal).toBeNull();
     expect(report(r)).toEqual(report(first));
@@ -216,12 +218,15 @@ describe('keyward scan with the result cache (built bin, real git)', () => {
     writeFileSync(cacheFile(p, 'worktree'), '{"salt": 1, "clean": [');
     writeFileSync(cacheFile(p, 'history'), Buffer.from([0xff, 0x00, 0x7b]));
     writeFileSync(cacheFile(p, 'tree'), '{"named": [["src/a.ts", {"hits": "none"}]]}');
+    const walk = JSON.parse(readFileSync(cacheFile(p, 'history-walk'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(cacheFile(p, 'history-walk'), JSON.stringify({ ...walk, seen: [['sha256:000000000000', [['0', 'a.ts', { type: 'key' }]]]] }));
     const r = await scan(p);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(report(r)).toEqual(report(first));
     for (const kind of ['worktree', 'history']) expect(Object.keys(JSON.parse(readFileSync(cacheFile(p, kind), 'utf8')) as object)).toEqual(['salt', 'clean', 'found']);
     expect(Object.keys(JSON.parse(readFileSync(cacheFile(p, 'tree'), 'utf8')) as object)).toEqual(['salt', 'index', 'root', 'ignore', 'tap', 'named', 'clean', 'listSkipped', 'filterSkipped', 'tracked']);
+    expect(readFileSync(cacheFile(p, 'history-walk'), 'utf8')).toBe(JSON.stringify(walk));
   });
 });
 

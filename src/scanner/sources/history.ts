@@ -9,11 +9,13 @@ import { gapFinding, type Gap } from '../gaps.js';
 import { CatFileParser, spawnGitReader } from '../git-stream.js';
 import { isLockfile } from '../paths.js';
 import type { BatchRunner } from '../pool.js';
-import { readKeywardIgnore } from '../suppress.js';
+import { readKeywardIgnoreFile } from '../suppress.js';
+import type { IgnoreRules } from '../ignore-rules.js';
 import { describeScan } from '../tally.js';
 import { cacheKey, noCache, openResultCache, type Outcome, type ResultCache } from '../result-cache.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
 import { isEarlier, recordOrigin, WALK_ARGS, WalkParser, type Added, type Origin } from './origins.js';
+import { loadWalk, refLines, refState, saveWalk, walkKey, type RefState, type WalkOutcome } from './history-record.js';
 import { absentObjects, partialCloneOf, probeHistory } from './repository.js';
 
 /** The check id of the history scan in the report's `checks`. */
@@ -46,6 +48,8 @@ type Seen = Map<string, { path: string; hit: KeyHit }>;
 export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   const started = now();
   const { git, root } = opts;
+  // Asked beside the probe: whether the walk kept from the last scan still stands (history-record.ts).
+  const refsAtStart = opts.cache === false ? Promise.resolve(null) : refState(git, root, opts.env).catch(() => null);
   const access = await probeHistory(git, root);
   if (access.kind === 'none') return { findings: [], checks: [check(HISTORY_CHECK, 'skip', started, 'Not a git repository: there is no history to scan.')] };
   if (access.kind === 'gap') {
@@ -53,22 +57,52 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     return { findings: [gap], checks: [check(HISTORY_CHECK, 'error', started, `${gap.title}.`)] };
   }
   const partialClone = await partialCloneOf(git, root, access.gitDir);
-  const cache = opts.cache === false ? noCache() : openResultCache(access.commonDir, 'history', opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-  const absent = partialClone ? await absentObjects(opts.env, root, opts.signal) : new Set<string>();
-  // One thread by default: measured on the benchmark corpus, the detector keeps up with git
-  // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
-  // only add copies; they run when asked for (`workers` > 1).
-  const runner = runnerFor(opts, Number.MAX_SAFE_INTEGER);
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const ignore = readKeywardIgnoreFile(root);
+  // A shallow or partial clone has gaps to report each time, and its missing objects may arrive.
+  const canKeep = opts.cache !== false && access.shallow === 0 && !partialClone;
+  const found = canKeep ? loadWalk(access.commonDir) : null;
+  // Only a kept walk waits for the refs: without one the walk starts at once (on vercel/ai listing
+  // 26,000 refs takes 0.1 s), and the refs are taken at its end.
+  const keyOf = (r: RefState | null): string | null => (r ? walkKey(r, access.gitDir, access.commonDir, ignore?.text ?? null, maxBytes) : null);
+  const stored = found && found.key === keyOf(await refsAtStart) ? found.walk : null;
+  // HEAD's commit is known without asking in the main worktree (refState lists it); its tree is
+  // listed then by that id, so what is kept of it says which commit it was read from.
+  const headCommit = refsAtStart.then((r) => (r && access.gitDir === access.commonDir ? r.main : null));
+  const headTree = (): Promise<Set<string>> => headCommit.then((c) => headBlobs(git, root, c ?? 'HEAD'));
   let streamed: StreamOutcome;
   let head: Promise<Set<string>> = Promise.resolve(new Set());
-  try {
-    // Needed only at the end, so asked once the walk and cat-file run.
-    streamed = await streamBlobs(opts, runner, cache, absent, () => {
-      head = headBlobs(git, root);
-      return oddRefs(git, root);
-    });
-  } finally {
-    await runner.close();
+  if (stored) {
+    streamed = { ...stored, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
+    // Listing HEAD's tree is most of a kept walk's time (14,000 entries on the benchmark corpus).
+    head = (await headCommit) === stored.head && stored.head !== '' ? Promise.resolve(new Set(stored.inHead)) : headTree();
+  } else {
+    const cache = opts.cache === false ? noCache() : openResultCache(access.commonDir, 'history', maxBytes);
+    const absent = partialClone ? await absentObjects(opts.env, root, opts.signal) : new Set<string>();
+    // One thread by default: measured on the benchmark corpus, the detector keeps up with git
+    // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
+    // only add copies; they run when asked for (`workers` > 1).
+    const runner = runnerFor(opts, Number.MAX_SAFE_INTEGER);
+    let listed: Promise<ListedRefs> = Promise.resolve({ odd: [], refs: '' });
+    try {
+      // Needed only at the end, so asked once the walk and cat-file run.
+      streamed = await streamBlobs(opts, runner, cache, absent, ignore?.rules ?? null, () => {
+        head = headTree();
+        listed = listRefs(git, root);
+        return listed.then((l) => l.odd);
+      });
+    } finally {
+      await runner.close();
+    }
+    cache.save();
+    // Kept only whole, and only if no ref moved while the walk ran.
+    const refs = await refsAtStart;
+    const key = canKeep ? keyOf(refs) : null;
+    const complete = historyGaps(access, partialClone, streamed).length === 0 && streamed.errors.length === 0;
+    if (key && refs && complete && (await listed).refs === refs.refs) {
+      const inHead = await head;
+      saveWalk(access.commonDir, key, { ...streamed, head: (await headCommit) ?? '', inHead: [...streamed.seen.values()].flatMap((blobs) => [...blobs.keys()].filter((oid) => inHead.has(oid))) });
+    }
   }
   const seen = streamed.seen;
   const origin = streamed.origins;
@@ -100,7 +134,6 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   }
   // In an order of their own, not the order blobs were scanned in (which the cache changes).
   findings.sort((a, b) => compareLocations(a, b));
-  cache.save();
   const { findings: kept, suppressed } = withBaseline(opts, findings);
   const gaps = historyGaps(access, partialClone, streamed);
   const failed = gaps.length > 0 || streamed.errors.length > 0;
@@ -140,13 +173,8 @@ function historyGaps(access: { shallow: number }, partialClone: { remote: string
   return gaps.map(gapFinding);
 }
 
-interface StreamOutcome {
-  seen: Map<string, Seen>;
-  /** Every blob read, with its earliest origin. */
-  origins: Map<string, Origin>;
-  skipped: Skipped[];
-  scanned: number;
-  allowed: number;
+/** `origins`: every blob read, with its earliest origin. */
+interface StreamOutcome extends WalkOutcome {
   /** Why git log stopped early, if it did. */
   walkError: string | null;
   /** Blobs asked of cat-file, answered, and answered `missing`. */
@@ -159,16 +187,23 @@ interface StreamOutcome {
   errors: string[];
 }
 
-/** Refs the walk does not cover because they do not point to a commit (a tag of a tree or a blob, a tag of a tag). */
-async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
-  const r = await git(['for-each-ref', '--format=%(objecttype) %(*objecttype) %(refname)'], { cwd: root });
-  if (r.code !== 0) return [];
-  const out: string[] = [];
-  for (const line of r.stdout.toString('utf8').split('\n')) {
-    const m = /^(\S+) (\S*) (.+)$/.exec(line);
-    if (m && !(m[1] === 'commit' || (m[1] === 'tag' && m[2] === 'commit'))) out.push(m[3]!);
+interface ListedRefs {
+  /** Refs the walk does not cover because they do not point to a commit (a tag of a tree or a blob, a tag of a tag). */
+  odd: string[];
+  /** Every ref as `refState` lists it, '' when git could not list them. */
+  refs: string;
+}
+
+async function listRefs(git: GitRunner, root: string): Promise<ListedRefs> {
+  const r = await git(['for-each-ref', '--format=%(objectname) %(objecttype) %(*objecttype) %(refname)'], { cwd: root });
+  if (r.code !== 0) return { odd: [], refs: '' };
+  const text = r.stdout.toString('utf8');
+  const odd: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\S+ (\S+) (\S*) (.+)$/.exec(line);
+    if (m && !(m[1] === 'commit' || (m[1] === 'tag' && m[2] === 'commit'))) odd.push(m[3]!);
   }
-  return out;
+  return { odd, refs: refLines(text) };
 }
 
 /**
@@ -178,9 +213,8 @@ async function oddRefs(git: GitRunner, root: string): Promise<string[]> {
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
-async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: ResultCache, absent: ReadonlySet<string>, askOddRefs: () => Promise<string[]>): Promise<StreamOutcome> {
+async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: ResultCache, absent: ReadonlySet<string>, ig: IgnoreRules | null, askOddRefs: () => Promise<string[]>): Promise<StreamOutcome> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const ig = readKeywardIgnore(opts.root);
   const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
 
   let request: string[] = [];
@@ -459,9 +493,9 @@ async function checkUnread(opts: ScanOptions, unread: readonly Unread[], maxByte
   return out;
 }
 
-/** Blob ids of the HEAD commit's tree (empty without commits). */
-async function headBlobs(git: GitRunner, root: string): Promise<Set<string>> {
-  const r = await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], { cwd: root });
+/** Blob ids of the tree of `rev`, HEAD's commit (empty without commits). */
+async function headBlobs(git: GitRunner, root: string, rev: string): Promise<Set<string>> {
+  const r = await git(['ls-tree', '-r', '-z', '--full-tree', rev], { cwd: root });
   const out = new Set<string>();
   if (r.code !== 0) return out;
   // Entries `<mode> blob <oid>\t<path>\0`, read where they sit: only the ids become strings.
