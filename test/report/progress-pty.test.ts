@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../support/cli.js';
 import { makeBigHistory } from '../support/big-history.js';
 import { fakeKey } from '../support/keys.js';
 import { startPty } from '../support/pty.js';
-import type { TestProject } from '../support/repo.js';
+import { tempDir, type TestProject } from '../support/repo.js';
 
 /** Progress from the first event: the test waits for lines, never for time. */
 const NOW = { KEYWARD_PROGRESS_DELAY_MS: '0' };
@@ -20,6 +20,20 @@ const ASKED = 147;
 beforeAll(() => {
   p = makeBigHistory({ commits: 150, blobBytes: 1_000_000, key: fakeKey('openai-project', 'progress') });
 }, 300_000);
+
+const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+
+/**
+ * A PATH whose `git` never starts the history's reading (`cat-file --buffer`; every other call is
+ * the real git): the tests that stop keyward while it reads find it reading whatever the machine's
+ * speed. Without it, two suites side by side once let the reading end before the test looked.
+ */
+function readingHeld(): string {
+  const bin = tempDir('keyward-git-');
+  const script = ['#!/bin/sh', 'for a in "$@"; do', '  if [ "$a" = --buffer ]; then while :; do sleep 1; done; fi', 'done', `exec '${REAL_GIT}' "$@"`, ''].join('\n');
+  execFileSync('sh', ['-c', `cat > '${bin}/git' && chmod +x '${bin}/git'`], { input: script });
+  return `${bin}:${process.env.PATH ?? ''}`;
+}
 
 /** The report's timings are the only bytes two runs may differ in. */
 function untimed(text: string): string {
@@ -124,7 +138,7 @@ describe('scan --history in a real terminal', () => {
   });
 
   it('Ctrl-C while the history is read: stops, clears the line, says what was not finished, exit 130, no git left', async () => {
-    const s = startPty(['scan', '--history', '--no-cache'], { cwd: p.dir, env: NOW });
+    const s = startPty(['scan', '--history', '--no-cache'], { cwd: p.dir, env: { ...NOW, PATH: readingHeld() } });
     await s.waitFor(new RegExp(`Reading history… \\d+ / ${ASKED} blobs`));
     s.interrupt();
     expect((await s.exit).code).toBe(130);
@@ -136,7 +150,7 @@ describe('scan --history in a real terminal', () => {
   });
 
   it('SIGINT to keyward alone (not its process group) still ends its git processes', async () => {
-    const s = startPty(['scan', '--history', '--no-cache'], { cwd: p.dir, env: NOW });
+    const s = startPty(['scan', '--history', '--no-cache'], { cwd: p.dir, env: { ...NOW, PATH: readingHeld() } });
     await s.waitFor(new RegExp(`Reading history… \\d+ / ${ASKED} blobs`));
     const pid = keywardPid(p.dir);
     expect(pid).not.toBeNull();
@@ -161,7 +175,7 @@ describe('the doctor in a real terminal', () => {
   });
 
   it('Ctrl-C while the history is read: the spinner goes, the stopped line stays, exit 130, no git left', async () => {
-    const s = startPty(['doctor', '--offline', '--no-cache'], { cwd: p.dir, env: NOW });
+    const s = startPty(['doctor', '--offline', '--no-cache'], { cwd: p.dir, env: { ...NOW, PATH: readingHeld() } });
     await s.waitFor(new RegExp(`Reading history… \\d+ / ${ASKED} blobs`));
     s.interrupt();
     expect((await s.exit).code).toBe(130);
