@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -92,14 +92,29 @@ interface Answer {
   error?: string;
 }
 
+/** Helpers still running: all killed when keyward exits, by one listener (not one per helper, which a process that starts many would pile up). */
+const liveHelpers = new Set<ChildProcess>();
+
+function killedAtExit(child: ChildProcess): void {
+  if (liveHelpers.size === 0) process.once('exit', killHelpers);
+  liveHelpers.add(child);
+  child.once('exit', () => {
+    liveHelpers.delete(child);
+    if (liveHelpers.size === 0) process.removeListener('exit', killHelpers);
+  });
+}
+
+function killHelpers(): void {
+  for (const child of liveHelpers) child.kill('SIGKILL');
+}
+
 /** One helper process and its calls, each with a hard deadline: past it, the helper is killed and every later call fails at once. */
 export function startKeychainHelper(node: string, env: Env) {
   const child = spawn(node, [HELPER], { env: helperEnv(env), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
   // An idle helper must not keep keyward alive; a pending call does, through its deadline timer.
   child.unref();
   for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Socket).unref();
-  const killAtExit = () => child.kill('SIGKILL');
-  process.once('exit', killAtExit);
+  killedAtExit(child);
 
   let stderr = '';
   let dead: Error | null = null;
@@ -122,7 +137,6 @@ export function startKeychainHelper(node: string, env: Env) {
   child.stdin.on('error', () => undefined);
   // 'close', not 'exit': by then stdout and stderr are read, so a last answer or libsecret's last words (its assertion on a locked item) are in.
   child.on('close', (code, signal) => {
-    process.removeListener('exit', killAtExit);
     fail(new Error(`the keychain helper ended (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ') || 'no message'}`));
   });
   createInterface({ input: child.stdout }).on('line', (line) => {

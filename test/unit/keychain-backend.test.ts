@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainKeychainError, helperEnv, startKeychainHelper } from '../../src/stores/keychain-backend.js';
@@ -44,6 +44,29 @@ describe("the keychain helper's deadline", () => {
     const helper = startKeychainHelper(silent, { PATH: process.env.PATH });
     await helper.call(null, 15_000);
     await expect(helper.call({ op: 'get', service: 'keyward', account: 'a' }, 50)).rejects.toThrow('keychain call timed out after 50 ms');
+  });
+});
+
+describe('the keychain helpers of one process', () => {
+  it('are watched by one exit listener however many run, and it goes once they have ended', async () => {
+    // The doctor across apps, or a test run, may start many helpers in one process; each stays
+    // until keyward exits, and one listener per helper once passed Node's limit of ten (a warning).
+    const dir = tempDir();
+    const script = join(dir, 'fake-node');
+    writeFileSync(script, `#!/bin/sh\necho $$ >> '${dir}/pids'\necho '{"ready":true}'\nexec sleep 60\n`, { mode: 0o755 });
+    const before = process.listenerCount('exit');
+    const helpers = Array.from({ length: 12 }, () => startKeychainHelper(script, { PATH: process.env.PATH }));
+    await Promise.all(helpers.map((h) => h.call(null, 15_000)));
+    expect(process.listenerCount('exit')).toBeLessThanOrEqual(before + 1);
+    const pids = readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').map(Number);
+    expect(pids).toHaveLength(12);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    const start = Date.now();
+    while (process.listenerCount('exit') > before) {
+      if (Date.now() - start > 10_000) throw new Error(`still ${process.listenerCount('exit')} exit listeners, ${before} before`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(process.listenerCount('exit')).toBe(before);
   });
 });
 
