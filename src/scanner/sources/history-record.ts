@@ -118,17 +118,19 @@ export function loadWalk(commonDir: string): { key: string; walk: KeptWalk } | n
   return { key: data.key, walk: { seen, origins, scanned: data.scanned, allowed: data.allowed, skipped: data.skipped, head: data.head, inHead: data.inHead } };
 }
 
-/** Keeps a complete walk's outcome under `key` (best-effort, as the result cache is). */
-export function saveWalk(commonDir: string, key: string, w: KeptWalk): void {
+/** Keeps a complete walk's outcome under `key`, with which of its blobs `head.commit`'s tree holds (best-effort, as the result cache is). */
+export function saveWalk(commonDir: string, key: string, w: WalkOutcome, head: { commit: string; blobs: ReadonlySet<string> }): void {
   const origins: Stored['origins'] = [];
+  const inHead: string[] = [];
   for (const blobs of w.seen.values()) {
     for (const oid of blobs.keys()) {
       const o = w.origins.get(oid);
       if (o) origins.push([oid, o.commit, o.path, o.order, o.seq]);
+      if (head.blobs.has(oid)) inHead.push(oid);
     }
   }
   const seen: Stored['seen'] = [...w.seen].map(([fp, blobs]) => [fp, [...blobs].map(([oid, b]) => [oid, b.path, b.hit])]);
-  writeCacheFile(commonDir, FILE, { format: FORMAT, key, scanned: w.scanned, allowed: w.allowed, skipped: w.skipped, head: w.head, inHead: w.inHead, seen, origins } satisfies Stored);
+  writeCacheFile(commonDir, FILE, { format: FORMAT, key, scanned: w.scanned, allowed: w.allowed, skipped: w.skipped, head: head.commit, inHead, seen, origins } satisfies Stored);
 }
 
 function isStored(v: unknown): v is Stored {

@@ -99,10 +99,7 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     const refs = await refsAtStart;
     const key = canKeep ? keyOf(refs) : null;
     const complete = historyGaps(access, partialClone, streamed).length === 0 && streamed.errors.length === 0;
-    if (key && refs && complete && (await listed).refs === refs.refs) {
-      const inHead = await head;
-      saveWalk(access.commonDir, key, { ...streamed, head: (await headCommit) ?? '', inHead: [...streamed.seen.values()].flatMap((blobs) => [...blobs.keys()].filter((oid) => inHead.has(oid))) });
-    }
+    if (key && refs && complete && (await listed).refs === refs.refs) saveWalk(access.commonDir, key, streamed, { commit: (await headCommit) ?? '', blobs: await head });
   }
   const seen = streamed.seen;
   const origin = streamed.origins;
