@@ -317,6 +317,10 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
   // Taken by the contexts below; a git that fails while the apps are searched for is reported there, not as unhandled.
   repoState.catch(() => undefined);
   const apps = await detectApps(io.root, shared.list);
+  // The apps are read once the scan has read the working tree: their code's reads come from that
+  // reading, and until it ends this thread is the scan's (git's walk and cat-file wait for it to
+  // take their output), while the history's reading after it leaves the thread idle between cat-file's answers.
+  if (fromScan) await fromScan.over;
   // The root owns only what no app owns: its walk of the code stops at every app folder.
   const built = buildContext(io, opts, apps, repoState, shared);
   const withScan = scan ? built.then((c) => ({ ...c, scan })) : built;

@@ -8,14 +8,18 @@ import type { ReadTap } from '../scanner/index.js';
  * never its text), and `read` answers from that once the working-tree reading is over. Files the
  * scan did not read (ignored by git, or too large for it) are read from disk as before.
  */
-export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileReader } {
+export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileReader; over: Promise<void> } {
   // By the scan's path (relative, with `/`): joining the root to 10,000 of them was 50 ms of a doctor's run.
   const seen = new Map<string, FileReads>();
   const prefix = root.endsWith(sep) ? root : `${root}${sep}`;
   const relative = (path: string): string | null => (path.startsWith(prefix) ? (sep === '/' ? path : path.replaceAll(sep, '/')).slice(prefix.length) : null);
   let finish!: () => void;
+  let isOver = false;
   const over = new Promise<void>((resolve) => {
-    finish = resolve;
+    finish = () => {
+      isOver = true;
+      resolve();
+    };
   });
   const wants = (path: string): boolean => isCodeName(path.slice(path.lastIndexOf('/') + 1)) && inWalkedFolders(path);
   const tap: ReadTap = {
@@ -38,13 +42,14 @@ export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileRea
     },
     done: () => finish(),
   };
-  const read: CodeFileReader = async (path, gateway) => {
-    await over;
+  const answer = (path: string, gateway: boolean): FileReads | Promise<FileReads> => {
     // The tap keeps variable reads only: a gateway model id (an app that depends on `ai`) is looked for on disk.
     const rel = gateway ? null : relative(path);
     return (rel !== null && seen.get(rel)) || readFileReads(path, gateway);
   };
-  return { tap, read };
+  // Once the reading is over, a file the scan read is answered at once: the walks of 255 apps ask for 10,000.
+  const read: CodeFileReader = (path, gateway) => (isOver ? answer(path, gateway) : over.then(() => answer(path, gateway)));
+  return { tap, read, over };
 }
 
 /** Reads as `kept` wrote them; null for text of another shape (then the file is read from disk). */

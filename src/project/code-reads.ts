@@ -50,8 +50,9 @@ export interface FileReads {
 /**
  * The reads of the source file at an absolute path; nothing for a file that cannot be read or is
  * too large. `gateway`: look for a gateway model id too (only an app that depends on `ai` uses one).
+ * A reader that already knows the answer gives it without a promise.
  */
-export type CodeFileReader = (path: string, gateway: boolean) => Promise<FileReads>;
+export type CodeFileReader = (path: string, gateway: boolean) => FileReads | Promise<FileReads>;
 
 /** A file that reads nothing; shared, so never changed. */
 export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [] };
@@ -131,7 +132,8 @@ export async function readCode(
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !skip.has(path)) await walk(child(dir, e.name), path);
       } else if (e.isFile() && isCodeName(e.name)) {
         budget -= 1;
-        const reads = await read(child(dir, e.name), opts.gateway && !gatewayModel);
+        const got = read(child(dir, e.name), opts.gateway && !gatewayModel);
+        const reads = got instanceof Promise ? await got : got;
         for (const name of reads.variables) {
           if (!variables.has(name)) variables.set(name, path);
           readers.set(name, (readers.get(name) ?? 0) + 1);
