@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import { compareText } from '../core/text-order.js';
 import { PROVIDERS, findProvider, providerForName, providerForVariable, type Provider } from '../providers/index.js';
 import { readCode, type CodeFileReader } from './code-reads.js';
 import { listDir, type ListDir } from './read.js';
@@ -65,7 +66,7 @@ export function classifyDotenvNames(
     if (!DOTENV.test(n) || n === '.env.keys' || n === '.env.vault') continue;
     dotenv.push({ file: n, order: order.includes(n) ? order.indexOf(n) : null });
   }
-  dotenv.sort((a, b) => (a.order ?? 99) - (b.order ?? 99) || a.file.localeCompare(b.file));
+  dotenv.sort((a, b) => (a.order ?? 99) - (b.order ?? 99) || compareText(a.file, b.file));
   return { dotenv, examples };
 }
 
