@@ -16,6 +16,8 @@ const REPO = join(CORPUS, 'repo');
 const STAMP = join(CORPUS, 'stamp.json');
 const BIN = join(ROOT, 'bin/keyward.js');
 const SCAN_ONLY = join(ROOT, 'bench/scan-only.js');
+/** The least a Node program does to read the files the scan reads (see the file). */
+const NODE_FLOOR = join(ROOT, 'bench/node-floor.js');
 /** Preloaded into keyward's process: writes its peak RSS (worker threads included, git's processes not) where BENCH_RSS_FILE says. */
 const RSS_HOOK = join(ROOT, 'bench/peak-rss.js');
 const RSS_FILE = join(tmpdir(), `keyward-bench-rss-${process.pid}`);
@@ -213,13 +215,14 @@ function rowsFor(dir, runs) {
   const kw = (what, threads) => ({ cmd: node, args: [SCAN_ONLY, what, String(threads), dir, 'cold'], rss: true });
   const firstRun = (args) => ({ cmd: `rm -rf .git/keyward && '${node}' '${BIN}' ${args}`, shell: true });
   // --hidden: keyward reads dot-files too (git lists them), so ripgrep reads the same files.
-  const [wt1, wt2, wtCli, wtFirst, rg] = measure(
+  const [wt1, wt2, wtCli, wtFirst, rg, floor] = measure(
     [
       kw('worktree', 1),
       kw('worktree', 2),
       { cmd: node, args: [BIN, 'scan', '--json'], rss: true },
       firstRun('scan --json'),
       { cmd: 'rg', args: ['-c', '--no-messages', '--hidden', '-g', '!.git', pattern, '.'] },
+      { cmd: node, args: [NODE_FLOOR, dir] },
     ],
     dir,
     runs,
@@ -248,6 +251,8 @@ function rowsFor(dir, runs) {
     ['`scan` (working tree), 2 threads, every file read', 'ripgrep', ms(wt2), ms(rg), ratio(wt2, rg), '≤ 1.5'],
     ['`keyward scan --json` (CLI), first run: cache written', 'ripgrep', ms(wtFirst), ms(rg), ratio(wtFirst, rg), '≤ 1.5'],
     ['`keyward scan --json` (CLI), from the cache', 'ripgrep', ms(wtCli), ms(rg), ratio(wtCli, rg), '≤ 1.5'],
+    ['Node on one thread: start, git\'s listing, every file read, nothing matched (`bench/node-floor.js`)', 'ripgrep', ms(floor), ms(rg), ratio(floor, rg), '(no target)'],
+    ['`scan` (working tree), 1 thread, every file read', 'Node on one thread, nothing matched', ms(wt1), ms(floor), ratio(wt1, floor), '(no target)'],
     ['`scan --history`, 1 thread, every blob read', 'every reachable blob read by `git cat-file --batch`', ms(h1), ms(raw), ratio(h1, raw), '≤ 1.5'],
     ['`scan --history`, 2 threads, every blob read', '`git cat-file --batch`', ms(h2), ms(raw), ratio(h2, raw), '≤ 1.5'],
     ['`keyward scan --history --json` (CLI, working tree too), first run', '`git cat-file --batch`', ms(hFirst), ms(raw), ratio(hFirst, raw), '≤ 1.5'],
