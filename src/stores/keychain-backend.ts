@@ -98,7 +98,8 @@ const liveHelpers = new Set<ChildProcess>();
 function killedAtExit(child: ChildProcess): void {
   if (liveHelpers.size === 0) process.once('exit', killHelpers);
   liveHelpers.add(child);
-  child.once('exit', () => {
+  // 'close', not 'exit': a helper that could not be started (its program missing) never exits.
+  child.once('close', () => {
     liveHelpers.delete(child);
     if (liveHelpers.size === 0) process.removeListener('exit', killHelpers);
   });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { explainKeychainError, helperEnv, startKeychainHelper } from '../../src/stores/keychain-backend.js';
 import { fakeKey } from '../support/keys.js';
 import { tempDir } from '../support/repo.js';
@@ -61,6 +61,22 @@ describe('the keychain helpers of one process', () => {
     const pids = readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').map(Number);
     expect(pids).toHaveLength(12);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
+    const start = Date.now();
+    while (process.listenerCount('exit') > before) {
+      if (Date.now() - start > 10_000) throw new Error(`still ${process.listenerCount('exit')} exit listeners, ${before} before`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+
+  it('leaves no exit listener behind for a helper that could not be started', async () => {
+    // A module of its own, so no helper another test left running holds the listener already.
+    vi.resetModules();
+    const fresh = await import('../../src/stores/keychain-backend.js');
+    const before = process.listenerCount('exit');
+    const helper = fresh.startKeychainHelper(join(tempDir(), 'no-such-node'), { PATH: process.env.PATH });
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await expect(helper.call(null, 15_000)).rejects.toThrow(/ENOENT/);
     const start = Date.now();
     while (process.listenerCount('exit') > before) {
       if (Date.now() - start > 10_000) throw new Error(`still ${process.listenerCount('exit')} exit listeners, ${before} before`);
