@@ -122,8 +122,9 @@ function corpusReady() {
   }
 }
 
-/** One timed run: wall ms, and for keyward's own process (`rss`) its peak RSS in MB. */
-function runOnce({ cmd, args = [], shell = false, rss = false }, cwd) {
+/** One timed run: wall ms, and for keyward's own process (`rss`) its peak RSS in MB. `prepare`, a shell command, runs first, untimed. */
+function runOnce({ cmd, args = [], shell = false, rss = false, prepare }, cwd) {
+  if (prepare) execFileSync('sh', ['-c', prepare], { cwd, env: GIT_ENV, stdio: 'ignore' });
   rmSync(RSS_FILE, { force: true });
   const env = rss ? { ...GIT_ENV, BENCH_RSS_FILE: RSS_FILE } : GIT_ENV;
   const t0 = process.hrtime.bigint();
@@ -232,19 +233,21 @@ function rowsFor(dir, runs) {
   // and no blob is read at all. Trees and commits are left out, as keyward leaves them out;
   // `--missing=allow-any`: in a clone with absent blobs (a partial clone, a snapshot) rev-list
   // would stop at the first one, and the floor would be a fraction of the history.
+  const rawRead = { cmd: `git rev-list --objects --all --filter=object:type=blob --missing=allow-any | git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)' >/dev/null`, shell: true };
   const [h1, h2, hCli, hFirst, raw, classic] = measure(
     [
       kw('history', 1),
       kw('history', 2),
       { cmd: node, args: [BIN, 'scan', '--history', '--json'], rss: true },
       firstRun('scan --history --json'),
-      { cmd: `git rev-list --objects --all --filter=object:type=blob --missing=allow-any | git cat-file --batch='%(objectname) %(objecttype) %(objectsize) %(rest)' >/dev/null`, shell: true },
+      rawRead,
       { cmd: `git log -p --all | rg -c ${quoted}`, shell: true },
     ],
     dir,
     runs,
   );
   const [doctor, scanAll, doctorCold, scanAllCold] = measureDoctor(dir, runs);
+  const [hNew, doctorNew, rawNew] = afterOneCommit(dir, runs, rawRead);
   const ratio = (a, b) => (a.median / b.median).toFixed(2);
   return [
     ['`scan` (working tree), 1 thread, every file read', 'ripgrep, same patterns and files, `(?-u)`', ms(wt1), ms(rg), ratio(wt1, rg), '≤ 1.5'],
@@ -257,11 +260,57 @@ function rowsFor(dir, runs) {
     ['`scan --history`, 2 threads, every blob read', '`git cat-file --batch`', ms(h2), ms(raw), ratio(h2, raw), '≤ 1.5'],
     ['`keyward scan --history --json` (CLI, working tree too), first run', '`git cat-file --batch`', ms(hFirst), ms(raw), ratio(hFirst, raw), '≤ 1.5'],
     ['`keyward scan --history --json` (CLI, working tree too), from the cache', '`git cat-file --batch`', ms(hCli), ms(raw), ratio(hCli, raw), '≤ 1.5'],
+    ['`keyward scan --history --json` (CLI, working tree too), after one new commit on another branch (a fetch)', '`git cat-file --batch`', ms(hNew), ms(rawNew), ratio(hNew, rawNew), '≤ 1.5'],
     ['`scan --history`, 1 thread, every blob read', '`git log -p --all \\| rg` (misses merge-only keys)', ms(h1), ms(classic), ratio(h1, classic), '≤ 0.7'],
     ...doctorTableRows(doctor, scanAll, doctorCold, scanAllCold),
+    ['`doctor --offline --json`, after one new commit on another branch', '`keyward scan --history --json`, the same', ms(doctorNew), ms(hNew), ratio(doctorNew, hNew), '≤ 1.1'],
     ['peak RSS of keyward\'s process, history 1 / 2 threads', '', `${h1.rssMB.toFixed(0)} / ${h2.rssMB.toFixed(0)} MB`, '', '', '≤ 300 MB'],
     ['peak RSS of keyward\'s process, doctor no cache / from the cache / worktree CLI', '', `${doctorCold.rssMB.toFixed(0)} / ${doctor.rssMB.toFixed(0)} / ${wtCli.rssMB.toFixed(0)} MB`, '', '', '≤ 300 MB'],
   ];
+}
+
+/**
+ * `scan --history` and the doctor after one new commit, as a person runs them after committing:
+ * each run starts from the walk kept for the refs before it (a copy of `.git/keyward`), with one
+ * commit more, on a branch of its own that adds one file (made without touching the working tree or
+ * the index, and removed afterwards with the copy put back). Returns the two and the raw blob read.
+ */
+function afterOneCommit(dir, runs, raw) {
+  const keyward = join(dir, gitIn(dir, ['rev-parse', '--git-common-dir']).toString().trim(), 'keyward');
+  // What each left: the working tree's snapshot is the last scan's, the scan's or the doctor's (its code reads).
+  const saved = { scan: join(tmpdir(), `keyward-bench-scan-${process.pid}`), doctor: join(tmpdir(), `keyward-bench-doctor-${process.pid}`) };
+  const index = join(tmpdir(), `keyward-bench-index-${process.pid}`);
+  const ref = 'refs/heads/keyward-bench-commit';
+  const restore = (from) => `rm -rf '${keyward}' && cp -a '${from}' '${keyward}'`;
+  spawnSync('git', ['update-ref', '-d', ref], { cwd: dir, env: GIT_ENV });
+  try {
+    for (const what of ['scan', 'doctor']) {
+      runOnce({ cmd: node, args: what === 'scan' ? [BIN, 'scan', '--history', '--json'] : [BIN, 'doctor', '--offline', '--json'] }, dir);
+      rmSync(saved[what], { recursive: true, force: true });
+      execFileSync('cp', ['-a', keyward, saved[what]]);
+    }
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, env: GIT_ENV, input: 'one new commit\n' }).toString().trim();
+    const withIndex = { cwd: dir, env: { ...GIT_ENV, GIT_INDEX_FILE: index } };
+    execFileSync('git', ['read-tree', 'HEAD'], withIndex);
+    execFileSync('git', ['update-index', '--add', '--cacheinfo', `100644,${blob},keyward-bench-commit.txt`], withIndex);
+    const tree = execFileSync('git', ['write-tree'], withIndex).toString().trim();
+    const commit = execFileSync('git', ['commit-tree', tree, '-p', 'HEAD', '-m', 'one new commit'], { cwd: dir, env: GIT_ENV }).toString().trim();
+    gitIn(dir, ['update-ref', ref, commit]);
+    return measure(
+      [
+        { cmd: node, args: [BIN, 'scan', '--history', '--json'], rss: true, prepare: restore(saved.scan) },
+        { cmd: node, args: [BIN, 'doctor', '--offline', '--json'], rss: true, prepare: restore(saved.doctor) },
+        raw,
+      ],
+      dir,
+      runs,
+    );
+  } finally {
+    spawnSync('git', ['update-ref', '-d', ref], { cwd: dir, env: GIT_ENV });
+    if (existsSync(saved.scan)) execFileSync('sh', ['-c', restore(saved.scan)]);
+    for (const s of Object.values(saved)) rmSync(s, { recursive: true, force: true });
+    rmSync(index, { force: true });
+  }
 }
 
 /** `keyward --version` against `node -e 0`: keyward must not load Ink, React or the SDK before a command needs them. */

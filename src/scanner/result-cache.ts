@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +27,17 @@ export interface ResultCache {
   readonly stored: number;
   get(key: string): Outcome | undefined;
   put(key: string, outcome: Outcome): void;
+  /** Whether an earlier scan left an entry under `key` (what this scan puts does not count). */
+  held(key: string): boolean;
+  /** Keeps every entry an earlier scan left, read or not, when saving (a scan that read only part of what they cover). */
+  retain(): void;
   /**
    * Keeps every entry read or put during this scan, and no other: blobs gone from the repository
    * leave it. Writes nothing when that is what is there already.
    */
   save(): void;
+  /** Names the file as saved (a new id each time it is written), or as loaded; '' when there is none. */
+  readonly id: string;
 }
 
 /** A notebook's hits carry cells, so its blob has an entry of its own. */
@@ -45,7 +51,7 @@ const FORMAT = 1;
  * parsing it would cost more memory than the scan. 1.3 MB for the benchmark's 32,000 blobs.
  */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
-const NONE: ResultCache = { enabled: false, stored: 0, get: () => undefined, put: () => undefined, save: () => undefined };
+const NONE: ResultCache = { enabled: false, stored: 0, get: () => undefined, put: () => undefined, held: () => false, retain: () => undefined, save: () => undefined, id: '' };
 
 /** No cache: nothing is read or written. */
 export function noCache(): ResultCache {
@@ -54,6 +60,8 @@ export function noCache(): ResultCache {
 
 interface Stored {
   salt: string;
+  /** Written anew with each save: what is kept beside the cache (the history walk) names the cache it goes with. */
+  id?: string;
   /** Keys of blobs without hits, comma-separated: most of a repository, kept compact. */
   clean: string;
   found: Record<string, Outcome>;
@@ -71,9 +79,14 @@ export function openResultCache(gitDir: string, kind: 'worktree' | 'history', ma
   const CLEAN: Outcome = { hits: [] };
   const stored = old.clean.size + old.found.size;
   let added = false;
+  let retained = false;
+  let id = old.id;
   return {
     enabled: true,
     stored,
+    get id() {
+      return id;
+    },
     get(key) {
       const hit = old.clean.has(key) ? CLEAN : old.found.get(key);
       if (hit) next.set(key, hit);
@@ -83,21 +96,27 @@ export function openResultCache(gitDir: string, kind: 'worktree' | 'history', ma
       next.set(key, outcome);
       added = true;
     },
+    held: (key) => old.clean.has(key) || old.found.has(key),
+    retain() {
+      retained = true;
+    },
     save() {
-      if (!added && next.size === stored) return;
-      const clean: string[] = [];
+      if (!added && (retained || next.size === stored)) return;
+      const clean: string[] = retained ? [...old.clean].filter((k) => !next.has(k)) : [];
       const found: Record<string, Outcome> = {};
+      if (retained) for (const [key, o] of old.found) if (!next.has(key)) found[key] = o;
       for (const [key, o] of next) {
         if ('hits' in o && o.hits.length === 0 && o.tap === undefined) clean.push(key);
         else found[key] = o;
       }
-      writeCacheFile(gitDir, kind, { salt, clean: clean.join(','), found } satisfies Stored);
+      const written = randomBytes(8).toString('hex');
+      if (writeCacheFile(gitDir, kind, { salt, id: written, clean: clean.join(','), found } satisfies Stored)) id = written;
     },
   };
 }
 
-function load(gitDir: string, kind: string, salt: string): { clean: Set<string>; found: Map<string, Outcome> } {
-  const empty = { clean: new Set<string>(), found: new Map<string, Outcome>() };
+function load(gitDir: string, kind: string, salt: string): { clean: Set<string>; found: Map<string, Outcome>; id: string } {
+  const empty = { clean: new Set<string>(), found: new Map<string, Outcome>(), id: '' };
   const data = readCacheFile(gitDir, kind);
   if (!isStored(data) || data.salt !== salt) return empty;
   const found = new Map<string, Outcome>();
@@ -105,7 +124,7 @@ function load(gitDir: string, kind: string, salt: string): { clean: Set<string>;
     if (!isOutcome(o)) return empty;
     found.set(key, o);
   }
-  return { clean: new Set(data.clean === '' ? [] : data.clean.split(',')), found };
+  return { clean: new Set(data.clean === '' ? [] : data.clean.split(',')), found, id: typeof data.id === 'string' ? data.id : '' };
 }
 
 function isStored(v: unknown): v is Stored {
@@ -131,10 +150,10 @@ export function readCacheFile(gitDir: string, name: string, prefix = ''): unknow
   }
 }
 
-/** Writes `data` as keyward's file `name` in `gitDir` (see `writeQuietly`); nothing past 64 MB. */
-export function writeCacheFile(gitDir: string, name: string, data: unknown): void {
+/** Writes `data` as keyward's file `name` in `gitDir` (see `writeQuietly`); nothing past 64 MB. True when written. */
+export function writeCacheFile(gitDir: string, name: string, data: unknown): boolean {
   const text = JSON.stringify(data);
-  if (text.length <= MAX_FILE_BYTES) writeQuietly(join(gitDir, 'keyward', `${name}.json`), text);
+  return text.length <= MAX_FILE_BYTES && writeQuietly(join(gitDir, 'keyward', `${name}.json`), text);
 }
 
 export function isOutcome(v: unknown): v is Outcome {
@@ -165,18 +184,20 @@ function isHit(v: unknown): v is Hit {
  * loop, so Ctrl-C cannot land between. The temp file is created new (`wx`), never through a link
  * someone left at its name, and a `keyward` folder that is a link is not written into.
  */
-function writeQuietly(file: string, text: string): void {
+function writeQuietly(file: string, text: string): boolean {
   const folder = dirname(file);
   const tmp = `${file}.${process.pid}.tmp`;
   let made = false;
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    if (!lstatSync(folder).isDirectory()) return;
+    if (!lstatSync(folder).isDirectory()) return false;
     writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
     made = true;
     renameSync(tmp, file);
+    return true;
   } catch {
     if (made) rmSync(tmp, { force: true });
+    return false;
   }
 }
 

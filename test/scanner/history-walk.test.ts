@@ -2,68 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Finding } from '../../src/core/finding.js';
 import { fingerprint } from '../../src/core/fingerprint.js';
-import { runCli } from '../support/cli.js';
+import { full, history, scan } from '../support/history-runs.js';
 import { canaryKey, fakeKey } from '../support/keys.js';
 import { gitEnv, makeProject, tempDir, type TestProject } from '../support/repo.js';
 
 // A history scan keeps what it found for the refs it walked (.git/keyward/history-walk.json): run
 // again while every ref and every worktree's HEAD points where it pointed, it walks nothing. These
-// tests run the built bin on real repositories behind a git that writes down each subcommand it
+// tests run the built bin on real repositories behind a git that writes down each command it
 // runs, and hold every report to the one a scan that reads everything (`--no-cache`) gives.
-
-const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-
-/** A folder with `git`: the real one, with each call's subcommand (the first word after the `-c` settings) added to `log`. */
-function recordingGit(): { path: string; calls(): string[] } {
-  const bin = tempDir('keyward-git-');
-  const log = join(bin, 'calls.txt');
-  const script = [
-    '#!/bin/sh',
-    'skip=0',
-    'for a in "$@"; do',
-    '  if [ $skip = 1 ]; then skip=0; continue; fi',
-    '  case "$a" in',
-    '    -c) skip=1 ;;',
-    '    -*) ;;',
-    `    *) echo "$a" >> '${log}'; break ;;`,
-    '  esac',
-    'done',
-    `exec '${REAL_GIT}' "$@"`,
-    '',
-  ].join('\n');
-  execFileSync('sh', ['-c', `cat > '${bin}/git' && chmod +x '${bin}/git'`], { input: script });
-  return { path: `${bin}:${process.env.PATH ?? ''}`, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
-}
-
-interface JsonReport {
-  checks: CheckResult[];
-  findings: Finding[];
-}
-
-interface Run {
-  code: number | null;
-  report: JsonReport;
-  /** Whether git walked the history (`git log`) or read a blob of it (`cat-file --buffer` is the only streamed cat-file). */
-  walked: boolean;
-}
-
-async function scan(p: TestProject, cwd = p.dir, ...flags: string[]): Promise<Run> {
-  const git = recordingGit();
-  const r = await runCli(['scan', '--history', '--json', ...flags], { cwd, env: { PATH: git.path } });
-  expect(r.stderr).toBe('');
-  const parsed = JSON.parse(r.stdout) as JsonReport;
-  return { code: r.code, report: { findings: parsed.findings, checks: parsed.checks.map((c) => ({ ...c, durationMs: 0 })) }, walked: git.calls().includes('log') };
-}
-
-/** The scan that reads everything, which every other report must equal. */
-const full = async (p: TestProject, cwd = p.dir): Promise<JsonReport> => (await scan(p, cwd, '--no-cache')).report;
-
-/** Rule, file, key, commit and whether HEAD holds it: the history findings a person reads. */
-function history(r: Run): Array<[string | undefined, string | null, string | null | undefined, boolean | undefined]> {
-  return r.report.findings.filter((f) => f.rule === 'exposure.history').map((f) => [f.location?.file, f.secret?.fingerprint ?? null, f.location?.commit, f.location?.inHead]);
-}
 
 const K = {
   gone: fakeKey('xai', 'walk-gone'),
@@ -98,7 +45,7 @@ describe('the history walk kept for unchanged refs (built bin, real git)', () =>
       ['side.ts', fingerprint(K.side), side, false],
       ['src/old.ts', fingerprint(K.gone), first, false],
     ]);
-    expect(two).toEqual({ ...one, walked: false });
+    expect(two).toEqual({ ...one, walked: false, walks: [] });
     expect(two.report).toEqual(await full(p));
     const stored = readFileSync(join(p.dir, '.git', 'keyward', 'history-walk.json'), 'utf8');
     for (const key of Object.values(K)) expect(stored).not.toContain(key.slice(8, 30));

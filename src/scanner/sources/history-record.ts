@@ -14,8 +14,9 @@ import type { Origin } from './origins.js';
 // asked for: while every ref (and every worktree's HEAD) points where it pointed, the walk would
 // list the same blobs at the same origins, and what was found in them stands. A scan run again
 // with nothing committed, fetched or branched since then walks nothing (the walk was most of such
-// a run: 1.3 s of the benchmark corpus's, which now takes 0.38 s). Anything that moves a ref walks
-// again, in full.
+// a run: 1.3 s of the benchmark corpus's, which now takes 0.38 s). When refs move, only the commits
+// the kept walk did not reach may be walked (history-increment.ts says when that gives the same
+// report); anything else walks again, in full.
 
 /** What the history scan found, as it stands before the findings are made from it. */
 export interface WalkOutcome {
@@ -38,8 +39,20 @@ export interface RefState {
   main: string | null;
 }
 
+/** What a later walk of only the commits this one did not reach needs of it (see history-increment.ts). */
+export interface WalkEnds {
+  /** The commits the walk started from (every ref's commit, a tag's commit, each worktree's HEAD) and their commit times; null when a ref named no commit. */
+  tips: Map<string, number> | null;
+  /** The newest commit time the walk met. */
+  newest: number;
+  /** Blobs the walk listed but did not read (lockfiles, .keywardignore): the result cache holds the others. */
+  unread: string[];
+  /** The id of the history's result cache saved with the walk, which then holds every blob the walk read. */
+  cacheId: string;
+}
+
 /** A kept walk, and which of its blobs HEAD's tree held when it was kept. */
-export interface KeptWalk extends WalkOutcome {
+export interface KeptWalk extends WalkOutcome, WalkEnds {
   /** The HEAD commit `inHead` was read from. */
   head: string;
   /** The blobs of `seen` that `head`'s tree holds. */
@@ -53,7 +66,7 @@ export interface KeptWalk extends WalkOutcome {
 const WALK_REDIRECTS = ['GIT_DIR', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_REPLACE_REF_BASE', 'GIT_NO_REPLACE_OBJECTS', 'GIT_GRAFT_FILE', 'GIT_SHALLOW_FILE', 'GIT_NAMESPACE'];
 
 const FILE = 'history-walk';
-const FORMAT = 1;
+const FORMAT = 2;
 /** A graft file larger than this is not read (and no walk is kept): they are a few lines. */
 const GRAFTS_MAX_BYTES = 1024 * 1024;
 
@@ -70,33 +83,52 @@ export async function refState(git: GitRunner, root: string, env: Env): Promise<
   return { refs: refs.stdout.toString('utf8'), heads, main: blocks[0] ? headOf(blocks[0]) : null };
 }
 
-/** `for-each-ref` lines of `<id> <type> <peeled type> <refname>` as `refState` lists them: `<id> <refname>`. */
+/** `for-each-ref` lines of `<id> <type> <peeled id> <peeled type> <refname>` as `refState` lists them: `<id> <refname>`. */
 export function refLines(typed: string): string {
   // One pass over the text: a repository with 26,000 tags lists 2 MB of refs.
-  return typed.replace(/^(\S+) \S+ \S* /gm, '$1 ');
+  return typed.replace(/^(\S+) \S+ \S* \S* /gm, '$1 ');
 }
 
 /**
- * What a kept walk must match: the refs; the HEADs that are no ref's commit (a detached HEAD, or one
- * on a tag), in order, with the git folder of the worktree scanned, since the walk adds its own HEAD
- * first; the grafts file (an old way of rewriting parents without a ref); the .keywardignore text
- * (which blobs are read) and keyward's salt (its code and size limit). A HEAD on a branch adds
- * nothing: switching branches keeps the walk. Null when the grafts cannot be read as a file.
+ * What a kept walk must match besides the refs: the grafts file (an old way of rewriting parents
+ * without a ref), the .keywardignore text (which blobs are read) and keyward's salt (its code and
+ * size limit). A walk of only the new commits may follow a kept walk of the same base. Null when
+ * the grafts cannot be read as a file.
  */
-export function walkKey(state: RefState, gitDir: string, commonDir: string, ignoreText: string | null, maxBytes: number): string | null {
+export function walkBase(commonDir: string, ignoreText: string | null, maxBytes: number): string | null {
   const grafts = readRegularFileSync(join(commonDir, 'info', 'grafts'), GRAFTS_MAX_BYTES);
   if (!grafts.ok && grafts.problem !== 'missing') return null;
+  return hashParts([cacheSalt(maxBytes), grafts.ok ? grafts.bytes.toString('latin1') : '', ignoreText ?? '']);
+}
+
+/**
+ * What a kept walk must match to stand as it is: its base; the refs; the HEADs that are no ref's
+ * commit (a detached HEAD, or one on a tag), in order, with the git folder of the worktree
+ * scanned, since the walk adds its own HEAD first. A HEAD on a branch adds nothing: switching
+ * branches keeps the walk.
+ */
+export function walkKey(state: RefState, gitDir: string, base: string): string {
   const isRef = (id: string): boolean => state.refs.startsWith(`${id} `) || state.refs.includes(`\n${id} `);
   const detached = state.heads.filter((id) => !isRef(id));
+  return hashParts([base, state.refs, detached.length > 0 ? [gitDir, ...detached].join('\n') : '']);
+}
+
+function hashParts(parts: readonly string[]): string {
   const hash = createHash('sha256');
   // Each part with its length first, so no two lists of parts hash alike.
-  for (const part of [cacheSalt(maxBytes), state.refs, detached.length > 0 ? [gitDir, ...detached].join('\n') : '', grafts.ok ? grafts.bytes.toString('latin1') : '', ignoreText ?? '']) hash.update(`${part.length}:`).update(part);
+  for (const part of parts) hash.update(`${part.length}:`).update(part);
   return hash.digest('hex');
 }
 
 interface Stored {
   format: number;
   key: string;
+  base: string;
+  /** `[commit, time]` of each commit the walk started from, or null. */
+  tips: Array<[string, number]> | null;
+  newest: number;
+  unread: string[];
+  cacheId: string;
   scanned: number;
   allowed: number;
   skipped: Skipped[];
@@ -108,18 +140,19 @@ interface Stored {
   origins: Array<[string, string, string, number, number]>;
 }
 
-/** The walk kept in `commonDir` and the key it was kept under, or null (none, or not keyward's shape). */
-export function loadWalk(commonDir: string): { key: string; walk: KeptWalk } | null {
+/** The walk kept in `commonDir` and the key and base it was kept under, or null (none, or not keyward's shape). */
+export function loadWalk(commonDir: string): { key: string; base: string; walk: KeptWalk } | null {
   const data = readCacheFile(commonDir, FILE, `{"format":${FORMAT},"key":"`);
   if (!isStored(data)) return null;
   const seen: WalkOutcome['seen'] = new Map();
   for (const [fp, blobs] of data.seen) seen.set(fp, new Map(blobs.map(([oid, path, hit]) => [oid, { path, hit }])));
   const origins = new Map(data.origins.map(([oid, commit, path, order, seq]): [string, Origin] => [oid, { commit, path, order, seq }]));
-  return { key: data.key, walk: { seen, origins, scanned: data.scanned, allowed: data.allowed, skipped: data.skipped, head: data.head, inHead: data.inHead } };
+  const ends: WalkEnds = { tips: data.tips ? new Map(data.tips) : null, newest: data.newest, unread: data.unread, cacheId: data.cacheId };
+  return { key: data.key, base: data.base, walk: { seen, origins, scanned: data.scanned, allowed: data.allowed, skipped: data.skipped, head: data.head, inHead: data.inHead, ...ends } };
 }
 
-/** Keeps a complete walk's outcome under `key`, with which of its blobs `head.commit`'s tree holds (best-effort, as the result cache is). */
-export function saveWalk(commonDir: string, key: string, w: WalkOutcome, head: { commit: string; blobs: ReadonlySet<string> }): void {
+/** Keeps a complete walk's outcome under `key` and `base`, with which of its blobs `head.commit`'s tree holds (best-effort, as the result cache is). */
+export function saveWalk(commonDir: string, at: { key: string; base: string }, w: WalkOutcome & WalkEnds, head: { commit: string; blobs: ReadonlySet<string> }): void {
   const origins: Stored['origins'] = [];
   const inHead: string[] = [];
   for (const blobs of w.seen.values()) {
@@ -130,7 +163,8 @@ export function saveWalk(commonDir: string, key: string, w: WalkOutcome, head: {
     }
   }
   const seen: Stored['seen'] = [...w.seen].map(([fp, blobs]) => [fp, [...blobs].map(([oid, b]) => [oid, b.path, b.hit])]);
-  writeCacheFile(commonDir, FILE, { format: FORMAT, key, scanned: w.scanned, allowed: w.allowed, skipped: w.skipped, head: head.commit, inHead, seen, origins } satisfies Stored);
+  const tips = w.tips ? [...w.tips] : null;
+  writeCacheFile(commonDir, FILE, { format: FORMAT, key: at.key, base: at.base, tips, newest: w.newest, unread: w.unread, cacheId: w.cacheId, scanned: w.scanned, allowed: w.allowed, skipped: w.skipped, head: head.commit, inHead, seen, origins } satisfies Stored);
 }
 
 function isStored(v: unknown): v is Stored {
@@ -138,6 +172,12 @@ function isStored(v: unknown): v is Stored {
   const s = v as Record<string, unknown>;
   return (
     typeof s.key === 'string' &&
+    typeof s.base === 'string' &&
+    (s.tips === null || (Array.isArray(s.tips) && s.tips.every((t) => Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && typeof t[1] === 'number'))) &&
+    typeof s.newest === 'number' &&
+    Array.isArray(s.unread) &&
+    s.unread.every((oid) => typeof oid === 'string') &&
+    typeof s.cacheId === 'string' &&
     Number.isInteger(s.scanned) &&
     Number.isInteger(s.allowed) &&
     Array.isArray(s.skipped) &&

@@ -14,8 +14,9 @@ import type { IgnoreRules } from '../ignore-rules.js';
 import { describeScan } from '../tally.js';
 import { cacheKey, noCache, openResultCache, type Outcome, type ResultCache } from '../result-cache.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
-import { isEarlier, recordOrigin, WALK_ARGS, WalkParser, type Added, type Origin } from './origins.js';
-import { loadWalk, refLines, refState, saveWalk, walkKey, type RefState, type WalkOutcome } from './history-record.js';
+import { isEarlier, NEW_COMMITS_ARGS, recordOrigin, WALK_ARGS, WalkParser, type Added, type Origin } from './origins.js';
+import { continuesKept, mayContinue, mergeWalks, type NewCommit } from './history-increment.js';
+import { loadWalk, refLines, refState, saveWalk, walkBase, walkKey, type KeptWalk, type RefState, type WalkEnds, type WalkOutcome } from './history-record.js';
 import { absentObjects, partialCloneOf, probeHistory } from './repository.js';
 
 /** The check id of the history scan in the report's `checks`. */
@@ -61,11 +62,14 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
   const ignore = readKeywardIgnoreFile(root);
   // A shallow or partial clone has gaps to report each time, and its missing objects may arrive.
   const canKeep = opts.cache !== false && access.shallow === 0 && !partialClone;
-  const found = canKeep ? loadWalk(access.commonDir) : null;
+  const base = canKeep ? walkBase(access.commonDir, ignore?.text ?? null, maxBytes) : null;
+  const found = base ? loadWalk(access.commonDir) : null;
   // Only a kept walk waits for the refs: without one the walk starts at once (on vercel/ai listing
   // 26,000 refs takes 0.1 s), and the refs are taken at its end.
-  const keyOf = (r: RefState | null): string | null => (r ? walkKey(r, access.gitDir, access.commonDir, ignore?.text ?? null, maxBytes) : null);
+  const keyOf = (r: RefState | null): string | null => (r && base ? walkKey(r, access.gitDir, base) : null);
   const stored = found && found.key === keyOf(await refsAtStart) ? found.walk : null;
+  // Refs moved since a walk of the same base was kept: the new commits alone may do.
+  const before = !stored && found && found.base === base ? found.walk : null;
   // HEAD's commit is known without asking in the main worktree (refState lists it); its tree is
   // listed then by that id, so what is kept of it says which commit it was read from.
   const headCommit = refsAtStart.then((r) => (r && access.gitDir === access.commonDir ? r.main : null));
@@ -83,23 +87,50 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
     // only add copies; they run when asked for (`workers` > 1).
     const runner = runnerFor(opts, Number.MAX_SAFE_INTEGER);
-    let listed: Promise<ListedRefs> = Promise.resolve({ odd: [], refs: '' });
+    // Waited for only to walk the new commits alone: the full walk starts at once.
+    const refs = before ? await refsAtStart : null;
+    let listed: Promise<ListedRefs> = Promise.resolve({ odd: [], refs: '', starts: [] });
+    // HEAD's commit is one the kept walk started from: its tree's blobs are all old, and the kept
+    // walk says which of them hold keys, if the new commits alone continue it.
+    const headKept = before && before.head !== '' && (await headCommit) === before.head ? new Set(before.inHead) : null;
+    let headAsked = false;
+    // Needed only at the end, so asked once the walk and cat-file run.
+    const atEnd = (keptHead: boolean) => (): Promise<string[]> => {
+      if (!headAsked && !keptHead) head = headTree();
+      headAsked ||= !keptHead;
+      listed = listRefs(git, root);
+      return listed.then((l) => l.odd);
+    };
+    let walked: { outcome: StreamOutcome; commits: Map<string, NewCommit>; unread: string[]; prior: KeptWalk | null } | null = null;
     try {
-      // Needed only at the end, so asked once the walk and cat-file run.
-      streamed = await streamBlobs(opts, runner, cache, absent, ignore?.rules ?? null, () => {
-        head = headTree();
-        listed = listRefs(git, root);
-        return listed.then((l) => l.odd);
-      });
+      if (before && refs && mayContinue(before) && before.cacheId !== '' && before.cacheId === cache.id) {
+        const added = await streamBlobs(opts, runner, cache, absent, ignore?.rules ?? null, atEnd(headKept !== null), newCommitsWalk(before, cache));
+        const whole = continued(before, added, await listed, refs, historyGaps(access, partialClone, added.outcome).length === 0);
+        // Else the new commits' outcomes stay in the cache, and the full walk finds them there.
+        if (whole) {
+          if (headKept) head = Promise.resolve(headKept);
+          cache.retain();
+          walked = { outcome: { ...added.outcome, ...whole.outcome }, commits: added.commits, unread: whole.unread, prior: before };
+        }
+      }
+      if (!walked) {
+        const all = await streamBlobs(opts, runner, cache, absent, ignore?.rules ?? null, atEnd(false), fullWalk());
+        walked = { outcome: all.outcome, commits: all.commits, unread: all.unread, prior: null };
+      }
     } finally {
       await runner.close();
     }
+    streamed = walked.outcome;
     cache.save();
     // Kept only whole, and only if no ref moved while the walk ran.
-    const refs = await refsAtStart;
-    const key = canKeep ? keyOf(refs) : null;
+    const now = refs ?? (await refsAtStart);
+    const key = canKeep ? keyOf(now) : null;
     const complete = historyGaps(access, partialClone, streamed).length === 0 && streamed.errors.length === 0;
-    if (key && refs && complete && (await listed).refs === refs.refs) saveWalk(access.commonDir, key, streamed, { commit: (await headCommit) ?? '', blobs: await head });
+    const end = await listed;
+    if (key && base && now && complete && end.refs === now.refs) {
+      const ends: WalkEnds = { tips: end.odd.length > 0 ? null : tipsOf(end.starts, now.heads, walked.commits, walked.prior), newest: newestOf(walked.commits, walked.prior), unread: walked.unread, cacheId: cache.id };
+      saveWalk(access.commonDir, { key, base }, { ...streamed, ...ends }, { commit: (await headCommit) ?? '', blobs: await head });
+    }
   }
   const seen = streamed.seen;
   const origin = streamed.origins;
@@ -189,18 +220,86 @@ interface ListedRefs {
   odd: string[];
   /** Every ref as `refState` lists it, '' when git could not list them. */
   refs: string;
+  /** The commit each ref names (a tag's, for a tag of a commit): where `git log --all` starts, with the worktrees' HEADs. */
+  starts: string[];
 }
 
 async function listRefs(git: GitRunner, root: string): Promise<ListedRefs> {
-  const r = await git(['for-each-ref', '--format=%(objectname) %(objecttype) %(*objecttype) %(refname)'], { cwd: root });
-  if (r.code !== 0) return { odd: [], refs: '' };
+  const r = await git(['for-each-ref', '--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)'], { cwd: root });
+  if (r.code !== 0) return { odd: [], refs: '', starts: [] };
   const text = r.stdout.toString('utf8');
   const odd: string[] = [];
+  const starts: string[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\S+ (\S+) (\S*) (.+)$/.exec(line);
-    if (m && !(m[1] === 'commit' || (m[1] === 'tag' && m[2] === 'commit'))) odd.push(m[3]!);
+    const m = /^(\S+) (\S+) (\S*) (\S*) (.+)$/.exec(line);
+    if (!m) continue;
+    if (m[2] === 'commit') starts.push(m[1]!);
+    else if (m[2] === 'tag' && m[4] === 'commit') starts.push(m[3]!);
+    else odd.push(m[5]!);
   }
-  return { odd, refs: refLines(text) };
+  return { odd, refs: refLines(text), starts };
+}
+
+/** How the walk is asked for: every commit, or those a kept walk did not reach. */
+interface WalkPlan {
+  args: readonly string[];
+  /** Written to the walk's input. */
+  input: string;
+  /** A blob the walk lists that the kept walk listed too (then the kept walk does not continue: see history-increment.ts). */
+  old: ((oid: string) => boolean) | null;
+}
+
+function fullWalk(): WalkPlan {
+  return { args: WALK_ARGS, input: '', old: null };
+}
+
+/** The commits `kept` did not reach, each blob they list checked against the blobs it listed: those it read are in the cache it was saved with. */
+function newCommitsWalk(kept: KeptWalk, cache: ResultCache): WalkPlan {
+  const tips = [...(kept.tips ?? new Map<string, number>()).keys()];
+  const unread = new Set(kept.unread);
+  return { args: NEW_COMMITS_ARGS, input: tips.map((t) => `^${t}\n`).join(''), old: (oid) => cache.held(oid) || cache.held(`${oid}.nb`) || unread.has(oid) };
+}
+
+/** What a walk streamed, and what it tells besides its blobs. */
+interface Streamed {
+  outcome: StreamOutcome;
+  /** Each commit listed, with its time (and its parents, when the walk names them). */
+  commits: Map<string, NewCommit>;
+  /** Commit headers listed (a merge once per parent): the walk's last place. */
+  headers: number;
+  /** The blobs listed and not read (lockfiles, .keywardignore). */
+  unread: string[];
+  /** Blobs listed that the plan says a kept walk listed: they were not read. */
+  oldListed: number;
+}
+
+/**
+ * The full walk's outcome from the walk of the new commits (`added`) and the kept walk
+ * (`kept`), or null when they do not make it (history-increment.ts): `complete` says the walk of
+ * the new commits had no gap.
+ */
+function continued(kept: KeptWalk, added: Streamed, listed: ListedRefs, refs: RefState, complete: boolean): { outcome: WalkOutcome; unread: string[] } | null {
+  if (added.oldListed > 0 || !complete || added.outcome.errors.length > 0) return null;
+  if (listed.refs !== refs.refs || listed.odd.length > 0) return null;
+  if (!continuesKept(kept, [...listed.starts, ...refs.heads], added.commits)) return null;
+  return { outcome: mergeWalks(kept, added.outcome, added.headers), unread: [...kept.unread, ...added.unread] };
+}
+
+/** The commits a walk started from and their times; null when one is not among the commits met (`commits`, or the kept walk's starts `prior`). */
+function tipsOf(starts: readonly string[], heads: readonly string[], commits: ReadonlyMap<string, NewCommit>, prior: KeptWalk | null): Map<string, number> | null {
+  const tips = new Map<string, number>();
+  for (const s of [...starts, ...heads]) {
+    const time = commits.get(s)?.time ?? prior?.tips?.get(s);
+    if (time === undefined) return null;
+    tips.set(s, time);
+  }
+  return tips;
+}
+
+function newestOf(commits: ReadonlyMap<string, NewCommit>, prior: KeptWalk | null): number {
+  let newest = prior?.newest ?? Number.MIN_SAFE_INTEGER;
+  for (const c of commits.values()) if (c.time > newest) newest = c.time;
+  return newest;
 }
 
 /**
@@ -210,9 +309,11 @@ async function listRefs(git: GitRunner, root: string): Promise<ListedRefs> {
  * blob contents stream through; what stays is one origin per distinct blob (some 150 bytes each,
  * like the object table `rev-list --objects` itself keeps).
  */
-async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: ResultCache, absent: ReadonlySet<string>, ig: IgnoreRules | null, askOddRefs: () => Promise<string[]>): Promise<StreamOutcome> {
+async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: ResultCache, absent: ReadonlySet<string>, ig: IgnoreRules | null, askOddRefs: () => Promise<string[]>, plan: WalkPlan): Promise<Streamed> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
+  const commits = new Map<string, NewCommit>();
+  let oldListed = 0;
 
   let request: string[] = [];
   let absentListed = 0;
@@ -251,11 +352,18 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
       else readOrTake(oid, path, asked);
     }
   };
-  const walkParser = new WalkParser((a) => {
-    // A submodule's entry names a commit of another repository: nothing to read here.
-    if (a.mode === '160000') return;
-    if (recordOrigin(out.origins, a)) ask(a.oid, a.path);
-  });
+  const walkParser = new WalkParser(
+    (a) => {
+      // A submodule's entry names a commit of another repository: nothing to read here.
+      if (a.mode === '160000') return;
+      if (!recordOrigin(out.origins, a)) return;
+      if (plan.old?.(a.oid)) oldListed += 1;
+      else ask(a.oid, a.path);
+    },
+    (commit, time, parents) => {
+      if (!commits.has(commit)) commits.set(commit, { time, parents: parents === '' ? [] : parents.split(' ') });
+    },
+  );
 
   // Blobs for the workers are copied once, straight from the stream into the batch's own buffer, which moves to the worker whole.
   let batch: Array<{ oid: string; path: string; data: Uint8Array }> = [];
@@ -367,7 +475,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
   const [walk, catFile] = await Promise.all([
     spawnGitReader(
       opts.env,
-      WALK_ARGS,
+      plan.args,
       opts.root,
       (chunk) => {
         walkParser.push(chunk);
@@ -405,7 +513,10 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
     }
   })();
   const oddRefsOf = askOddRefs();
-  walk.child.stdin.end();
+  // git may be gone before it reads what it is told (a walk that failed): its exit tells why.
+  walk.child.stdin.on('error', () => undefined);
+  if (plan.input) walk.child.stdin.end(plan.input);
+  else walk.child.stdin.end();
   let walkErr = '';
   let catErr = '';
   walk.child.stderr.on('data', (d: Buffer) => (walkErr += d.toString('utf8')));
@@ -455,7 +566,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
     .sort((a, b) => a.seq - b.seq)
     .map((x) => x.s)
     .concat(out.skipped);
-  return out;
+  return { outcome: out, commits, headers: walkParser.commits, unread: unread.map((u) => u.oid), oldListed };
 }
 
 interface Unread {

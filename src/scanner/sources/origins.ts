@@ -17,6 +17,13 @@ export interface Origin {
  */
 export const WALK_ARGS = ['log', '--all', '-m', '--root', '--format=%x01%H %ct', '--raw', '-z', '--no-abbrev', '--no-renames'];
 
+/**
+ * The same walk of the commits no earlier walk reached: the ids of that walk's starting commits
+ * are written to git's input, each as `^<id>`. Each commit also names its parents (`%P`), which
+ * tell where the new commits meet the old ones (see history-increment.ts).
+ */
+export const NEW_COMMITS_ARGS = ['log', '--all', '-m', '--root', '--format=%x01%H %ct %P', '--raw', '-z', '--no-abbrev', '--no-renames', '--stdin'];
+
 /** One blob a diff of the walk adds: its id, mode and path, in the commit being read. */
 export interface Added {
   oid: string;
@@ -34,14 +41,17 @@ export interface Added {
  */
 export class WalkParser {
   readonly #onAdded: (a: Added) => void;
+  readonly #onCommit: ((commit: string, time: number, parents: string) => void) | undefined;
   #partial: Buffer | null = null;
   #commit = '';
   #order = 0;
   #seq = 0;
   #pending: { oid: string; mode: string } | null = null;
 
-  constructor(onAdded: (a: Added) => void) {
+  /** `onCommit`: each commit's header as the walk lists it (a merge once per parent), with its parents when the format names them. */
+  constructor(onAdded: (a: Added) => void, onCommit?: (commit: string, time: number, parents: string) => void) {
     this.#onAdded = onAdded;
+    this.#onCommit = onCommit;
   }
 
   /** Commits read so far (a merge once per parent, as `-m` lists it). */
@@ -76,10 +86,11 @@ export class WalkParser {
     while (i < end && buf[i] === 0x0a) i += 1;
     if (i === end) return;
     if (buf[i] === 0x01) {
-      const [sha = '', time = '0'] = buf.toString('latin1', i + 1, end).trim().split(' ');
+      const [sha = '', time = '0', ...parents] = buf.toString('latin1', i + 1, end).trim().split(' ');
       this.#commit = sha;
       this.#order = Number(time);
       this.#seq += 1;
+      this.#onCommit?.(sha, this.#order, parents.join(' '));
     } else if (buf[i] === 0x3a) {
       // `:old-mode new-mode old-oid new-oid status`: the new mode and the new oid are read where they sit.
       const s1 = buf.indexOf(0x20, i);
