@@ -230,7 +230,7 @@ describe('a history scan after new commits, step by step on a generated reposito
       }
       rmSync(trace, { force: true });
       const kept = await scanHistory(opts);
-      const logs = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes(' log ')) : [];
+      const logs = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes(' log ') && l.includes(' --all ')) : [];
       walks.push(logs.map((l) => (l.includes('--stdin') ? 'new' : 'all')).join('+') || 'kept');
       const whole = await scanHistory({ ...opts, cache: false });
       const plain = (r: typeof kept) => ({ findings: r.findings, checks: r.checks.map((c) => ({ ...c, durationMs: 0 })) });

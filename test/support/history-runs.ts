@@ -49,7 +49,7 @@ export async function scan(p: TestProject, cwd = p.dir, ...flags: string[]): Pro
   const parsed = JSON.parse(r.stdout) as JsonReport;
   const walks = git
     .calls()
-    .filter((args) => args[0] === 'log')
+    .filter((args) => args[0] === 'log' && args.includes('--all'))
     .map((args) => (args.includes('--stdin') ? ('new' as const) : ('all' as const)));
   return { code: r.code, report: { findings: parsed.findings, checks: parsed.checks.map((c) => ({ ...c, durationMs: 0 })) }, walked: walks.length > 0, walks };
 }

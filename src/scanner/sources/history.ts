@@ -101,7 +101,7 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
       listed = listRefs(git, root);
       return listed.then((l) => l.odd);
     };
-    let walked: { outcome: StreamOutcome; commits: Map<string, NewCommit>; unread: string[]; prior: KeptWalk | null } | null = null;
+    let walked: { outcome: StreamOutcome; commits: Map<string, NewCommit>; newest: number; unread: string[]; prior: KeptWalk | null } | null = null;
     try {
       if (before && refs && mayContinue(before) && before.cacheId !== '' && before.cacheId === cache.id) {
         const added = await streamBlobs(opts, runner, cache, absent, ignore?.rules ?? null, atEnd(headKept !== null), newCommitsWalk(before, cache));
@@ -110,12 +110,12 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
         if (whole) {
           if (headKept) head = Promise.resolve(headKept);
           cache.retain();
-          walked = { outcome: { ...added.outcome, ...whole.outcome }, commits: added.commits, unread: whole.unread, prior: before };
+          walked = { outcome: { ...added.outcome, ...whole.outcome }, commits: added.commits, newest: Math.max(before.newest, added.newest), unread: whole.unread, prior: before };
         }
       }
       if (!walked) {
         const all = await streamBlobs(opts, runner, cache, absent, ignore?.rules ?? null, atEnd(false), fullWalk());
-        walked = { outcome: all.outcome, commits: all.commits, unread: all.unread, prior: null };
+        walked = { outcome: all.outcome, commits: all.commits, newest: all.newest, unread: all.unread, prior: null };
       }
     } finally {
       await runner.close();
@@ -128,7 +128,8 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     const complete = historyGaps(access, partialClone, streamed).length === 0 && streamed.errors.length === 0;
     const end = await listed;
     if (key && base && now && complete && end.refs === now.refs) {
-      const ends: WalkEnds = { tips: end.odd.length > 0 ? null : tipsOf(end.starts, now.heads, walked.commits, walked.prior), newest: newestOf(walked.commits, walked.prior), unread: walked.unread, cacheId: cache.id };
+      const tips = end.odd.length > 0 ? null : await tipsOf(git, root, [...end.starts, ...now.heads], walked.commits, walked.prior);
+      const ends: WalkEnds = { tips, newest: walked.newest, unread: walked.unread, cacheId: cache.id };
       saveWalk(access.commonDir, { key, base }, { ...streamed, ...ends }, { commit: (await headCommit) ?? '', blobs: await head });
     }
   }
@@ -263,8 +264,10 @@ function newCommitsWalk(kept: KeptWalk, cache: ResultCache): WalkPlan {
 /** What a walk streamed, and what it tells besides its blobs. */
 interface Streamed {
   outcome: StreamOutcome;
-  /** Each commit listed, with its time (and its parents, when the walk names them). */
+  /** Each commit a walk of the new commits listed, with its time and its parents (empty for the full walk). */
   commits: Map<string, NewCommit>;
+  /** The newest commit time listed. */
+  newest: number;
   /** Commit headers listed (a merge once per parent): the walk's last place. */
   headers: number;
   /** The blobs listed and not read (lockfiles, .keywardignore). */
@@ -285,21 +288,27 @@ function continued(kept: KeptWalk, added: Streamed, listed: ListedRefs, refs: Re
   return { outcome: mergeWalks(kept, added.outcome, added.headers), unread: [...kept.unread, ...added.unread] };
 }
 
-/** The commits a walk started from and their times; null when one is not among the commits met (`commits`, or the kept walk's starts `prior`). */
-function tipsOf(starts: readonly string[], heads: readonly string[], commits: ReadonlyMap<string, NewCommit>, prior: KeptWalk | null): Map<string, number> | null {
+/**
+ * The commits a walk started from and their times: those of the new commits from their walk, the
+ * others from the kept walk (`prior`), or, after a full walk, from git. Null when one is unknown.
+ */
+async function tipsOf(git: GitRunner, root: string, starts: readonly string[], commits: ReadonlyMap<string, NewCommit>, prior: KeptWalk | null): Promise<Map<string, number> | null> {
   const tips = new Map<string, number>();
-  for (const s of [...starts, ...heads]) {
+  const ask: string[] = [];
+  for (const s of starts) {
     const time = commits.get(s)?.time ?? prior?.tips?.get(s);
-    if (time === undefined) return null;
-    tips.set(s, time);
+    if (time === undefined) ask.push(s);
+    else tips.set(s, time);
   }
-  return tips;
-}
-
-function newestOf(commits: ReadonlyMap<string, NewCommit>, prior: KeptWalk | null): number {
-  let newest = prior?.newest ?? Number.MIN_SAFE_INTEGER;
-  for (const c of commits.values()) if (c.time > newest) newest = c.time;
-  return newest;
+  if (ask.length > 0) {
+    const r = await git(['log', '--no-walk=unsorted', '--format=%H %ct', '--stdin'], { cwd: root, input: `${ask.join('\n')}\n` });
+    if (r.code !== 0) return null;
+    for (const line of r.stdout.toString('latin1').split('\n')) {
+      const [id = '', time = ''] = line.split(' ');
+      if (/^\d+$/.test(time)) tips.set(id, Number(time));
+    }
+  }
+  return starts.every((s) => tips.has(s)) ? tips : null;
 }
 
 /**
@@ -312,7 +321,9 @@ function newestOf(commits: ReadonlyMap<string, NewCommit>, prior: KeptWalk | nul
 async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: ResultCache, absent: ReadonlySet<string>, ig: IgnoreRules | null, askOddRefs: () => Promise<string[]>, plan: WalkPlan): Promise<Streamed> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const out: StreamOutcome = { seen: new Map(), origins: new Map(), skipped: [], scanned: 0, allowed: 0, walkError: null, requested: 0, answered: 0, missing: 0, readError: null, errors: [] };
+  // Each commit only in a walk of the new commits (a few); the full walk keeps the newest time alone.
   const commits = new Map<string, NewCommit>();
+  let newest = Number.MIN_SAFE_INTEGER;
   let oldListed = 0;
 
   let request: string[] = [];
@@ -361,7 +372,8 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
       else ask(a.oid, a.path);
     },
     (commit, time, parents) => {
-      if (!commits.has(commit)) commits.set(commit, { time, parents: parents === '' ? [] : parents.split(' ') });
+      if (time > newest) newest = time;
+      if (plan.old && !commits.has(commit)) commits.set(commit, { time, parents: parents === '' ? [] : parents.split(' ') });
     },
   );
 
@@ -566,7 +578,7 @@ async function streamBlobs(opts: ScanOptions, runner: BatchRunner, cache: Result
     .sort((a, b) => a.seq - b.seq)
     .map((x) => x.s)
     .concat(out.skipped);
-  return { outcome: out, commits, headers: walkParser.commits, unread: unread.map((u) => u.oid), oldListed };
+  return { outcome: out, commits, newest, headers: walkParser.commits, unread: unread.map((u) => u.oid), oldListed };
 }
 
 interface Unread {
