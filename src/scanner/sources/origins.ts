@@ -18,11 +18,12 @@ export interface Origin {
 export const WALK_ARGS = ['log', '--all', '-m', '--root', '--format=%x01%H %ct', '--raw', '-z', '--no-abbrev', '--no-renames'];
 
 /**
- * The same walk of the commits no earlier walk reached: the ids of that walk's starting commits
- * are written to git's input, each as `^<id>`. Each commit also names its parents (`%P`), which
- * tell where the new commits meet the old ones (see history-increment.ts).
+ * The same walk, of the commits no earlier walk reached (derived from WALK_ARGS: the two must list
+ * alike): the ids of that walk's starting commits are written to git's input, each as `^<id>`.
+ * Each commit also names its parents (`%P`), which tell where the new commits meet the old ones
+ * (see history-increment.ts).
  */
-export const NEW_COMMITS_ARGS = ['log', '--all', '-m', '--root', '--format=%x01%H %ct %P', '--raw', '-z', '--no-abbrev', '--no-renames', '--stdin'];
+export const NEW_COMMITS_ARGS = [...WALK_ARGS.map((a) => (a === '--format=%x01%H %ct' ? '--format=%x01%H %ct %P' : a)), '--stdin'];
 
 /** One blob a diff of the walk adds: its id, mode and path, in the commit being read. */
 export interface Added {
