@@ -145,6 +145,55 @@ describe('a history scan after new commits (built bin, real git)', () => {
     await same(p, next);
   });
 
+  it('after a commit on HEAD, tells which keys HEAD holds from the diff of the two trees, and lists the tree when a key blob left a path', async () => {
+    const p = makeProject();
+    const at = timed(p);
+    const appFile = `export const apiKey = "${K.head}";\n`;
+    p.write('src/a.ts', appFile);
+    p.write('src/copy.ts', appFile);
+    p.write('src/b.ts', `export const deepseekApiKey = "${K.later}";\n`);
+    const first = at.commit('keys', 1);
+    expect((await scan(p)).trees).toEqual(['ls-tree']);
+    // Deleted from the working tree and not committed: the history's findings, and whether HEAD still holds each key, are what a person reads.
+    for (const f of ['src/a.ts', 'src/copy.ts', 'src/b.ts']) rmSync(join(p.dir, f));
+    /** Commits `files` alone (added, changed or deleted), `minute` minutes in. */
+    const commitOnly = (minute: number, ...files: string[]): string => {
+      const date = new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+      const env = { ...gitEnv(), GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date };
+      execFileSync('git', ['add', '-A', '--', ...files], { cwd: p.dir, env });
+      execFileSync('git', ['commit', '-q', '-m', `only ${files.join(' ')}`], { cwd: p.dir, env });
+      return p.git('rev-parse', 'HEAD').trim();
+    };
+    const keys = (r: Run) => history(r).map(([file, , , inHead]) => [file, inHead]);
+
+    // A commit that touches no key: both keys stay in HEAD, told without listing the tree.
+    p.write('src/c.ts', 'export const c = 1;\n');
+    commitOnly(10, 'src/c.ts');
+    const other = await scan(p);
+    expect([other.walks, other.trees, keys(other)]).toEqual([['new'], ['diff-tree'], [['src/a.ts', true], ['src/b.ts', true]]]);
+    await same(p, other);
+
+    // A new key committed, then deleted from the working tree: the diff puts its blob in HEAD.
+    p.write('src/d.ts', `export const anthropicKey = "${K.feature}";\n`);
+    const added = commitOnly(11, 'src/d.ts');
+    rmSync(join(p.dir, 'src/d.ts'));
+    const put = await scan(p);
+    expect([put.walks, put.trees, history(put).find(([file]) => file === 'src/d.ts')]).toEqual([['new'], ['diff-tree'], ['src/d.ts', fingerprint(K.feature), added, true]]);
+    await same(p, put);
+
+    // The key's only file deleted in a commit: the diff takes its blob from a path, and only the tree says it is gone.
+    commitOnly(12, 'src/b.ts');
+    const gone = await scan(p);
+    expect([gone.walks, gone.trees, keys(gone)]).toEqual([['new'], ['diff-tree', 'ls-tree'], [['src/a.ts', true], ['src/b.ts', false], ['src/d.ts', true]]]);
+    await same(p, gone);
+
+    // One of the two files holding the same blob deleted: the other still holds it in HEAD.
+    commitOnly(13, 'src/copy.ts');
+    const copy = await scan(p);
+    expect([copy.walks, copy.trees, history(copy)[0]]).toEqual([['new'], ['diff-tree', 'ls-tree'], ['src/a.ts', fingerprint(K.head), first, true]]);
+    await same(p, copy);
+  });
+
   it('walks the whole history after commits of the same second as the walk it keeps, and when two of its refs are commits of one second', async () => {
     // gitEnv dates every commit alike, as a script or a rebase does.
     const p = makeProject();
@@ -203,6 +252,7 @@ describe('a history scan after new commits, step by step on a generated reposito
       p.write(file, text);
     };
     const walks: string[] = [];
+    const trees: string[] = [];
     p.write('a.ts', 'export const a = 1;\n');
     commit('init');
     for (let step = 0; step < 60; step++) {
@@ -230,13 +280,18 @@ describe('a history scan after new commits, step by step on a generated reposito
       }
       rmSync(trace, { force: true });
       const kept = await scanHistory(opts);
-      const logs = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes(' log ') && l.includes(' --all ')) : [];
+      const traced = existsSync(trace) ? readFileSync(trace, 'utf8').split('\n') : [];
+      const logs = traced.filter((l) => l.includes(' log ') && l.includes(' --all '));
       walks.push(logs.map((l) => (l.includes('--stdin') ? 'new' : 'all')).join('+') || 'kept');
+      trees.push(traced.filter((l) => / (?:ls|diff)-tree /.test(l)).map((l) => (l.includes(' diff-tree ') ? 'diff' : 'ls')).join('+') || 'none');
       const whole = await scanHistory({ ...opts, cache: false });
       const plain = (r: typeof kept) => ({ findings: r.findings, checks: r.checks.map((c) => ({ ...c, durationMs: 0 })) });
       expect({ step, ...plain(kept) }).toEqual({ step, ...plain(whole) });
     }
     const count = (w: string): number => walks.filter((x) => x === w).length;
     expect({ new: count('new'), fellBack: count('new+all'), all: count('all'), kept: count('kept') }).toEqual({ new: 25, fellBack: 20, all: 6, kept: 9 });
+    // HEAD's tree listed (`ls`), told from a diff alone (`diff`), or both when a key blob left a path.
+    const asked = (t: string): number => trees.filter((x) => x === t).length;
+    expect({ diff: asked('diff'), both: asked('diff+ls'), ls: asked('ls'), none: asked('none') }).toEqual({ diff: 16, both: 21, ls: 6, none: 17 });
   });
 });

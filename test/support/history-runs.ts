@@ -40,6 +40,8 @@ export interface Run {
   walked: boolean;
   /** The walks git ran, in order: `all` every commit, `new` the commits a kept walk did not reach (`--stdin` names those it reached). */
   walks: Array<'all' | 'new'>;
+  /** How git was asked which blobs HEAD's tree holds: its whole listing (`ls-tree`), or a diff from the HEAD a kept walk read (`diff-tree`). */
+  trees: Array<'ls-tree' | 'diff-tree'>;
 }
 
 export async function scan(p: TestProject, cwd = p.dir, ...flags: string[]): Promise<Run> {
@@ -51,7 +53,11 @@ export async function scan(p: TestProject, cwd = p.dir, ...flags: string[]): Pro
     .calls()
     .filter((args) => args[0] === 'log' && args.includes('--all'))
     .map((args) => (args.includes('--stdin') ? ('new' as const) : ('all' as const)));
-  return { code: r.code, report: { findings: parsed.findings, checks: parsed.checks.map((c) => ({ ...c, durationMs: 0 })) }, walked: walks.length > 0, walks };
+  const trees = git
+    .calls()
+    .map((args) => args[0])
+    .filter((c): c is 'ls-tree' | 'diff-tree' => c === 'ls-tree' || c === 'diff-tree');
+  return { code: r.code, report: { findings: parsed.findings, checks: parsed.checks.map((c) => ({ ...c, durationMs: 0 })) }, walked: walks.length > 0, walks, trees };
 }
 
 /** The scan that reads everything, which every other report must equal. */

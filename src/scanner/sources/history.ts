@@ -15,6 +15,7 @@ import { describeScan } from '../tally.js';
 import { cacheKey, noCache, openResultCache, type Outcome, type ResultCache } from '../result-cache.js';
 import { DEFAULT_MAX_FILE_BYTES, type ScanOptions, type ScanResult } from '../types.js';
 import { isEarlier, NEW_COMMITS_ARGS, recordOrigin, WALK_ARGS, WalkParser, type Added, type Origin } from './origins.js';
+import { headAfterMove, treeChanges, type TreeChanges } from './history-head.js';
 import { continuesKept, mayContinue, mergeWalks, type NewCommit } from './history-increment.js';
 import { loadWalk, refLines, refState, saveWalk, walkBase, walkKey, type KeptWalk, type RefState, type WalkEnds, type WalkOutcome } from './history-record.js';
 import { absentObjects, partialCloneOf, probeHistory } from './repository.js';
@@ -92,23 +93,37 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     let listed: Promise<ListedRefs> = Promise.resolve({ odd: [], refs: '', starts: [] });
     // HEAD's commit is one the kept walk started from: its tree's blobs are all old, and the kept
     // walk says which of them hold keys, if the new commits alone continue it.
-    const headKept = before && before.head !== '' && (await headCommit) === before.head ? new Set(before.inHead) : null;
+    const headNow = before ? await headCommit : null;
+    const headKept = before && before.head !== '' && headNow === before.head ? new Set(before.inHead) : null;
+    // HEAD moved on from a commit the kept walk started from (a commit on it, a pull): if the new
+    // commits alone continue the walk, the diff of the two trees may stand in for listing the new one.
+    let moved: Promise<TreeChanges | null> | undefined;
+    const headDiff = before && !headKept && before.head !== '' && headNow !== null ? () => (moved ??= treeChanges(git, root, before.head, headNow).catch(() => null)) : null;
     let headAsked = false;
-    // Needed only at the end, so asked once the walk and cat-file run.
-    const atEnd = (keptHead: boolean) => (): Promise<string[]> => {
-      if (!headAsked && !keptHead) head = headTree();
-      headAsked ||= !keptHead;
+    // Needed only at the end, so asked once the walk and cat-file run: of the short walk, what its
+    // outcome needs (nothing, or the diff); of the full walk, the tree.
+    const atEnd = (short: boolean) => (): Promise<string[]> => {
+      if (short && headDiff) void headDiff();
+      else if (!headAsked && !(short && headKept)) {
+        head = headTree();
+        headAsked = true;
+      }
       listed = listRefs(git, root);
       return listed.then((l) => l.odd);
     };
     let walked: { outcome: StreamOutcome; commits: Map<string, NewCommit>; newest: number; unread: string[]; prior: KeptWalk | null } | null = null;
     try {
       if (before && refs && mayContinue(before) && before.cacheId !== '' && before.cacheId === cache.id) {
-        const added = await streamBlobs(opts, runner, cache, absent, ignore?.rules ?? null, atEnd(headKept !== null), newCommitsWalk(before, cache));
+        const added = await streamBlobs(opts, runner, cache, absent, ignore?.rules ?? null, atEnd(true), newCommitsWalk(before, cache));
         const whole = continued(before, added, await listed, refs, historyGaps(access, partialClone, added.outcome).length === 0);
         // Else the new commits' outcomes stay in the cache, and the full walk finds them there.
         if (whole) {
           if (headKept) head = Promise.resolve(headKept);
+          else if (headDiff) {
+            const keyBlobs = [...whole.outcome.seen.values()].flatMap((blobs) => [...blobs.keys()]);
+            const oldHead = new Set(before.inHead);
+            head = headDiff().then((changes) => (changes && headAfterMove(keyBlobs, oldHead, changes)) || headTree());
+          }
           cache.retain();
           walked = { outcome: { ...added.outcome, ...whole.outcome }, commits: added.commits, newest: Math.max(before.newest, added.newest), unread: whole.unread, prior: before };
         }
