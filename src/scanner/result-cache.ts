@@ -70,20 +70,24 @@ interface Stored {
 /**
  * Opens the cache of `kind` in `gitDir` for a scan with this size limit. A file that is missing,
  * unreadable, of another salt or not keyward's shape is an empty cache; saving is best-effort (a
- * read-only repository scans as before, it only does not get faster).
+ * read-only repository scans as before, it only does not get faster). `few`: the scan expects to
+ * ask about a few blobs only (a walk of new commits), and the saved keys are not split for them.
  */
-export function openResultCache(gitDir: string, kind: 'worktree' | 'history', maxBytes: number): ResultCache {
+export function openResultCache(gitDir: string, kind: 'worktree' | 'history', maxBytes: number, opts: { few?: boolean } = {}): ResultCache {
   const salt = cacheSalt(maxBytes);
-  const old = load(gitDir, kind, salt);
+  const old = load(gitDir, kind, salt, opts.few ? FEW_ASKED : 0);
   const next = new Map<string, Outcome>();
   const CLEAN: Outcome = { hits: [] };
-  const stored = old.clean.size + old.found.size;
   let added = false;
   let retained = false;
   let id = old.id;
+  const isClean = (o: Outcome): boolean => 'hits' in o && o.hits.length === 0 && o.tap === undefined;
+  const stored = (): number => old.clean.size + old.found.size;
   return {
     enabled: true,
-    stored,
+    get stored() {
+      return stored();
+    },
     get id() {
       return id;
     },
@@ -101,22 +105,82 @@ export function openResultCache(gitDir: string, kind: 'worktree' | 'history', ma
       retained = true;
     },
     save() {
-      if (!added && (retained || next.size === stored)) return;
-      const clean: string[] = retained ? [...old.clean].filter((k) => !next.has(k)) : [];
+      if (!added && (retained || next.size === stored())) return;
       const found: Record<string, Outcome> = {};
       if (retained) for (const [key, o] of old.found) if (!next.has(key)) found[key] = o;
+      // Kept whole and a few entries added (a walk of new commits): the saved keys are written back as they were read.
+      const keys = (clean: boolean) => [...next].filter(([, o]) => isClean(o) === clean).map(([key]) => key);
+      const kept = retained ? old.clean.extended(keys(true), keys(false)) : null;
+      const clean: string[] = kept !== null ? [kept] : retained ? [...old.clean.keys()].filter((k) => !next.has(k)) : [];
       for (const [key, o] of next) {
-        if ('hits' in o && o.hits.length === 0 && o.tap === undefined) clean.push(key);
-        else found[key] = o;
+        if (!isClean(o)) found[key] = o;
+        else if (kept === null) clean.push(key);
       }
       const written = randomBytes(8).toString('hex');
-      if (writeCacheFile(gitDir, kind, { salt, id: written, clean: clean.join(','), found } satisfies Stored)) id = written;
+      if (writeCacheFile(gitDir, kind, { salt, id: written, clean: clean.filter((c) => c !== '').join(','), found } satisfies Stored)) id = written;
     },
   };
 }
 
-function load(gitDir: string, kind: string, salt: string): { clean: Set<string>; found: Map<string, Outcome>; id: string } {
-  const empty = { clean: new Set<string>(), found: new Map<string, Outcome>(), id: '' };
+/** Asked about more keys than this, a cache opened for a few lookups splits its clean keys into a set; fewer are looked for in the text. */
+const FEW_ASKED = 16;
+const COMMA = 0x2c;
+
+/**
+ * The keys of blobs without hits as saved (comma-separated), split into a set once more than
+ * `few` are asked about: a walk of a few new commits asks about a few of the corpus's 32,000 blobs,
+ * and splitting them all cost more than the walk (13 ms, and as much again to join them to save).
+ */
+class CleanKeys {
+  private set: Set<string> | null = null;
+  private asked = 0;
+  private count: number | null = null;
+
+  constructor(
+    private readonly text: string,
+    private readonly few: number,
+  ) {}
+
+  has(key: string): boolean {
+    if (this.set === null && (this.asked += 1) > this.few) this.set = new Set(this.keys());
+    return this.set ? this.set.has(key) : this.inText(key);
+  }
+
+  get size(): number {
+    if (this.set) return this.set.size;
+    if (this.count === null) {
+      let n = this.text === '' ? 0 : 1;
+      for (let at = this.text.indexOf(','); at !== -1; at = this.text.indexOf(',', at + 1)) n += 1;
+      this.count = n;
+    }
+    return this.count;
+  }
+
+  keys(): string[] {
+    return this.set ? [...this.set] : this.text === '' ? [] : this.text.split(',');
+  }
+
+  /**
+   * The saved text with the keys of `clean` it does not hold appended, for a save that keeps every
+   * key; null once the keys were split (then they are joined again), when more than a few are
+   * given, or when a key of `found` (now with hits) is among them.
+   */
+  extended(clean: readonly string[], found: readonly string[]): string | null {
+    if (this.set !== null || clean.length + found.length > FEW_ASKED || found.some((k) => this.inText(k))) return null;
+    return [this.text, ...clean.filter((k) => !this.inText(k))].filter((t) => t !== '').join(',');
+  }
+
+  private inText(key: string): boolean {
+    for (let at = this.text.indexOf(key); at !== -1; at = this.text.indexOf(key, at + 1)) {
+      const end = at + key.length;
+      if ((at === 0 || this.text.charCodeAt(at - 1) === COMMA) && (end === this.text.length || this.text.charCodeAt(end) === COMMA)) return true;
+    }
+    return false;
+  }
+}
+
+function load(gitDir: string, kind: string, salt: string, few: number): { clean: CleanKeys; found: Map<string, Outcome>; id: string } {
+  const empty = { clean: new CleanKeys('', few), found: new Map<string, Outcome>(), id: '' };
   const data = readCacheFile(gitDir, kind);
   if (!isStored(data) || data.salt !== salt) return empty;
   const found = new Map<string, Outcome>();
@@ -124,7 +188,7 @@ function load(gitDir: string, kind: string, salt: string): { clean: Set<string>;
     if (!isOutcome(o)) return empty;
     found.set(key, o);
   }
-  return { clean: new Set(data.clean === '' ? [] : data.clean.split(',')), found, id: typeof data.id === 'string' ? data.id : '' };
+  return { clean: new CleanKeys(data.clean, few), found, id: typeof data.id === 'string' ? data.id : '' };
 }
 
 function isStored(v: unknown): v is Stored {

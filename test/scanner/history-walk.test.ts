@@ -45,7 +45,7 @@ describe('the history walk kept for unchanged refs (built bin, real git)', () =>
       ['side.ts', fingerprint(K.side), side, false],
       ['src/old.ts', fingerprint(K.gone), first, false],
     ]);
-    expect(two).toEqual({ ...one, walked: false, walks: [] });
+    expect(two).toEqual({ ...one, walked: false, walks: [], trees: [] });
     expect(two.report).toEqual(await full(p));
     const stored = readFileSync(join(p.dir, '.git', 'keyward', 'history-walk.json'), 'utf8');
     for (const key of Object.values(K)) expect(stored).not.toContain(key.slice(8, 30));

@@ -82,7 +82,8 @@ export async function scanHistory(opts: ScanOptions): Promise<ScanResult> {
     // Listing HEAD's tree is most of a kept walk's time (14,000 entries on the benchmark corpus).
     head = (await headCommit) === stored.head && stored.head !== '' ? Promise.resolve(new Set(stored.inHead)) : headTree();
   } else {
-    const cache = opts.cache === false ? noCache() : openResultCache(access.commonDir, 'history', maxBytes);
+    // A walk of the new commits asks the cache about their few blobs alone.
+    const cache = opts.cache === false ? noCache() : openResultCache(access.commonDir, 'history', maxBytes, { few: before !== null && mayContinue(before) });
     const absent = partialClone ? await absentObjects(opts.env, root, opts.signal) : new Set<string>();
     // One thread by default: measured on the benchmark corpus, the detector keeps up with git
     // inflating the blobs (the process waits on cat-file two thirds of the time), so workers
