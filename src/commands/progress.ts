@@ -56,8 +56,15 @@ export async function watched<T>(deps: Deps, view: ProgressView, work: (w: Watch
   const job = work({ progress: tracker.sink, signal, git });
   // After a stop the work fails on its own (killed git, aborted scan); nobody waits for it any more.
   job.catch(() => undefined);
+  // The stop wins over work that ended because of it: killed git fails a scan, and the doctor turns
+  // that failure into a report with a gap, both often before the screen has closed.
   try {
-    return await Promise.race([job, stopped]);
+    const result = await Promise.race([job, stopped]);
+    if (abort.signal.aborted) await stopped;
+    return result;
+  } catch (e) {
+    if (abort.signal.aborted) await stopped;
+    throw e;
   } finally {
     release();
     tracker.stop();
