@@ -11,11 +11,17 @@ import { tempDir, type TestProject } from './repo.js';
 
 const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
 
-/** A folder with `git`: the real one, each call's arguments from its subcommand on (after the `-c` settings and options) written to `calls`. */
+/**
+ * A folder with `git`: the real one, each call's arguments from its subcommand on (after the `-c`
+ * settings and options) written to `calls`. keyward runs several git processes at once, and a
+ * record is two writes: each is written under a lock on the log (flock, util-linux), released
+ * before git starts. Without it two records could interleave into one and a call go missing
+ * (3 of 200 in a run of 40 wrappers at once).
+ */
 function recordingGit(): { path: string; calls(): string[][] } {
   const bin = tempDir('keyward-git-');
   const log = join(bin, 'calls.txt');
-  const script = ['#!/bin/sh', `printf '%s\\0' "$@" >> '${log}'`, `printf '\\n' >> '${log}'`, `exec '${REAL_GIT}' "$@"`, ''].join('\n');
+  const script = ['#!/bin/sh', `exec 9>>'${log}'`, 'flock 9', `printf '%s\\0' "$@" >&9`, `printf '\\n' >&9`, 'exec 9>&-', `exec '${REAL_GIT}' "$@"`, ''].join('\n');
   execFileSync('sh', ['-c', `cat > '${bin}/git' && chmod +x '${bin}/git'`], { input: script });
   const calls = (): string[][] => {
     if (!existsSync(log)) return [];
