@@ -90,7 +90,8 @@ function fromServer(
 ): Diagnosis {
   const msg = e.message ?? '';
   const code = e.code ?? '';
-  const tag = [status, e.code ?? e.type ?? e.reason].filter((x) => x !== undefined && x !== null && x !== '').join(' ');
+  // Google's numeric `code` repeats the status: its `reason` is what says why (`403 SERVICE_DISABLED`).
+  const tag = [status, e.shape === 'google' ? (e.reason ?? e.type) : (e.code ?? e.type ?? e.reason)].filter((x) => x !== undefined && x !== null && x !== '').join(' ');
   const p = ctx.provider.name;
   const quoted = clip(scrubMessage(msg, ctx.key));
   const said = msg && e.shape !== 'html' ? ` ${p} said: "${quoted}"${/[.!?]$/.test(quoted) ? '' : '.'}` : '';
@@ -141,6 +142,8 @@ function fromServer(
       fix: 'Call from a supported country; check where your VPN, proxy or cloud region exits.',
     };
   }
+  const google = e.shape === 'google' ? googleRefusal(e.reason ?? '', tag, said, ctx) : null;
+  if (google) return google;
   if (/didn't provide an API key|no auth credentials|missing (bearer|authentication|api key)|no api key (provided|found)/i.test(msg)) {
     return noKeySent(tag, said, ctx);
   }
@@ -185,6 +188,58 @@ function fromServer(
     };
   }
   return baseUrl(ctx, `${ctx.request} answered ${tag}: the endpoint does not accept the request as ${p}'s API would.${said}`);
+}
+
+/** What a Google key's application restriction names, by the reason Google gives when a call is not from there. */
+const GOOGLE_APP_RESTRICTIONS: Record<string, string> = {
+  API_KEY_HTTP_REFERRER_BLOCKED: 'websites (an HTTP referrer restriction)',
+  API_KEY_IP_ADDRESS_BLOCKED: 'IP addresses',
+  API_KEY_ANDROID_APP_BLOCKED: 'Android apps',
+  API_KEY_IOS_APP_BLOCKED: 'iOS apps',
+};
+
+/**
+ * Google's 403s for a valid key, told apart by `details[].reason` (the message alone reads the
+ * same for several): the API off in the key's project, left out of the key's API restrictions,
+ * a call from outside the key's application restriction, or a suspended project.
+ */
+function googleRefusal(reason: string, tag: string, said: string, ctx: ClassifyContext): Diagnosis | null {
+  const p = ctx.provider.name;
+  const credentials = 'the Google Cloud console (APIs & Services → Credentials)';
+  if (reason === 'SERVICE_DISABLED') {
+    return {
+      rule: 'permission.missing-scope',
+      title: `The Generative Language API is off in the key's Google Cloud project (${tag})`,
+      detail: `The key is valid, but its project has not enabled the API ${p} is served by.${said}`,
+      fix: `Enable the Generative Language API for that project (APIs & Services → Library; it takes a few minutes), or create a key at ${ctx.provider.dashboard.keys}, which comes with it enabled.`,
+    };
+  }
+  if (reason === 'API_KEY_SERVICE_BLOCKED') {
+    return {
+      rule: 'permission.missing-scope',
+      title: `The key's API restrictions leave out the Generative Language API (${tag})`,
+      detail: `The key is valid, but it is restricted to other Google APIs, so ${p} refuses it.${said}`,
+      fix: `In ${credentials}, add the Generative Language API to the key's API restrictions, or use a key made for ${p} at ${ctx.provider.dashboard.keys}.`,
+    };
+  }
+  const from = GOOGLE_APP_RESTRICTIONS[reason];
+  if (from) {
+    return {
+      rule: 'permission.ip-not-allowed',
+      title: `The key accepts calls only from its ${from.replace(/ \(.*\)$/, '')} (${tag})`,
+      detail: `The key has an application restriction to certain ${from}, and this call did not come from one.${said}`,
+      fix: `For server code, use a key without a website or app restriction (restrict it to the Generative Language API and to your servers' IP addresses instead) in ${credentials}.`,
+    };
+  }
+  if (reason === 'CONSUMER_SUSPENDED') {
+    return {
+      rule: 'permission.account',
+      title: `Google suspended the key's project (${tag})`,
+      detail: `No call from that project is served; Google suspends a project or key after abuse, often of a leaked key.${said}`,
+      fix: `Check the project's notices in the Google Cloud console and create a key in a project in good standing at ${ctx.provider.dashboard.keys}.`,
+    };
+  }
+  return null;
 }
 
 function isInvalidKey(status: number | undefined, e: ServerError, msg: string): boolean {

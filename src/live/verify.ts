@@ -12,6 +12,12 @@ export interface Verdict {
   live: Liveness;
   /** `GET /models answered 200`, `no free check for Perplexity`, the failure's title. */
   reason: string;
+  /**
+   * A known key the API refused all the same: `closed` when the API is not open to it (off in its
+   * project, outside its API restrictions), `restricted` when the call came from outside the key's
+   * sites, apps or addresses. It decides what a browser key's finding says.
+   */
+  access?: 'closed' | 'restricted';
 }
 
 /** The id of the verification's entry in the report's `checks`. */
@@ -60,7 +66,7 @@ async function verifyKey(secret: Secret, provider: Provider, env: Env, deps: Liv
   const { call, finding } = await runLiveCall('auth', target, deps);
   if (call.ok) return { live: 'live', reason: `${describeRequest('auth', target)} answered ${call.status}` };
   if (finding?.rule === 'permission.invalid-key') return { live: 'revoked', reason: `${describeRequest('auth', target)} answered ${call.status ?? 'no status'}` };
-  if (finding && KNOWN_KEY_RULES.has(finding.rule)) return { live: 'live', reason: finding.title };
+  if (finding && KNOWN_KEY_RULES.has(finding.rule)) return { live: 'live', reason: finding.title, access: finding.rule === 'permission.missing-scope' ? 'closed' : 'restricted' };
   return { live: 'unknown', reason: finding?.title ?? 'no answer' };
 }
 
@@ -92,10 +98,46 @@ export interface VerifyIO extends KeySourceIO {
 /** How many exposed keys got each verdict. */
 export type VerdictCounts = Record<Liveness, number>;
 
+/**
+ * A browser key's verdict (a Firebase or Maps key, see providers/public-use): the question is not
+ * whether Google knows the key, which is public by design, but whether it reaches the provider.
+ */
+function browserVerdict(f: Finding, v: Verdict, name: string): Finding | null {
+  if (f.secret?.kind !== 'browser' || v.live !== 'live') return null;
+  const secret = { ...f.secret, live: v.live };
+  if (v.access === 'closed') {
+    return {
+      ...f,
+      severity: 'low',
+      title: `${f.title}: cannot call ${name} now`,
+      detail: `${f.detail} ${name} refused it just now (${v.reason}): today the key does not reach it; it would once the API were on and open to the key.`,
+      fix: `Nothing urgent: keep the Generative Language API out of the key's API restrictions (Google Cloud console, APIs & Services → Credentials), so that turning it on for another app in the project does not open ${name} to this key.`,
+      secret,
+    };
+  }
+  if (v.access === 'restricted') {
+    return {
+      ...f,
+      detail: `${f.detail} ${name} refused the call because it came from outside the key's sites or apps (${v.reason}); a forged Referer header passes such a restriction, so the key's API restrictions are what keep ${name} out.`,
+      secret,
+    };
+  }
+  return {
+    ...f,
+    severity: 'critical',
+    title: `${f.title}: it calls ${name}, restrict it now`,
+    detail: `${f.detail} ${name} accepted it just now (${v.reason}): anyone who reads the page or app it ships in can call ${name} on your account.`,
+    fix: `Restrict it now: in the Google Cloud console (APIs & Services → Credentials), take the Generative Language API out of what the key may call (or turn that API off in the project, if nothing there uses it). If the project's billing shows ${name} use you did not make, create a new key and delete this one.`,
+    secret,
+  };
+}
+
 function withVerdict(f: Finding, v: Verdict): Finding {
   if (!f.secret) return f;
   const p = findProvider(f.secret.provider);
   const name = p?.name ?? f.secret.provider;
+  const browser = browserVerdict(f, v, name);
+  if (browser) return browser;
   const secret = { ...f.secret, live: v.live };
   if (v.live === 'live') {
     return {

@@ -1,5 +1,6 @@
 import { fingerprint, redact } from '../core/fingerprint.js';
 import { isPlaceholder, PROVIDERS, type KeyFormat, type KeyKind, type Provider } from '../providers/index.js';
+import { publicUseOf } from '../providers/public-use.js';
 import { createLiteralScanner, type LiteralScanner } from './literals.js';
 
 /** A key seen in a text: where, whose, and how to name it. The key itself never leaves `detect`. */
@@ -18,6 +19,8 @@ export interface KeyHit {
   allowed: boolean;
   /** In a Jupyter notebook: the cell, and whether the key is in its code or its saved output. */
   cell?: { cell: number; part: 'source' | 'output' };
+  /** A Google API key that the words around it give to a service whose guides put it in client code (`Firebase`). */
+  publicUse?: string;
 }
 
 /** `dangerouslyAllowBrowser: true`: an LLM client built to run in the browser. */
@@ -199,7 +202,7 @@ export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const slice = (from: number, to: number): string => (text !== undefined ? text.slice(from, to) : buf.toString('latin1', Math.max(0, from), Math.min(buf.length, to)));
   const found = new Map<number, Hit>();
-  const pending: Array<{ start: number; value: string; rule: FormatRule }> = [];
+  const pending: Array<{ start: number; value: string; rule: FormatRule; window: string }> = [];
   const clientStarts: number[] = [];
   const doneUntil = new Map<string, number>();
   for (const { index: p, literal } of literalHits) {
@@ -219,7 +222,7 @@ export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string
       for (let r = rule.re.exec(window); r !== null; r = rule.re.exec(window)) {
         const value = rule.grouped ? r[1]! : r[0];
         const start = from + (rule.grouped ? r.indices![1]![0] : r.index);
-        pending.push({ start, value, rule });
+        pending.push({ start, value, rule, window });
         if (r[0].length === 0) rule.re.lastIndex += 1;
       }
     }
@@ -230,12 +233,14 @@ export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string
   // Earlier start first; at one start, the longer match (an admin key over its embedded marker rule).
   pending.sort((a, b) => a.start - b.start || b.value.length - a.value.length);
   let coveredTo = -1;
-  for (const { start, value, rule } of pending) {
+  for (const { start, value, rule, window } of pending) {
     if (start < coveredTo) continue;
     if (isPlaceholder(value, rule.format.prefix)) continue;
     coveredTo = start + value.length;
     const { line, lineStart, column } = lines.locate(start);
     const end = lineEnd(whole, start);
+    const variable = variableBefore(whole, lineStart, start);
+    const publicUse = publicUseOf(rule.provider.id, variable, window);
     found.set(start, {
       type: 'key',
       provider: rule.provider.id,
@@ -244,8 +249,9 @@ export function detectBytes(detector: Detector, bytes: Uint8Array, text?: string
       redacted: redact(value, rule.format.prefix),
       line,
       column,
-      variable: variableBefore(whole, lineStart, start),
+      variable,
       allowed: whole.slice(lineStart, end).includes(ALLOW_MARK),
+      ...(publicUse ? { publicUse } : {}),
     });
   }
   for (const start of clientStarts) {

@@ -78,6 +78,7 @@ export function asActive(f: Finding): Finding {
 }
 
 function plainKeyFinding(rule: RuleId, hit: KeyHit, location: Location, extra: string): Finding {
+  if (hit.publicUse) return publicKeyFinding(rule, hit, hit.publicUse, location, extra);
   const d = describe(hit);
   const who = d.label;
   const said = `${hit.redacted} (${hit.fingerprint})`;
@@ -126,6 +127,39 @@ function plainKeyFinding(rule: RuleId, hit: KeyHit, location: Location, extra: s
     fix,
     location,
     secret: { provider: hit.provider, kind: hit.kind, fingerprint: hit.fingerprint, redacted: hit.redacted, active: false },
+  });
+}
+
+/**
+ * A Google API key whose surroundings say it is a Firebase or Maps key (see providers/public-use):
+ * public by design, so not critical, and not "move it to the server", which would break the app;
+ * it matters because the same key reaches Gemini when its project and restrictions let it.
+ */
+function publicKeyFinding(rule: RuleId, hit: KeyHit, service: string, location: Location, extra: string): Finding {
+  const label = `Google API key for ${service}`;
+  const where = at(location);
+  const history = rule === 'exposure.history';
+  const title =
+    rule === 'exposure.bundle'
+      ? `${label} inside built asset ${location.file}`
+      : rule === 'exposure.log'
+        ? `${label} written to log ${location.file}`
+        : rule === 'exposure.browser-env'
+          ? `${label} under ${hit.variable ?? 'a browser variable'}, shipped to the browser`
+          : history
+            ? `${label} in git history (${location.file}${location.commit ? `, commit ${location.commit.slice(0, 7)}` : ''})`
+            : `${label} in ${location.file}`;
+  return makeFinding(rule, {
+    severity: history ? 'low' : 'medium',
+    title,
+    detail:
+      `${hit.redacted} (${hit.fingerprint}) is in ${where}${history && location.commit ? ` (commit ${location.commit.slice(0, 12)})` : ''}. ` +
+      `The ${service} guides put such keys in client code, so it is public by design; but a Google API key also calls Gemini once the Generative Language API is on in its Google Cloud project and the key's API restrictions allow it, and then whoever reads it spends on your account.${extra}`,
+    fix:
+      `In the Google Cloud console (APIs & Services → Credentials), restrict the key to the APIs ${service} needs (never the Generative Language API) and to your sites or apps; give Gemini a key of its own, read on the server (GEMINI_API_KEY). ` +
+      '`keyward doctor` without --offline checks whether this key reaches Gemini now.',
+    location,
+    secret: { provider: hit.provider, kind: 'browser', fingerprint: hit.fingerprint, redacted: hit.redacted, active: false },
   });
 }
 

@@ -239,7 +239,8 @@ function isHit(v: unknown): v is Hit {
     typeof h.kind === 'string' &&
     typeof h.fingerprint === 'string' &&
     typeof h.redacted === 'string' &&
-    (h.variable === null || typeof h.variable === 'string')
+    (h.variable === null || typeof h.variable === 'string') &&
+    (h.publicUse === undefined || typeof h.publicUse === 'string')
   );
 }
 

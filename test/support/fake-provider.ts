@@ -48,6 +48,9 @@ export type Scenario =
   | 'held'
   | 'drop'
   | 'gemini-invalid'
+  | 'gemini-service-disabled'
+  | 'gemini-service-blocked'
+  | 'gemini-referrer-blocked'
   | 'mistral-message'
   | 'mistral-detail'
   | 'string-error'
@@ -254,6 +257,12 @@ export async function startFakeProvider(): Promise<FakeProvider> {
         return e(401, 'You must be a member of an organization to use the API. Please contact us through our help center at help.openai.com.', 'invalid_request_error', 'no_organization');
       case 'gemini-invalid':
         return json(res, 400, [{ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } }]);
+      case 'gemini-service-disabled':
+        return json(res, 403, [{ error: { code: 403, message: 'Generative Language API has not been used in project 411082643095 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/generativelanguage.googleapis.com/overview?project=411082643095 then retry.', status: 'PERMISSION_DENIED', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com', consumer: 'projects/411082643095' } }] } }]);
+      case 'gemini-service-blocked':
+        return json(res, 403, [{ error: { code: 403, message: 'Requests to this API generativelanguage.googleapis.com method google.ai.generativelanguage.v1beta.ModelService.ListModels are blocked.', status: 'PERMISSION_DENIED', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_SERVICE_BLOCKED', domain: 'googleapis.com' }] } }]);
+      case 'gemini-referrer-blocked':
+        return json(res, 403, [{ error: { code: 403, message: 'Requests from referer <empty> are blocked.', status: 'PERMISSION_DENIED', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_HTTP_REFERRER_BLOCKED', domain: 'googleapis.com' }] } }]);
       case 'mistral-message':
         return json(res, 401, { message: 'Unauthorized', request_id: 'b5e1f0c2a7d84e3f9c1d2e3f4a5b6c7d' });
       case 'mistral-detail':
