@@ -30,10 +30,10 @@ export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileRea
     // A file's reads ride in the result cache with its blob, so an unchanged file is not read again.
     // The id names what is kept: a new shape of FileReads needs a new id (a new release also starts a new cache).
     keeps: {
-      id: 'code-reads/1',
+      id: 'code-reads/2',
       kept: (path) => {
         const r = seen.get(path);
-        return r && (r.variables.length > 0 || r.envFiles.length > 0) ? JSON.stringify([r.variables, r.envFiles]) : '';
+        return r && (r.variables.length > 0 || r.envFiles.length > 0) ? JSON.stringify([r.variables, r.envFiles, r.optional]) : '';
       },
       restore: (path, kept) => {
         const r = keptReads(kept);
@@ -62,6 +62,6 @@ function keptReads(kept: string): FileReads | null {
     return null;
   }
   const names = (x: unknown): x is string[] => Array.isArray(x) && x.every((n) => typeof n === 'string');
-  if (!Array.isArray(v) || v.length !== 2 || !names(v[0]) || !names(v[1])) return null;
-  return { variables: v[0], gatewayModel: undefined, envFiles: v[1] };
+  if (!Array.isArray(v) || v.length !== 3 || !names(v[0]) || !names(v[1]) || !names(v[2])) return null;
+  return { variables: v[0], gatewayModel: undefined, envFiles: v[1], optional: v[2] };
 }

@@ -27,6 +27,16 @@ const GATEWAY_MODEL =
 const DOTENV_PATH = /\bconfig\(\s*\{[^}]*?\bpath\s*:([^}]*)\}|\bload_dotenv\(([^)]*)\)/g;
 const ENV_FILE_LITERAL = /["'`](?:[^"'`\n]*\/)?(\.env(?:\.[A-Za-z0-9_-]+)*)["'`]/g;
 
+/**
+ * An env schema's entry: `OPENAI_API_KEY: z.string().optional(),` under `server:` in a t3-env
+ * `createEnv({...})` (create-t3-app, big-AGI), which validates `process.env` for the app, so each
+ * entry is a variable the app reads even where no `process.env.X` is written (t3-env's
+ * `experimental__runtimeEnv`). `.optional()`, `.nullish()` or `.default(…)` say the app runs without it.
+ */
+const SCHEMA_ENTRY = /^[ \t]*["']?([A-Z][A-Z0-9_]{2,})["']?[ \t]*:[ \t]*z[ \t]*\.([^\n]*)$/gm;
+const OPTIONAL_ENTRY = /\.(?:optional|nullish|default)\(/;
+const SCHEMA_FILE = 'createEnv(';
+
 /** What an app's own code says about its keys. */
 export interface CodeReads {
   /**
@@ -38,13 +48,19 @@ export interface CodeReads {
   gatewayModel: { model: string; file: string } | undefined;
   /** The `.env*` files (names only) the code tells dotenv or python-dotenv to load, in the order first seen. */
   envFiles: string[];
+  /** Variables an env schema declares optional, with the first file that does. */
+  optional: Map<string, string>;
 }
 
-/** What one source file says: the variables it reads (in order, once each) and, when asked for JS/TS, its first gateway model id. */
+/**
+ * What one source file says: the variables it reads (in order, once each), those of them its env
+ * schema declares optional, and, when asked for JS/TS, its first gateway model id.
+ */
 export interface FileReads {
   variables: string[];
   gatewayModel: string | undefined;
   envFiles: string[];
+  optional: string[];
 }
 
 /**
@@ -55,15 +71,15 @@ export interface FileReads {
 export type CodeFileReader = (path: string, gateway: boolean) => FileReads | Promise<FileReads>;
 
 /** A file that reads nothing; shared, so never changed. */
-export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [] };
+export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [], optional: [] };
 /** Every form READ and ENV_FILE_LITERAL match holds it: a file without it reads nothing from the environment. */
 const ENV = Buffer.from('env');
 /**
  * Each form holds one of these: `process.env.`, `process.env[` and `import.meta.env.` hold `.env`, as
- * does a `.env` file's name; the others are `os.environ` and `os.getenv`. Of the corpus's 438 code
+ * does a `.env` file's name; the others are `os.environ`, `os.getenv` and an env schema's `createEnv(`. Of the corpus's 438 code
  * files with `env` in them (`environment`, `venv`, `dotenv`), 129 hold one, and only those are decoded.
  */
-const FORMS = ['.env', 'os.environ', 'os.getenv'].map((f) => Buffer.from(f));
+const FORMS = ['.env', 'os.environ', 'os.getenv', SCHEMA_FILE].map((f) => Buffer.from(f));
 /** A path with a folder the walk never enters (skipped or hidden). */
 const UNWALKED = new RegExp(`(?:^|/)(?:\\.[^/]*|${[...SKIP_DIRS].map((d) => d.replaceAll('.', '\\.')).join('|')})/`);
 
@@ -79,14 +95,16 @@ export function inWalkedFolders(path: string): boolean {
 
 /** The reads of one source file's text; `name` (its file name) says whether it is JS/TS. */
 export function fileReads(name: string, text: string, gateway: boolean): FileReads {
-  const variables = [...new Set([...text.matchAll(READ)].map((m) => m[1]!))];
+  const schema = JS.has(extname(name)) && text.includes(SCHEMA_FILE) ? [...text.matchAll(SCHEMA_ENTRY)] : [];
+  const variables = [...new Set([...[...text.matchAll(READ)].map((m) => m[1]!), ...schema.map((m) => m[1]!)])];
+  const optional = [...new Set(schema.filter((m) => OPTIONAL_ENTRY.test(m[2]!)).map((m) => m[1]!))];
   let gatewayModel: string | undefined;
   if (gateway && JS.has(extname(name))) {
     gatewayModel = GATEWAY_MODEL.exec(text)?.[1];
     GATEWAY_MODEL.lastIndex = 0;
   }
   const envFiles = [...new Set([...text.matchAll(DOTENV_PATH)].flatMap((m) => [...(m[1] ?? m[2]!).matchAll(ENV_FILE_LITERAL)].map((f) => f[1]!)))];
-  return variables.length === 0 && gatewayModel === undefined && envFiles.length === 0 ? NO_READS : { variables, gatewayModel, envFiles };
+  return variables.length === 0 && gatewayModel === undefined && envFiles.length === 0 ? NO_READS : { variables, gatewayModel, envFiles, optional };
 }
 
 /** The variables a file reads, from its bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
@@ -119,6 +137,7 @@ export async function readCode(
   const readers = new Map<string, number>();
   let gatewayModel: CodeReads['gatewayModel'];
   const envFiles = new Set<string>();
+  const optional = new Map<string, string>();
   const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
   // `dir` is already normal and a name holds no separator: path.join's normalising, per file, is not needed.
@@ -140,10 +159,11 @@ export async function readCode(
         }
         if (!gatewayModel && reads.gatewayModel) gatewayModel = { model: reads.gatewayModel, file: path };
         for (const f of reads.envFiles) envFiles.add(f);
+        for (const name of reads.optional) if (!optional.has(name)) optional.set(name, path);
       }
     }
   };
   await walk(root, '');
   const ranked = [...variables].sort(([a], [b]) => readers.get(b)! - readers.get(a)!);
-  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles] };
+  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles], optional };
 }

@@ -236,16 +236,24 @@ export async function detectProject(
 
   const optional = new Set(strings(own.optional));
   const asked = new Set([...opts.providerIds, ...(explicit ?? [])]);
+  // An env schema that declares every variable the code reads for the provider optional (big-AGI's
+  // twenty `z.string().optional()` keys): the app runs without it, as the schema checks at start.
+  const bySchema = (p: Provider): string | undefined => {
+    if (!code) return undefined;
+    const read = [...code.variables.keys()].filter((v) => providerForName(v) === p);
+    return read.length > 0 && read.every((v) => code.optional.has(v)) ? `${code.optional.get(read[0]!)} declares ${read[0]} optional` : undefined;
+  };
   // A template is the project's list of keys to set: an app that supports many providers
   // (gpt-researcher depends on ten SDKs, its .env.example names OPENAI_API_KEY) needs only those.
   const optionalWhy = (p: Provider): string | undefined =>
     optional.has(p.id)
       ? `${own.from}.optional names ${p.name}`
-      : evidence.optionalByTemplates(p)
+      : (bySchema(p) ??
+        (evidence.optionalByTemplates(p)
         ? `The project's template marks ${p.name} optional`
         : !asked.has(p.id) && evidence.leftOutOfTemplates(p)
           ? `${examples.join(' and ')} ${examples.length > 1 ? 'name' : 'names'} other providers' keys but not ${p.name}'s`
-          : undefined;
+          : undefined));
   const used = PROVIDERS.filter((p) => evidence.reasons.has(p.id)).map((provider) => {
     const why = optionalWhy(provider);
     return { provider, reasons: evidence.reasons.get(provider.id)!, variables: evidence.variables(provider), optional: why !== undefined, ...(why ? { optionalWhy: why } : {}) };

@@ -244,6 +244,57 @@ describe('a template is the list of keys to set', () => {
   });
 });
 
+describe('an env schema (t3-env) is the list of variables the app reads', () => {
+  function t3App() {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 't3-chat', dependencies: { next: '15', '@t3-oss/env-nextjs': '0.13', zod: '3' } }));
+    p.write(
+      'src/env.js',
+      [
+        "import { createEnv } from '@t3-oss/env-nextjs';",
+        "import { z } from 'zod';",
+        'export const env = createEnv({',
+        '  server: {',
+        '    NODE_ENV: z.enum(["development", "test", "production"]),',
+        '    OPENAI_API_KEY: z.string().min(1),',
+        '    ANTHROPIC_API_KEY: z.string().optional(),',
+        '    GROQ_API_KEY: z.string().default(""),',
+        '    MISTRAL_API_KEY: z.string(),',
+        '  },',
+        // t3-env's experimental__runtimeEnv reads the server variables itself: no process.env.X for them.
+        '  experimental__runtimeEnv: { NODE_ENV: process.env.NODE_ENV },',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    p.write('src/server/chat.ts', "import { env } from '../env.js';\nexport const key = env.OPENAI_API_KEY;\n");
+    p.write('scripts/seed.ts', 'const groq = process.env.GROQ_API_KEY;\n');
+    p.commit('init');
+    return p;
+  }
+
+  it('its entries are read; .optional() and .default() make a missing key a note, also when a script reads it; the second run (from the cache) says the same', async () => {
+    const p = t3App();
+    const first = await doctor(p.dir);
+    for (const { code, report } of [first, await doctor(p.dir)]) {
+      expect(real(report).map((f) => [f.title, f.severity])).toEqual([
+        ['No OpenAI key (OPENAI_API_KEY)', 'high'],
+        ['No Mistral key (MISTRAL_API_KEY)', 'high'],
+        ['No Anthropic key (ANTHROPIC_API_KEY)', 'info'],
+        ['No Groq key (GROQ_API_KEY)', 'info'],
+      ]);
+      expect(real(report).find((f) => f.title.startsWith('No Anthropic'))!.detail).toMatch(/ src\/env\.js declares ANTHROPIC_API_KEY optional, so this is a note\.$/);
+      expect(report.project?.providers.map((u) => [u.id, u.evidence[0]])).toEqual([
+        ['openai', 'src/env.js reads OPENAI_API_KEY'],
+        ['anthropic', 'src/env.js reads ANTHROPIC_API_KEY'],
+        ['groq', 'scripts/seed.ts reads GROQ_API_KEY'],
+        ['mistral', 'src/env.js reads MISTRAL_API_KEY'],
+      ]);
+      expect(code).toBe(1);
+    }
+  });
+});
+
 describe('the variable the code really reads', () => {
   it('@ai-sdk/google, @ai-sdk/cohere and @ai-sdk/azure: the missing-key fix names the variable each SDK reads', async () => {
     const p = makeProject();
