@@ -1,5 +1,6 @@
 import type { Env } from '../core/io.js';
 import { identifyKey, isPlaceholder, type KeyMatch, type Provider } from '../providers/index.js';
+import { aKeyOf } from './secret-ref.js';
 
 /** What is wrong with a configured value, most telling first; empty when it looks like a real key. */
 export type ValueProblem =
@@ -83,7 +84,7 @@ export function inspectValue(value: string, provider: Provider, env: Env): Value
   }
   if (host) return undefined;
   if (!match) {
-    return { kind: 'malformed', what: `the value does not have the shape of a ${provider.name} key`, fix: `Check that the whole key was copied; ${provider.name} keys are created at ${provider.dashboard.keys}.` };
+    return { kind: 'malformed', what: `the value does not have the shape of ${aKeyOf(provider.name)}`, fix: `Check that the whole key was copied; ${provider.name} keys are created at ${provider.dashboard.keys}.` };
   }
   return undefined;
 }

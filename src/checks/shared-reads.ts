@@ -30,10 +30,12 @@ export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileRea
     // A file's reads ride in the result cache with its blob, so an unchanged file is not read again.
     // The id names what is kept: a new shape of FileReads needs a new id (a new release also starts a new cache).
     keeps: {
-      id: 'code-reads/2',
+      id: 'code-reads/3',
       kept: (path) => {
         const r = seen.get(path);
-        return r && (r.variables.length > 0 || r.envFiles.length > 0) ? JSON.stringify([r.variables, r.envFiles, r.optional]) : '';
+        return r && (r.variables.length > 0 || r.envFiles.length > 0 || r.settingsFiles.length > 0)
+          ? JSON.stringify([r.variables, r.envFiles, r.optional, r.settingsFiles])
+          : '';
       },
       restore: (path, kept) => {
         const r = keptReads(kept);
@@ -62,6 +64,7 @@ function keptReads(kept: string): FileReads | null {
     return null;
   }
   const names = (x: unknown): x is string[] => Array.isArray(x) && x.every((n) => typeof n === 'string');
-  if (!Array.isArray(v) || v.length !== 3 || !names(v[0]) || !names(v[1]) || !names(v[2])) return null;
-  return { variables: v[0], gatewayModel: undefined, envFiles: v[1], optional: v[2] };
+  if (!Array.isArray(v) || v.length !== 4 || !v.every(names)) return null;
+  const [variables, envFiles, optional, settingsFiles] = v as [string[], string[], string[], string[]];
+  return { variables, gatewayModel: undefined, envFiles, optional, settingsFiles };
 }

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
+import { settingsReads, type SettingsReads } from './pydantic-settings.js';
 import { listDir, type ListDir } from './read.js';
 
 const SOURCE = new Set(['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx', '.ipynb']);
@@ -50,6 +51,8 @@ export interface CodeReads {
   envFiles: string[];
   /** Variables an env schema declares optional, with the first file that does. */
   optional: Map<string, string>;
+  /** The `.env` files (names only) a pydantic settings class loads itself, in the order first seen. */
+  settingsFiles: string[];
 }
 
 /**
@@ -61,6 +64,7 @@ export interface FileReads {
   gatewayModel: string | undefined;
   envFiles: string[];
   optional: string[];
+  settingsFiles: string[];
 }
 
 /**
@@ -71,7 +75,7 @@ export interface FileReads {
 export type CodeFileReader = (path: string, gateway: boolean) => FileReads | Promise<FileReads>;
 
 /** A file that reads nothing; shared, so never changed. */
-export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [], optional: [] };
+export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [], optional: [], settingsFiles: [] };
 /** Every form READ and ENV_FILE_LITERAL match holds it: a file without it reads nothing from the environment. */
 const ENV = Buffer.from('env');
 /**
@@ -80,6 +84,10 @@ const ENV = Buffer.from('env');
  * files with `env` in them (`environment`, `venv`, `dotenv`), 129 hold one, and only those are decoded.
  */
 const FORMS = ['.env', 'os.environ', 'os.getenv', SCHEMA_FILE].map((f) => Buffer.from(f));
+/** A pydantic settings class reads the environment with none of the forms, often with no `env` in its file. */
+const SETTINGS = 'BaseSettings';
+const SETTINGS_BYTES = Buffer.from(SETTINGS);
+const NO_SETTINGS: SettingsReads = { variables: [], optional: [], envFiles: [] };
 /** A path with a folder the walk never enters (skipped or hidden). */
 const UNWALKED = new RegExp(`(?:^|/)(?:\\.[^/]*|${[...SKIP_DIRS].map((d) => d.replaceAll('.', '\\.')).join('|')})/`);
 
@@ -96,21 +104,26 @@ export function inWalkedFolders(path: string): boolean {
 /** The reads of one source file's text; `name` (its file name) says whether it is JS/TS. */
 export function fileReads(name: string, text: string, gateway: boolean): FileReads {
   const schema = JS.has(extname(name)) && text.includes(SCHEMA_FILE) ? [...text.matchAll(SCHEMA_ENTRY)] : [];
-  const variables = [...new Set([...[...text.matchAll(READ)].map((m) => m[1]!), ...schema.map((m) => m[1]!)])];
-  const optional = [...new Set(schema.filter((m) => OPTIONAL_ENTRY.test(m[2]!)).map((m) => m[1]!))];
+  const settings = extname(name) === '.py' && text.includes(SETTINGS) ? settingsReads(text) : NO_SETTINGS;
+  const variables = [...new Set([...[...text.matchAll(READ)].map((m) => m[1]!), ...schema.map((m) => m[1]!), ...settings.variables])];
+  const optional = [...new Set([...schema.filter((m) => OPTIONAL_ENTRY.test(m[2]!)).map((m) => m[1]!), ...settings.optional])];
+  const settingsFiles = [...new Set(settings.envFiles)];
   let gatewayModel: string | undefined;
   if (gateway && JS.has(extname(name))) {
     gatewayModel = GATEWAY_MODEL.exec(text)?.[1];
     GATEWAY_MODEL.lastIndex = 0;
   }
   const envFiles = [...new Set([...text.matchAll(DOTENV_PATH)].flatMap((m) => [...(m[1] ?? m[2]!).matchAll(ENV_FILE_LITERAL)].map((f) => f[1]!)))];
-  return variables.length === 0 && gatewayModel === undefined && envFiles.length === 0 ? NO_READS : { variables, gatewayModel, envFiles, optional };
+  return variables.length === 0 && gatewayModel === undefined && envFiles.length === 0 && settingsFiles.length === 0
+    ? NO_READS
+    : { variables, gatewayModel, envFiles, optional, settingsFiles };
 }
 
 /** The variables a file reads, from its bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
 export function variableReadsOfBytes(name: string, bytes: Buffer): FileReads {
-  // `env` first: one pass over every file, the three forms only over the few that hold it.
-  if (bytes.length > MAX_BYTES || !bytes.includes(ENV) || !FORMS.some((f) => bytes.includes(f))) return NO_READS;
+  // `env` first: one pass over every file, the forms only over the few that hold it.
+  if (bytes.length > MAX_BYTES) return NO_READS;
+  if (!(bytes.includes(ENV) && FORMS.some((f) => bytes.includes(f))) && !(name.endsWith('.py') && bytes.includes(SETTINGS_BYTES))) return NO_READS;
   return fileReads(name, bytes.toString('utf8'), false);
 }
 
@@ -138,6 +151,7 @@ export async function readCode(
   let gatewayModel: CodeReads['gatewayModel'];
   const envFiles = new Set<string>();
   const optional = new Map<string, string>();
+  const settingsFiles = new Set<string>();
   const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
   // `dir` is already normal and a name holds no separator: path.join's normalising, per file, is not needed.
@@ -160,10 +174,11 @@ export async function readCode(
         if (!gatewayModel && reads.gatewayModel) gatewayModel = { model: reads.gatewayModel, file: path };
         for (const f of reads.envFiles) envFiles.add(f);
         for (const name of reads.optional) if (!optional.has(name)) optional.set(name, path);
+        for (const f of reads.settingsFiles) settingsFiles.add(f);
       }
     }
   };
   await walk(root, '');
   const ranked = [...variables].sort(([a], [b]) => readers.get(b)! - readers.get(a)!);
-  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles], optional };
+  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles], optional, settingsFiles: [...settingsFiles] };
 }

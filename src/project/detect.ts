@@ -6,7 +6,7 @@ import { listDir, type ListDir } from './read.js';
 import { parseDotenv } from './dotenv-syntax.js';
 import { keywardTable } from './pyproject.js';
 import { readJson, readText } from './read.js';
-import { detectFramework, UNKNOWN_FRAMEWORK, withCodeNamedFiles, type Framework } from './framework.js';
+import { detectFramework, UNKNOWN_FRAMEWORK, withCodeNamedFiles, withSettingsFiles, type Framework } from './framework.js';
 import { isTemplateName, readTemplate } from './templates.js';
 
 /** A `.env*` file in the project root and whether the app loads it in the current mode. */
@@ -192,7 +192,7 @@ export async function detectProject(
   const code = explicit
     ? undefined
     : await readCode(root, { gateway: npm.has('ai'), ...(opts.exclude ? { exclude: opts.exclude } : {}), ...(opts.code ? { read: opts.code } : {}), ...(opts.list ? { list: opts.list } : {}) });
-  const framework = withCodeNamedFiles(detectFramework(npm, python), code?.envFiles ?? []);
+  const framework = withSettingsFiles(withCodeNamedFiles(detectFramework(npm, python), code?.envFiles ?? []), code?.settingsFiles ?? []);
   const configuredTemplates = strings(own.templates);
   const { dotenv, examples } = classifyDotenvNames(
     [...names, ...configuredTemplates.filter((t) => t.includes('/'))],

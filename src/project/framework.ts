@@ -79,3 +79,20 @@ export function withCodeNamedFiles(framework: Framework, files: readonly string[
   const order = [...new Set([...files, '.env'])];
   return { ...framework, loadOrder: () => order };
 }
+
+/** Python stacks whose `.env` a pydantic settings class may load beside them (or alone). */
+const SETTINGS_HOSTS: ReadonlySet<string> = new Set(['unknown', 'python-dotenv', 'django', 'flask']);
+
+/**
+ * A pydantic settings class that names `env_file` loads those files itself, into its fields, under
+ * the environment (which python-dotenv fills first, so its files rank above); of the files in one
+ * `env_file` tuple the last wins.
+ */
+export function withSettingsFiles(framework: Framework, files: readonly string[]): Framework {
+  if (files.length === 0 || !SETTINGS_HOSTS.has(framework.id)) return framework;
+  const mine = [...files].reverse();
+  const theirs = framework.id === 'unknown' ? [] : framework.loadOrder('development');
+  const order = [...new Set([...theirs, ...mine])];
+  const name = framework.id === 'unknown' ? 'pydantic-settings' : `${framework.name} and pydantic-settings`;
+  return { id: 'pydantic-settings', name, loadOrder: () => order, browserPrefixes: [] };
+}

@@ -63,8 +63,8 @@ describe('keyward doctor with the result cache (built bin, real git)', () => {
     const tree = join(p.dir, '.git', 'keyward', 'tree.json');
     const snap = JSON.parse(readFileSync(tree, 'utf8')) as { named: Array<[string, { hits: unknown[]; tap?: string } | null]> };
     const entry = snap.named.find(([path]) => path === 'src/fast.ts')?.[1];
-    expect(entry).toEqual({ hits: [], tap: 'code-reads/2\n[["GROQ_API_KEY"],[],[]]' });
-    entry!.tap = 'code-reads/2\n';
+    expect(entry).toEqual({ hits: [], tap: 'code-reads/3\n[["GROQ_API_KEY"],[],[],[]]' });
+    entry!.tap = 'code-reads/3\n';
     writeFileSync(tree, JSON.stringify(snap));
     expect(missing((await doctor(p)).report)).toEqual(['No OpenAI key (OPENAI_API_KEY)']);
     // Without the snapshot, the cache of the file's blob is believed the same way.
@@ -72,8 +72,8 @@ describe('keyward doctor with the result cache (built bin, real git)', () => {
     const file = join(p.dir, '.git', 'keyward', 'worktree.json');
     const data = JSON.parse(readFileSync(file, 'utf8')) as { found: Record<string, { hits: unknown[]; tap?: string }> };
     const oid = p.git('rev-parse', 'HEAD:src/fast.ts').trim();
-    expect(data.found[oid]).toEqual({ hits: [], tap: 'code-reads/2\n[["GROQ_API_KEY"],[],[]]' });
-    data.found[oid]!.tap = 'code-reads/2\n';
+    expect(data.found[oid]).toEqual({ hits: [], tap: 'code-reads/3\n[["GROQ_API_KEY"],[],[],[]]' });
+    data.found[oid]!.tap = 'code-reads/3\n';
     writeFileSync(file, JSON.stringify(data));
     expect(missing((await doctor(p)).report)).toEqual(['No OpenAI key (OPENAI_API_KEY)']);
     p.write('src/fast.ts', 'export const fast = process.env.GROQ_API_KEY; // edited\n');

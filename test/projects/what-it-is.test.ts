@@ -295,6 +295,88 @@ describe('an env schema (t3-env) is the list of variables the app reads', () => 
   });
 });
 
+// The shape of a FastAPI backend (FastAPI's full-stack template, Quivr, AgentGPT's platform): a
+// pydantic settings class reads the keys, and its env_file loads .env; no os.environ is written.
+describe('a pydantic settings class is the list of variables the app reads', () => {
+  function fastapiApp() {
+    const p = makeProject();
+    p.write('pyproject.toml', '[project]\nname = "chat-api"\ndependencies = ["fastapi", "openai", "anthropic", "groq", "pydantic-settings"]\n');
+    p.write(
+      'app/core/config.py',
+      [
+        'from typing import Optional',
+        'from pydantic import Field',
+        'from pydantic_settings import BaseSettings, SettingsConfigDict',
+        '',
+        'PREFIX = "CHAT_"',
+        '',
+        '',
+        'class Settings(BaseSettings):',
+        '    """Read from the environment.',
+        '',
+        '    mistral_api_key: not used any more',
+        '    """',
+        '',
+        '    model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=".env", extra="ignore")',
+        '',
+        '    openai_api_key: str',
+        '    anthropic_api_key: Optional[str] = None  # Claude, when asked for',
+        '    groq_api_key: str = Field(default="", alias="GROQ_KEY")',
+        '    database_url: str = "sqlite:///chat.db"',
+        '',
+        '    def redacted(self) -> str:',
+        '        return "…"',
+        '',
+        '',
+        'settings = Settings()',
+        '',
+      ].join('\n'),
+    );
+    p.write('app/main.py', 'from openai import OpenAI\nfrom app.core.config import settings\nclient = OpenAI(api_key=settings.openai_api_key)\n');
+    p.write('.gitignore', '.env\n');
+    p.commit('init');
+    return p;
+  }
+
+  it('its fields are read under the prefix, an optional one is a note, and the fix says pydantic loads .env itself; the second run (from the cache) says the same', async () => {
+    const p = fastapiApp();
+    await doctor(p.dir);
+    const { code, report } = await doctor(p.dir);
+    expect(report.project).toMatchObject({ language: 'python', framework: 'pydantic-settings' });
+    expect(report.project?.providers.map((u) => [u.id, u.evidence[1], u.variables[0], u.optional])).toEqual([
+      ['openai', 'app/core/config.py reads CHAT_OPENAI_API_KEY', 'CHAT_OPENAI_API_KEY', false],
+      ['anthropic', 'app/core/config.py reads CHAT_ANTHROPIC_API_KEY', 'CHAT_ANTHROPIC_API_KEY', true],
+      ['groq', 'app/core/config.py reads GROQ_KEY', 'GROQ_KEY', true],
+    ]);
+    expect(real(report).map((f) => [f.title, f.severity])).toEqual([
+      ['No OpenAI key (CHAT_OPENAI_API_KEY or OPENAI_API_KEY)', 'high'],
+      ['No Anthropic key (CHAT_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY)', 'info'],
+      ['No Groq key (GROQ_KEY or GROQ_API_KEY)', 'info'],
+    ]);
+    const openai = real(report)[0]!;
+    expect(openai.fix).toMatch(/ and set CHAT_OPENAI_API_KEY in \.env: pydantic-settings loads \.env itself, so there is nothing to add to the code\.$/);
+    expect(real(report)[1]!.detail).toMatch(/ app\/core\/config\.py declares CHAT_ANTHROPIC_API_KEY optional, so this is a note\.$/);
+    expect(code).toBe(1);
+  });
+
+  it('the key in .env under the prefixed name is the one the app uses; a value of the wrong shape says so', async () => {
+    const p = fastapiApp();
+    const key = fakeKey('openai-project', 'pydantic-settings');
+    p.write('.env', `CHAT_OPENAI_API_KEY=${key}\n`, 0o600);
+    const found = await runCli(['doctor', '--offline', '--no-history', '--json'], { cwd: p.dir });
+    const report = JSON.parse(found.stdout) as Report;
+    expect(real(report).map((f) => f.title)).toEqual(['No Anthropic key (CHAT_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY)', 'No Groq key (GROQ_KEY or GROQ_API_KEY)']);
+    expect(report.keys.map((k) => [k.provider, k.variable, k.source, k.file])).toEqual([['openai', 'CHAT_OPENAI_API_KEY', 'dotenv', '.env']]);
+    expect(found.stdout + found.stderr).not.toContain(key);
+    expect(found.code).toBe(0);
+
+    // Half a key, as a copy cut short leaves it.
+    p.write('.env', `CHAT_OPENAI_API_KEY=${key.slice(0, 60)}\n`, 0o600);
+    const { report: wrong } = await doctor(p.dir);
+    expect(real(wrong)[0]!.title).toBe('CHAT_OPENAI_API_KEY in .env line 1 is not a usable key: the value does not have the shape of an OpenAI key');
+  });
+});
+
 describe('the variable the code really reads', () => {
   it('@ai-sdk/google, @ai-sdk/cohere and @ai-sdk/azure: the missing-key fix names the variable each SDK reads', async () => {
     const p = makeProject();

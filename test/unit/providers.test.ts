@@ -80,6 +80,8 @@ describe('providerForName: the provider of a variable an app names itself', () =
     ['ANTHROPIC_AUTH_TOKEN', null],
     ['AZURE_OPENAI_AD_TOKEN', null],
     ['OPENAIX_API_KEY', null],
+    ['TOGETHERAI_API_KEY', 'together'],
+    ['MY_TOGETHERAI_KEY', 'together'],
   ])('%s -> %s', (name, id) => {
     expect(providerForName(name)?.id ?? null).toBe(id);
   });
