@@ -3,6 +3,7 @@ import { makeFinding } from '../core/rules.js';
 import { providerForVariable } from '../providers/index.js';
 import { holdsKey, inspectValue } from './key-value.js';
 import { loadStep } from './advice.js';
+import { appEnv } from './app-env.js';
 import { aKeyOf, describeSource, entryLocation, secretRef } from './secret-ref.js';
 import type { Check, CheckContext } from './types.js';
 
@@ -43,6 +44,7 @@ export const keyResolutionCheck: Check = {
   id: 'keys.resolution',
   async run(ctx) {
     const findings: Finding[] = [];
+    const env = appEnv(ctx);
     for (const provider of ctx.providers) {
       const resolved = ctx.resolved.find((r) => r.provider.id === provider.id);
       const why = optionalWhy(ctx, provider);
@@ -70,14 +72,16 @@ export const keyResolutionCheck: Check = {
         continue;
       }
       const { winner, shadowed } = resolved;
-      const problem = inspectValue(winner.secret.reveal(), provider, ctx.env);
+      const problem = inspectValue(winner.secret.reveal(), provider, env);
       const where = describeSource(winner);
       const location = entryLocation(winner);
       if (problem?.kind === 'empty') {
         findings.push(
           makeFinding('missing.empty', {
+            // An optional key left empty is what copying the template gives (chatbot-ui's seven `KEY=` lines under "Optional").
+            ...severity,
             title: `${winner.variable} is set but empty in ${where}`,
-            detail: `An app reads an empty ${winner.variable}${winner.source === 'env' ? ', and dotenv will not override a variable that is already set, even to an empty value' : ''}.`,
+            detail: `An app reads an empty ${winner.variable}${winner.source === 'env' ? ', and dotenv will not override a variable that is already set, even to an empty value' : ''}.${optionalNote}`,
             fix: winner.source === 'env' ? `Run \`unset ${winner.variable}\` (or remove it from your shell profile), or set it to the key.` : setKeyStep(ctx, provider.id),
             ...(location ? { location } : {}),
           }),

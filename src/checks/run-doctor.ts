@@ -58,7 +58,8 @@ export interface DoctorOptions {
 
 /** The report's `keys`: per provider, the winner and the different keys it shadows. */
 export function keysReport(resolved: readonly ResolvedKey[]): ResolvedKeyReport[] {
-  return resolved.map(({ provider, winner, shadowed }) => ({
+  // An empty value is no key in use (`missing.empty` says so), and its fingerprint would be the empty string's.
+  return resolved.filter(({ winner }) => winner.secret.reveal().trim() !== '').map(({ provider, winner, shadowed }) => ({
     provider: provider.id,
     variable: winner.variable,
     source: winner.source,

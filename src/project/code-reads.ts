@@ -17,6 +17,12 @@ const MAX_BYTES = 512 * 1024;
 const READ = /(?:os\.environ(?:\.get)?\s*[[(]\s*|os\.getenv\s*\(\s*|process\.env\.|process\.env\[\s*|import\.meta\.env\.)["']?([A-Z][A-Z0-9_]{2,})/g;
 
 /**
+ * What follows a name the code sets rather than reads: `os.environ["OPENAI_API_KEY"] = getpass()` in
+ * a notebook, `process.env.X = 'your-key'` in a docs example (`==` and `??=` still read it).
+ */
+const WRITE = /^["']?[ \t]*\]?[ \t]*=(?!=)/;
+
+/**
  * A plain `'creator/model'` id, which the `ai` package sends through the Vercel AI Gateway (its
  * default provider); not an import path (`from 'openai/resources'`) and not a deeper path.
  */
@@ -102,10 +108,13 @@ export function inWalkedFolders(path: string): boolean {
 }
 
 /** The reads of one source file's text; `name` (its file name) says whether it is JS/TS. */
-export function fileReads(name: string, text: string, gateway: boolean): FileReads {
+export function fileReads(name: string, raw: string, gateway: boolean): FileReads {
+  // A notebook's code is in JSON strings, where `os.environ["X"]` is written `os.environ[\"X\"]`.
+  const text = extname(name) === '.ipynb' ? raw.replaceAll('\\"', '"') : raw;
   const schema = JS.has(extname(name)) && text.includes(SCHEMA_FILE) ? [...text.matchAll(SCHEMA_ENTRY)] : [];
   const settings = extname(name) === '.py' && text.includes(SETTINGS) ? settingsReads(text) : NO_SETTINGS;
-  const variables = [...new Set([...[...text.matchAll(READ)].map((m) => m[1]!), ...schema.map((m) => m[1]!), ...settings.variables])];
+  const reads = [...text.matchAll(READ)].filter((m) => !WRITE.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16)));
+  const variables = [...new Set([...reads.map((m) => m[1]!), ...schema.map((m) => m[1]!), ...settings.variables])];
   const optional = [...new Set([...schema.filter((m) => OPTIONAL_ENTRY.test(m[2]!)).map((m) => m[1]!), ...settings.optional])];
   const settingsFiles = [...new Set(settings.envFiles)];
   let gatewayModel: string | undefined;

@@ -120,3 +120,45 @@ describe('keyward doctor --json --live full against the fake provider', () => {
     expect(fake.requests.length).toBe(before);
   });
 });
+
+// The shape of huggingface/chat-ui: its committed .env points OPENAI_BASE_URL at Hugging Face's
+// router, and the user's .env.local holds the token that router takes in OPENAI_API_KEY.
+describe('a base URL set in a .env file the app loads', () => {
+  function routerApp(baseUrlIn: '.env' | '.env.local', url = fake.baseURL) {
+    const p = makeProject({ name: 'router-app' });
+    p.write('package.json', JSON.stringify({ name: 'router-app', dependencies: { next: '15', openai: '5' } }));
+    p.write('.gitignore', '.env.local\n');
+    p.write('.env', baseUrlIn === '.env' ? `OPENAI_BASE_URL=${url}\n` : 'MODELS=[]\n');
+    p.commit('init');
+    // A router's token, not an OpenAI key: only the base URL makes it the key the app sends.
+    const token = `hf_${pseudoRandom(34, ALNUM, 'router')}`;
+    p.write('.env.local', `OPENAI_API_KEY=${token}\n${baseUrlIn === '.env.local' ? `OPENAI_BASE_URL=${url}\n` : ''}`, 0o600);
+    return { p, token };
+  }
+
+  it('offline, the key it takes is no wrong-provider finding, as with the variable exported', async () => {
+    const { p, token } = routerApp('.env', 'https://router.huggingface.co/v1');
+    const r = await runCli(['doctor', '--json', '--offline', '--no-history'], { cwd: p.dir, env: {} });
+    expectNoKey(r, token);
+    expect(parse(r).findings.filter((f) => f.category === 'missing' && f.rule !== 'missing.keychain-unavailable').map((f) => f.title)).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('a committed file does not choose where keyward sends the key; the user\'s untracked .env.local does', async () => {
+    const committed = routerApp('.env');
+    const before = fake.requests.length;
+    const r = await runCli(['doctor', '--json', '--no-history'], { cwd: committed.p.dir, env: {} });
+    expectNoKey(r, committed.token);
+    expect(fake.requests.length).toBe(before);
+    expect(parse(r).checks.find((c) => c.id === 'permission.live')).toMatchObject({
+      status: 'skip',
+      note: 'no call for OpenAI: OPENAI_BASE_URL is set in the committed .env, and keyward sends no key to a server a checkout names (export OPENAI_BASE_URL to test it)',
+    });
+
+    const own = routerApp('.env.local');
+    const sent = await runCli(['doctor', '--json', '--no-history'], { cwd: own.p.dir, env: {} });
+    expectNoKey(sent, own.token);
+    expect(parse(sent).calls?.map((c) => `${c.name}:${c.ok}`)).toEqual(['auth:false']);
+    expect(fake.requests.length).toBe(before + 1);
+  });
+});

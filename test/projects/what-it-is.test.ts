@@ -210,6 +210,29 @@ describe('templates are templates', () => {
   });
 });
 
+// The shape of mckaywrigley/chatbot-ui: its README says `cp .env.local.example .env.local`, which
+// leaves every key empty; the ones the template calls optional stay notes.
+describe('the template copied as it is', () => {
+  it('an optional key left empty is a note that says why; the required one left empty is high', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'chatbot', dependencies: { next: '15', openai: '5', '@anthropic-ai/sdk': '0.30', 'groq-sdk': '0.5' } }));
+    const template = ['# Required', 'OPENAI_API_KEY=', '', '# API Keys (Optional: Entering an API key here overrides the API keys globally for all users.)', 'ANTHROPIC_API_KEY=', 'GROQ_API_KEY=', ''].join('\n');
+    p.write('.env.local.example', template);
+    p.write('.gitignore', '.env.local\n');
+    p.commit('init');
+    p.write('.env.local', template, 0o600);
+    const { code, report } = await doctor(p.dir);
+    expect(real(report).map((f) => [f.rule, f.title, f.severity])).toEqual([
+      ['missing.empty', 'OPENAI_API_KEY is set but empty in .env.local line 2', 'high'],
+      ['missing.empty', 'ANTHROPIC_API_KEY is set but empty in .env.local line 5', 'info'],
+      ['missing.empty', 'GROQ_API_KEY is set but empty in .env.local line 6', 'info'],
+    ]);
+    expect(real(report)[1]!.detail).toBe("An app reads an empty ANTHROPIC_API_KEY. The project's template marks Anthropic optional, so this is a note.");
+    expect(report.keys).toEqual([]);
+    expect(code).toBe(1);
+  });
+});
+
 // The shape of assafelovic/gpt-researcher: a Python app with ten providers' SDKs, whose .env.example
 // names OPENAI_API_KEY (and a search key): the others are there for people who choose them.
 describe('a template is the list of keys to set', () => {
