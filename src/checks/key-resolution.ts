@@ -6,6 +6,7 @@ import { loadStep } from './advice.js';
 import { appEnv } from './app-env.js';
 import { aKeyOf, describeSource, entryLocation, secretRef } from './secret-ref.js';
 import type { Check, CheckContext } from './types.js';
+import { gatewayOidcToken } from './vercel-oidc.js';
 
 /** The variables this project reads for the provider, the one its code or SDK reads first leading. */
 function variablesOf(ctx: CheckContext, providerId: string): string[] {
@@ -39,6 +40,11 @@ function optionalWhy(ctx: CheckContext, provider: { id: string; name: string }):
   return used?.optional ? (used.optionalWhy ?? `The project marks ${provider.name} optional`) : null;
 }
 
+/** A Vercel project needs no gateway key: the OIDC token stands in, on Vercel and after `vercel env pull`. */
+function gatewayTokenStep(providerId: string): string {
+  return providerId === 'ai-gateway' ? ' For a project on Vercel, `vercel env pull` writes the OIDC token the gateway takes instead (VERCEL_OIDC_TOKEN in .env.local, 12 hours).' : '';
+}
+
 /** `missing.*`: is there a key for every provider the project uses, and is it one an API will take? */
 export const keyResolutionCheck: Check = {
   id: 'keys.resolution',
@@ -50,6 +56,20 @@ export const keyResolutionCheck: Check = {
       const why = optionalWhy(ctx, provider);
       const severity = why ? { severity: 'info' as const } : {};
       const optionalNote = why ? ` ${why}, so this is a note.` : '';
+      const oidc = provider.id === 'ai-gateway' && !resolved ? gatewayOidcToken(ctx) : undefined;
+      if (oidc && !(oidc.expires && oidc.expires <= ctx.now())) continue;
+      if (oidc) {
+        const at = oidc.expires!.toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ');
+        findings.push(
+          makeFinding('missing.key', {
+            ...severity,
+            title: `No ${provider.name} key: ${oidc.variable} in ${oidc.where} expired at ${at}`,
+            detail: `Without AI_GATEWAY_API_KEY the gateway takes the Vercel OIDC token, and \`vercel env pull\` writes one that lasts 12 hours; the gateway refuses this one.${optionalNote}`,
+            fix: `Run \`vercel env pull\` for a new token, or create a key at ${provider.dashboard.keys} and set AI_GATEWAY_API_KEY${loadStep(ctx.project, 'AI_GATEWAY_API_KEY')}`,
+          }),
+        );
+        continue;
+      }
       if (!resolved) {
         const loaded = ctx.dotenvFiles.filter((f) => f.ref.order !== null).map((f) => f.ref.file);
         const looked = ['the environment', ctx.keychain.usable ? 'the keychain' : null, loaded.length ? loaded.join(', ') : 'no .env file'].filter(Boolean).join(', ');
@@ -65,7 +85,7 @@ export const keyResolutionCheck: Check = {
               `The project uses ${provider.name}, but no source the app loads holds its key (looked in ${looked}).` +
               unloaded.map(({ file, variable }) => ` ${file} sets ${variable}, but ${framework.name} does not load ${file}.`).join('') +
               optionalNote,
-            fix: first && target ? `Move the ${first.variable} line from ${first.file} to ${target}, the file ${framework.name} loads.` : setKeyStep(ctx, provider.id),
+            fix: first && target ? `Move the ${first.variable} line from ${first.file} to ${target}, the file ${framework.name} loads.` : setKeyStep(ctx, provider.id) + gatewayTokenStep(provider.id),
             ...(first ? { location: { file: first.file, ...(first.line !== null ? { line: first.line } : {}) } } : {}),
           }),
         );

@@ -168,6 +168,8 @@ class Evidence {
   }
 }
 
+const SEARCH_ENGINE_ID = /^GOOGLE_(?:CSE_ID|CX(?:_KEY|_ID)?|SEARCH_ENGINE_ID)$/;
+
 /**
  * Reads what the project is: its name, framework, .env files, templates, and the providers it uses
  * and why. `exclude` lists folders (relative to `root`) of apps nested inside it: their code is theirs.
@@ -212,7 +214,12 @@ export async function detectProject(
         if (sdk) evidence.add(p, `Python dependency ${sdk}`, p.packages.python[sdk], 1);
       }
     }
-    for (const [variable, file] of code.variables) evidence.add(providerForName(variable), `${file} reads ${variable}`, [variable], 0);
+    // GOOGLE_API_KEY read beside a search engine's id is a Custom Search key (LangChain's
+    // GoogleSearchAPIWrapper, gpt-researcher's Google retriever), not Gemini's; a Gemini SDK still counts.
+    const searchKey = [...code.variables.keys()].some((v) => SEARCH_ENGINE_ID.test(v));
+    for (const [variable, file] of code.variables) {
+      if (!(searchKey && variable === 'GOOGLE_API_KEY')) evidence.add(providerForName(variable), `${file} reads ${variable}`, [variable], 0);
+    }
     // The `ai` package sends a plain 'creator/model' id through the Vercel AI Gateway.
     if (npm.has('ai') && code.gatewayModel) {
       evidence.add(findProvider('ai-gateway'), `${code.gatewayModel.file} uses the gateway model id '${code.gatewayModel.model}'`, ['AI_GATEWAY_API_KEY'], 1);

@@ -36,6 +36,10 @@ export function providerForVariable(name: string): Provider | undefined {
   return PROVIDERS.find((p) => p.envVars.includes(name));
 }
 
+// A key for administration or for another server, whichever provider it names: `ANTHROPIC_ADMIN_API_KEY`
+// is the Admin API's (a usage notebook reads it beside the app's key), `VLLM_OPENAI_API_KEY` a self-hosted
+// vLLM server's token (gpt-researcher); neither is the key the provider's SDK sends for the app.
+const NOT_THE_APPS_KEY = /(?:^|_)(?:ADMIN|VLLM|OLLAMA|LMSTUDIO|LOCALAI|LLAMACPP)(?:_|$)/;
 // A key's name, not a base URL's or a short-lived token's (`ANTHROPIC_AUTH_TOKEN`, `AZURE_OPENAI_AD_TOKEN`).
 const KEY_NAME = /(?:^|_)(?:API_?KEY|KEY|API_?TOKEN|ACCESS_TOKEN)$/;
 
@@ -47,7 +51,7 @@ const KEY_NAME = /(?:^|_)(?:API_?KEY|KEY|API_?TOKEN|ACCESS_TOKEN)$/;
  */
 export function providerForName(name: string): Provider | undefined {
   const known = providerForVariable(name);
-  if (known || !KEY_NAME.test(name)) return known;
+  if (known || !KEY_NAME.test(name) || NOT_THE_APPS_KEY.test(name)) return known;
   const segments = `_${name}_`;
   let best: { provider: Provider; length: number } | undefined;
   for (const provider of PROVIDERS) {

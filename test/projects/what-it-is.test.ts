@@ -418,6 +418,38 @@ describe('the variable the code really reads', () => {
     ]);
   });
 
+  // The shape of gpt-researcher's backend: its Google retriever reads GOOGLE_API_KEY with GOOGLE_CX_KEY.
+  it('GOOGLE_API_KEY read beside a search engine id is a Custom Search key, not Gemini, unless a Gemini SDK is there', async () => {
+    const p = makeProject();
+    p.write('requirements.txt', 'openai\nrequests\n');
+    p.write('retrievers/google.py', 'import os\nkey = os.getenv("GOOGLE_API_KEY", "")\ncx = os.getenv("GOOGLE_CX_KEY", "")\n');
+    p.write('main.py', 'import os\nfrom openai import OpenAI\nclient = OpenAI(api_key=os.environ["OPENAI_API_KEY"])\n');
+    const search = await doctor(p.dir);
+    expect(search.report.project?.providers.map((u) => u.id)).toEqual(['openai']);
+    p.write('requirements.txt', 'openai\nrequests\ngoogle-genai\n');
+    const both = await doctor(p.dir);
+    expect(both.report.project?.providers.map((u) => [u.id, u.evidence])).toEqual([
+      ['openai', ['Python dependency openai', 'main.py reads OPENAI_API_KEY']],
+      ['gemini', ['Python dependency google-genai']],
+    ]);
+  });
+
+  // The shape of anthropic-cookbook's usage notebook: the Admin API's key beside the app's.
+  it('an admin key the code reads under its own name is not the app\'s key: nothing shadows, nothing is missing', async () => {
+    const p = makeProject();
+    p.write('requirements.txt', 'anthropic\npython-dotenv\n');
+    p.write('usage.py', 'import os\nadmin = os.getenv("ANTHROPIC_ADMIN_API_KEY")\n');
+    p.write('chat.py', 'import os\nfrom anthropic import Anthropic\nclient = Anthropic(api_key=os.environ["ANTHROPIC_API_KEY"])\n');
+    p.write('.gitignore', '.env\n');
+    const key = fakeKey('anthropic', 'app');
+    p.write('.env', `ANTHROPIC_API_KEY=${key}\nANTHROPIC_ADMIN_API_KEY=${fakeKey('anthropic-admin', 'usage')}\n`, 0o600);
+    const { report, code } = await doctor(p.dir);
+    expect(report.project?.providers.map((u) => [u.id, u.variables])).toEqual([['anthropic', ['ANTHROPIC_API_KEY']]]);
+    expect(report.keys.map((k) => [k.variable, k.fingerprint, k.shadows])).toEqual([['ANTHROPIC_API_KEY', fingerprint(key), []]]);
+    expect(real(report)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('an app whose code reads GOOGLE_GEMINI_API_KEY finds its key there, with that as evidence', async () => {
     const p = makeProject();
     p.write('package.json', JSON.stringify({ name: 'gemini-app', dependencies: { '@google/genai': '1' } }));
@@ -488,6 +520,35 @@ describe('the Vercel AI Gateway', () => {
     expect(report.keys).toEqual([expect.objectContaining({ provider: 'ai-gateway', variable: 'AI_GATEWAY_API_KEY', file: '.env.local', redacted: `vck_…${key.slice(-4)}`, fingerprint: fingerprint(key) })]);
     expect(real(report)).toEqual([]);
     expect(code).toBe(0);
+  });
+
+  // The chatbot template's README: `vercel link`, then `vercel env pull` (which writes a 12-hour
+  // VERCEL_OIDC_TOKEN to .env.local), then `pnpm dev`; @ai-sdk/gateway takes the token when no key is set.
+  it('an OIDC token from `vercel env pull` stands in for the key until it expires, and the expired one says so', async () => {
+    const p = chatbot();
+    const missing = await doctor(p.dir);
+    expect(real(missing.report)[0]!.fix).toMatch(/ For a project on Vercel, `vercel env pull` writes the OIDC token the gateway takes instead \(VERCEL_OIDC_TOKEN in \.env\.local, 12 hours\)\.$/);
+    const jwt = (exp: number) =>
+      [{ alg: 'RS256', typ: 'JWT' }, { iss: 'https://oidc.vercel.com/team', sub: 'owner:team:project:chatbot:environment:development', exp }]
+        .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+        .concat(pseudoRandom(86, ALNUM, `sig-${exp}`))
+        .join('.');
+    const inTwelveHours = Math.floor(Date.now() / 1000) + 12 * 3600;
+    const fresh = jwt(inTwelveHours);
+    p.write('.env.local', `# Created by Vercel CLI\nVERCEL_OIDC_TOKEN="${fresh}"\n`, 0o600);
+    const live = await runCli(['doctor', '--offline', '--no-history', '--json'], { cwd: p.dir, env: {} });
+    expect(live.stdout + live.stderr).not.toContain(fresh.split('.')[2]);
+    expect(real(JSON.parse(live.stdout) as Report)).toEqual([]);
+    expect(live.code).toBe(0);
+
+    const expiredAt = Date.UTC(2026, 0, 15, 9, 30);
+    p.write('.env.local', `VERCEL_OIDC_TOKEN="${jwt(expiredAt / 1000)}"\n`, 0o600);
+    const { report, code } = await doctor(p.dir);
+    expect(real(report).map((f) => [f.rule, f.severity, f.title])).toEqual([
+      ['missing.key', 'high', 'No Vercel AI Gateway key: VERCEL_OIDC_TOKEN in .env.local expired at 2026-01-15 09:30 UTC'],
+    ]);
+    expect(real(report)[0]!.fix).toMatch(/^Run `vercel env pull` for a new token, or create a key at https:\/\/vercel\.com\/\S+ and set AI_GATEWAY_API_KEY in \.env\.local: Next\.js loads \.env\.local itself/);
+    expect(code).toBe(1);
   });
 
   it('@ai-sdk/gateway is the gateway; an import path like openai/resources is not a model id', async () => {

@@ -81,6 +81,10 @@ describe('providerForName: the provider of a variable an app names itself', () =
     ['AZURE_OPENAI_AD_TOKEN', null],
     ['OPENAIX_API_KEY', null],
     ['TOGETHERAI_API_KEY', 'together'],
+    ['ANTHROPIC_ADMIN_API_KEY', null],
+    ['OPENAI_ADMIN_KEY', null],
+    ['VLLM_OPENAI_API_KEY', null],
+    ['OLLAMA_API_KEY', null],
     ['MY_TOGETHERAI_KEY', 'together'],
   ])('%s -> %s', (name, id) => {
     expect(providerForName(name)?.id ?? null).toBe(id);
