@@ -201,7 +201,9 @@ export async function detectProject(
     framework.loadOrder(opts.mode),
     configuredTemplates,
   );
-  const language = m.pkg ? 'node' : m.python.length > 0 || m.pythonName ? 'python' : 'unknown';
+  // A package.json with no dependencies beside a Python manifest only holds scripts (llama-index-server's pnpm tasks).
+  const isPython = m.python.length > 0 || m.pythonName !== undefined;
+  const language = m.pkg && !(isPython && m.npm.length === 0) ? 'node' : isPython ? 'python' : 'unknown';
 
   const evidence = new Evidence();
   for (const id of opts.providerIds) evidence.add(findProvider(id), '--provider');

@@ -17,7 +17,7 @@ export type Gap =
   /** The walk of the commits stopped: commits or trees are missing or damaged. */
   | { kind: 'walk-stopped'; reason: string; blobsRead: number }
   /** Blobs the walk listed that the repository does not hold; `remote` is the partial clone's remote (null when it is gone). */
-  | { kind: 'missing-blobs'; count: number; partialClone: { remote: string | null } | null }
+  | { kind: 'missing-blobs'; count: number; partialClone: PartialClone | null }
   /** cat-file stopped before answering for every blob asked. */
   | { kind: 'read-stopped'; reason: string; unread: number }
   | { kind: 'unreadable-files'; paths: readonly string[] }
@@ -36,6 +36,12 @@ function names(paths: readonly string[]): string {
 }
 
 const AGAIN = 'then scan again';
+
+/** A partial clone: the remote it fetches missing objects from, or else another remote it has (null: none). */
+export interface PartialClone {
+  remote: string | null;
+  other: string | null;
+}
 
 /** The finding for one gap. */
 export function gapFinding(gap: Gap): Finding {
@@ -68,12 +74,13 @@ export function gapFinding(gap: Gap): Finding {
     case 'missing-blobs': {
       const n = plural(gap.count, 'blob');
       if (gap.partialClone) {
-        const remote = gap.partialClone.remote;
+        const { remote, other } = gap.partialClone;
+        const from = remote ? '' : other ? `, and no remote is set to fetch ${gap.count === 1 ? 'it' : 'them'} from` : ' and the remote it came from is gone';
         return f(
           `Git history not fully scanned: ${n} of this partial clone ${gap.count === 1 ? 'was' : 'were'} never downloaded`,
-          `This is a partial clone (cloned with --filter): ${n} of its history ${gap.count === 1 ? 'is' : 'are'} not on disk${remote ? '' : ' and the remote it came from is gone'}, so ${gap.count === 1 ? 'it was' : 'they were'} not scanned. keyward reads only what is on disk.`,
-          remote
-            ? `\`git fetch --refetch --no-filter ${remote}\` downloads ${gap.count === 1 ? 'it' : 'them'}, ${AGAIN}.`
+          `This is a partial clone (cloned with --filter): ${n} of its history ${gap.count === 1 ? 'is' : 'are'} not on disk${from}, so ${gap.count === 1 ? 'it was' : 'they were'} not scanned. keyward reads only what is on disk.`,
+          remote ?? other
+            ? `\`git fetch --refetch --no-filter ${remote ?? other}\` downloads ${gap.count === 1 ? 'it' : 'them'}, ${AGAIN}.`
             : `Add the remote back (\`git remote add origin <url it was cloned from>\`), run \`git fetch --refetch --no-filter origin\`, ${AGAIN}.`,
         );
       }

@@ -563,6 +563,18 @@ describe('the Vercel AI Gateway', () => {
   });
 });
 
+describe('a Python project with a package.json of scripts', () => {
+  // The shape of create-llama's python/llama-index-server: pyproject.toml, and a package.json of pnpm tasks.
+  it('is Python: the fix says python-dotenv, not npm', async () => {
+    const p = makeProject();
+    p.write('pyproject.toml', '[project]\nname = "llama-index-server"\ndependencies = ["llama-index-llms-openai"]\n');
+    p.write('package.json', JSON.stringify({ name: 'llama-index-server', private: true, scripts: { build: 'hatch build', test: 'pytest' } }));
+    const { report } = await doctor(p.dir);
+    expect(report.project).toMatchObject({ language: 'python', framework: 'no known framework' });
+    expect(real(report)[0]!.fix).toMatch(/ and set OPENAI_API_KEY in \.env and load it with python-dotenv \(/);
+  });
+});
+
 describe('Python projects configure keyward in pyproject.toml', () => {
   it('[tool.keyward] sets the project name, the providers, the optional ones and the templates, as package.json "keyward" does', async () => {
     const p = makeProject();

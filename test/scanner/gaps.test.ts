@@ -88,7 +88,7 @@ describe('scan --history fails closed on what it could not read', () => {
     ]);
   });
 
-  it('a partial clone: counts the blobs never downloaded, with the fetch for its remote, or for a remote that is gone', async () => {
+  it('a partial clone: counts the blobs never downloaded, with the fetch for its remote, for another remote when none is set, or for a remote that is gone', async () => {
     const { p } = leakedHistory('partial');
     p.git('config', 'uploadpack.allowFilter', 'true');
     const dir = join(tempDir(), 'partial');
@@ -102,6 +102,15 @@ describe('scan --history fails closed on what it could not read', () => {
         detail: 'This is a partial clone (cloned with --filter): 1 blob of its history is not on disk, so it was not scanned. keyward reads only what is on disk.',
         fix: '`git fetch --refetch --no-filter origin` downloads it, then scan again.',
       },
+    ]);
+    // A copy of a partial clone keeps its .promisor packs, but no remote is set to fetch from.
+    execFileSync('git', ['config', '--unset', 'remote.origin.promisor'], { cwd: dir, env: gitEnv() });
+    const unset = await scanJson(['scan', '--history'], { cwd: dir });
+    expect(gaps(unset.report).map((g) => [g.detail, g.fix])).toEqual([
+      [
+        'This is a partial clone (cloned with --filter): 1 blob of its history is not on disk, and no remote is set to fetch it from, so it was not scanned. keyward reads only what is on disk.',
+        '`git fetch --refetch --no-filter origin` downloads it, then scan again.',
+      ],
     ]);
     execFileSync('git', ['remote', 'remove', 'origin'], { cwd: dir, env: gitEnv() });
     const gone = await scanJson(['scan', '--history'], { cwd: dir });

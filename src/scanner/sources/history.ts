@@ -5,7 +5,7 @@ import { tooLarge, type BatchResult, type Skipped } from '../batch.js';
 import { check, now, runnerFor, suppressionNote, withBaseline } from '../common.js';
 import type { KeyHit } from '../detect.js';
 import { keyFinding } from '../findings.js';
-import { gapFinding, type Gap } from '../gaps.js';
+import { gapFinding, type Gap, type PartialClone } from '../gaps.js';
 import { CatFileParser, spawnGitReader } from '../git-stream.js';
 import { isLockfile } from '../paths.js';
 import type { BatchRunner } from '../pool.js';
@@ -208,7 +208,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** What the walk and cat-file could not read, as findings: a shallow boundary, a stopped walk, blobs missing or never answered for. */
-function historyGaps(access: { shallow: number }, partialClone: { remote: string | null } | null, s: StreamOutcome): Finding[] {
+function historyGaps(access: { shallow: number }, partialClone: PartialClone | null, s: StreamOutcome): Finding[] {
   const gaps: Gap[] = [];
   if (access.shallow > 0) gaps.push({ kind: 'shallow', boundaries: access.shallow });
   if (s.walkError !== null) gaps.push({ kind: 'walk-stopped', reason: s.walkError, blobsRead: s.scanned });

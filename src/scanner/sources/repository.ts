@@ -4,7 +4,7 @@ import type { Env } from '../../core/io.js';
 import { GIT_NOT_STARTED, type GitRunner } from '../../git/git.js';
 import { spawnGitReader } from '../git-stream.js';
 import { firstLine, nearestGitEntry } from '../../git/repo.js';
-import type { Gap } from '../gaps.js';
+import type { Gap, PartialClone } from '../gaps.js';
 
 /** What the history scan can read: no repository at all, a gap that stops it, or the repository. */
 export type HistoryAccess =
@@ -43,7 +43,7 @@ function countLines(file: string): number {
  * Whether the repository is a partial clone (its packs came with a `.promisor` marker), and the
  * remote it may fetch the rest from (null when that remote is gone). Asked only when objects are missing.
  */
-export async function partialCloneOf(git: GitRunner, root: string, gitDir: string): Promise<{ remote: string | null } | null> {
+export async function partialCloneOf(git: GitRunner, root: string, gitDir: string): Promise<PartialClone | null> {
   let packs: string[];
   try {
     packs = readdirSync(join(gitDir, 'objects', 'pack'));
@@ -54,9 +54,12 @@ export async function partialCloneOf(git: GitRunner, root: string, gitDir: strin
   const r = await git(['config', '--get-regexp', '^remote\\..+\\.promisor$'], { cwd: root, timeoutMs: 10_000 });
   for (const line of r.stdout.toString('utf8').split('\n')) {
     const m = /^remote\.(.+)\.promisor (.*)$/.exec(line);
-    if (m && m[2] === 'true') return { remote: m[1]! };
+    if (m && m[2] === 'true') return { remote: m[1]!, other: null };
   }
-  return { remote: null };
+  // A copy of a partial clone keeps its .promisor packs, but not the setting that names where to fetch from.
+  const remotes = await git(['remote'], { cwd: root, timeoutMs: 10_000 });
+  const names = remotes.stdout.toString('utf8').split('\n').filter(Boolean);
+  return { remote: null, other: names.includes('origin') ? 'origin' : (names[0] ?? null) };
 }
 
 /**
