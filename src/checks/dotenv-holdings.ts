@@ -14,7 +14,8 @@ import type { CheckContext } from './types.js';
 export function keysInDotenvFiles(ctx: CheckContext): Array<{ file: string; mode: number; keys: KeyEntry[] }> {
   const out: Array<{ file: string; mode: number; keys: KeyEntry[] }> = [];
   for (const { ref, read } of ctx.dotenvFiles) {
-    if (!read.ok) continue;
+    // A file above the app's folder is its own folder's to keep: checked there, once.
+    if (!read.ok || ref.inherited) continue;
     const keys: KeyEntry[] = [];
     for (const [variable, { value, line }] of read.values) {
       if (value.trim() === '') continue;

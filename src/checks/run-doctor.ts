@@ -12,7 +12,7 @@ import { listDirOnce, type ListDir } from '../project/read.js';
 import { detectProject, type ProjectInfo } from '../project/detect.js';
 import { detectApps, owningApp } from '../project/workspace.js';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { collectKeysInStages } from '../stores/collect.js';
 import { readKeyRecords, type KeyRecord } from '../stores/key-records.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
@@ -178,7 +178,7 @@ export async function runChecks(ctx: CheckContext, checks: readonly Check[], now
 
 /** An app's findings, keys and checks as the repository sees them: paths from the root, tagged with the app. */
 function inApp(app: string, r: { results: CheckResult[]; findings: Finding[]; calls: CallReport[] }, keys: ResolvedKeyReport[]) {
-  const prefix = (file: string) => (app === '.' ? file : `${app}/${file}`);
+  const prefix = (file: string) => (app === '.' ? file : posix.normalize(`${app}/${file}`));
   return {
     results: r.results.map((c) => ({ ...c, app })),
     findings: r.findings.map((f) => ({
@@ -224,7 +224,7 @@ async function runMonorepo(io: DoctorIO, opts: DoctorOptions, checks: readonly C
         ...rootCtx,
         appFrameworks: ctxs.filter(({ app }) => app !== '.').map(({ app, ctx }) => ({ path: app, framework: ctx.project.framework })),
         resolved: ctxs.flatMap((u) => u.ctx.resolved),
-        dotenvFiles: ctxs.flatMap(({ app, ctx }) => ctx.dotenvFiles.map((f) => ({ ...f, ref: { ...f.ref, file: app === '.' ? f.ref.file : `${app}/${f.ref.file}` } }))),
+        dotenvFiles: ctxs.flatMap(({ app, ctx }) => ctx.dotenvFiles.filter((f) => !f.ref.inherited).map((f) => ({ ...f, ref: { ...f.ref, file: app === '.' ? f.ref.file : `${app}/${f.ref.file}` } }))),
       };
       return runChecks(repoCtx, checks.filter((c) => c.scope === 'repo'), io.now);
     })(),
@@ -272,7 +272,7 @@ function sameRepo(root: string, app: string): boolean {
 
 /** What keyward thinks the app at `app` (relative to the root) is: the report's `project` and `apps[]` entries. */
 export function describeApp(app: string, ctx: CheckContext): AppReport {
-  const prefix = (file: string) => (app === '.' ? file : `${app}/${file}`);
+  const prefix = (file: string) => (app === '.' ? file : posix.normalize(`${app}/${file}`));
   const { project } = ctx;
   return {
     path: app,

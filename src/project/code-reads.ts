@@ -32,6 +32,9 @@ const GATEWAY_MODEL =
 // dotenv told which file to load: `config({ path: '.env.local' })`, `config({ path: resolve(dir, '../.env.local') })`,
 // `load_dotenv(".env.local")`, `load_dotenv(dotenv_path=find_dotenv(".env.local"))`.
 const DOTENV_PATH = /\bconfig\(\s*\{[^}]*?\bpath\s*:([^}]*)\}|\bload_dotenv\(([^)]*)\)/g;
+// `load_dotenv()`, `load_dotenv(override=True)`, `load_dotenv(find_dotenv())`: no path, so python-dotenv's
+// find_dotenv looks for `.env` in the calling file's folder, then in each folder above it.
+const SEARCHING_CALL = /^\s*(?:find_dotenv\(\s*|(?:override|verbose|interpolate|encoding)\s*=\s*[\w"'-]+\s*,?\s*)*$/;
 const ENV_FILE_LITERAL = /["'`](?:[^"'`\n]*\/)?(\.env(?:\.[A-Za-z0-9_-]+)*)["'`]/g;
 
 /**
@@ -59,6 +62,8 @@ export interface CodeReads {
   optional: Map<string, string>;
   /** The `.env` files (names only) a pydantic settings class loads itself, in the order first seen. */
   settingsFiles: string[];
+  /** Some file calls python-dotenv's `load_dotenv()` with no path: it loads the nearest `.env` up from that file's folder. */
+  searchesUp: boolean;
 }
 
 /**
@@ -71,6 +76,7 @@ export interface FileReads {
   envFiles: string[];
   optional: string[];
   settingsFiles: string[];
+  searchesUp: boolean;
 }
 
 /**
@@ -81,15 +87,15 @@ export interface FileReads {
 export type CodeFileReader = (path: string, gateway: boolean) => FileReads | Promise<FileReads>;
 
 /** A file that reads nothing; shared, so never changed. */
-export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [], optional: [], settingsFiles: [] };
+export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [], optional: [], settingsFiles: [], searchesUp: false };
 /** Every form READ and ENV_FILE_LITERAL match holds it: a file without it reads nothing from the environment. */
 const ENV = Buffer.from('env');
 /**
  * Each form holds one of these: `process.env.`, `process.env[` and `import.meta.env.` hold `.env`, as
- * does a `.env` file's name; the others are `os.environ`, `os.getenv` and an env schema's `createEnv(`. Of the corpus's 438 code
+ * does a `.env` file's name; the others are `os.environ`, `os.getenv`, an env schema's `createEnv(` and `load_dotenv`. Of the corpus's 438 code
  * files with `env` in them (`environment`, `venv`, `dotenv`), 129 hold one, and only those are decoded.
  */
-const FORMS = ['.env', 'os.environ', 'os.getenv', SCHEMA_FILE].map((f) => Buffer.from(f));
+const FORMS = ['.env', 'os.environ', 'os.getenv', SCHEMA_FILE, 'load_dotenv'].map((f) => Buffer.from(f));
 /** A pydantic settings class reads the environment with none of the forms, often with no `env` in its file. */
 const SETTINGS = 'BaseSettings';
 const SETTINGS_BYTES = Buffer.from(SETTINGS);
@@ -122,10 +128,12 @@ export function fileReads(name: string, raw: string, gateway: boolean): FileRead
     gatewayModel = GATEWAY_MODEL.exec(text)?.[1];
     GATEWAY_MODEL.lastIndex = 0;
   }
-  const envFiles = [...new Set([...text.matchAll(DOTENV_PATH)].flatMap((m) => [...(m[1] ?? m[2]!).matchAll(ENV_FILE_LITERAL)].map((f) => f[1]!)))];
-  return variables.length === 0 && gatewayModel === undefined && envFiles.length === 0 && settingsFiles.length === 0
+  const loads = [...text.matchAll(DOTENV_PATH)];
+  const envFiles = [...new Set(loads.flatMap((m) => [...(m[1] ?? m[2]!).matchAll(ENV_FILE_LITERAL)].map((f) => f[1]!)))];
+  const searchesUp = loads.some((m) => m[2] !== undefined && SEARCHING_CALL.test(m[2]));
+  return variables.length === 0 && gatewayModel === undefined && envFiles.length === 0 && settingsFiles.length === 0 && !searchesUp
     ? NO_READS
-    : { variables, gatewayModel, envFiles, optional, settingsFiles };
+    : { variables, gatewayModel, envFiles, optional, settingsFiles, searchesUp };
 }
 
 /** The variables a file reads, from its bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
@@ -161,6 +169,7 @@ export async function readCode(
   const envFiles = new Set<string>();
   const optional = new Map<string, string>();
   const settingsFiles = new Set<string>();
+  let searchesUp = false;
   const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
   // `dir` is already normal and a name holds no separator: path.join's normalising, per file, is not needed.
@@ -184,10 +193,11 @@ export async function readCode(
         for (const f of reads.envFiles) envFiles.add(f);
         for (const name of reads.optional) if (!optional.has(name)) optional.set(name, path);
         for (const f of reads.settingsFiles) settingsFiles.add(f);
+        searchesUp ||= reads.searchesUp;
       }
     }
   };
   await walk(root, '');
   const ranked = [...variables].sort(([a], [b]) => readers.get(b)! - readers.get(a)!);
-  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles], optional, settingsFiles: [...settingsFiles] };
+  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles], optional, settingsFiles: [...settingsFiles], searchesUp };
 }

@@ -1,4 +1,5 @@
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { compareText } from '../core/text-order.js';
 import { PROVIDERS, findProvider, providerForName, providerForVariable, type Provider } from '../providers/index.js';
 import { readCode, type CodeFileReader } from './code-reads.js';
@@ -6,7 +7,7 @@ import { listDir, type ListDir } from './read.js';
 import { parseDotenv } from './dotenv-syntax.js';
 import { keywardTable } from './pyproject.js';
 import { readJson, readText } from './read.js';
-import { detectFramework, UNKNOWN_FRAMEWORK, withCodeNamedFiles, withSettingsFiles, type Framework } from './framework.js';
+import { detectFramework, PYTHON_DOTENV, UNKNOWN_FRAMEWORK, withCodeNamedFiles, withSettingsFiles, type Framework } from './framework.js';
 import { isTemplateName, readTemplate } from './templates.js';
 
 /** A `.env*` file in the project root and whether the app loads it in the current mode. */
@@ -15,6 +16,11 @@ export interface DotenvFileRef {
   file: string;
   /** Position in the load order (0 wins), or null for files the current mode does not load. */
   order: number | null;
+  /**
+   * A folder above the app's holds it, and python-dotenv's search finds it there (`../.env`): the app
+   * reads its keys, but the file is its folder's, whose app checks where it is kept.
+   */
+  inherited?: true;
 }
 
 export interface UsedProvider {
@@ -168,6 +174,21 @@ class Evidence {
   }
 }
 
+/**
+ * The `.env` python-dotenv's `find_dotenv()` reaches from `root` going up, relative to `root`
+ * (`../.env`), searched no higher than the repository's top folder; undefined when none, or
+ * outside a repository (where the search would reach the home folder's files).
+ */
+function nearestDotenvAbove(root: string): string | undefined {
+  for (let dir = root; !existsSync(join(dir, '.git')); ) {
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+    if (existsSync(join(dir, '.env'))) return relative(root, join(dir, '.env')).split(sep).join('/');
+  }
+  return undefined;
+}
+
 const SEARCH_ENGINE_ID = /^GOOGLE_(?:CSE_ID|CX(?:_KEY|_ID)?|SEARCH_ENGINE_ID)$/;
 
 /**
@@ -194,16 +215,25 @@ export async function detectProject(
   const code = explicit
     ? undefined
     : await readCode(root, { gateway: npm.has('ai'), ...(opts.exclude ? { exclude: opts.exclude } : {}), ...(opts.code ? { read: opts.code } : {}), ...(opts.list ? { list: opts.list } : {}) });
-  const framework = withSettingsFiles(withCodeNamedFiles(detectFramework(npm, python), code?.envFiles ?? []), code?.settingsFiles ?? []);
+  // A package.json with no dependencies beside a Python manifest only holds scripts (llama-index-server's pnpm tasks).
+  const isPython = m.python.length > 0 || m.pythonName !== undefined;
+  const language = m.pkg && !(isPython && m.npm.length === 0) ? 'node' : isPython ? 'python' : 'unknown';
+  // Code that calls load_dotenv uses python-dotenv, listed or not in this folder's requirements (gpt-researcher's evals take it from the root's).
+  const callsDotenv = language === 'python' && code !== undefined && (code.searchesUp || code.envFiles.length > 0);
+  const detected = detectFramework(npm, python);
+  const base = detected.id === 'unknown' && callsDotenv ? PYTHON_DOTENV : detected;
+  const framework = withSettingsFiles(withCodeNamedFiles(base, code?.envFiles ?? []), code?.settingsFiles ?? []);
   const configuredTemplates = strings(own.templates);
   const { dotenv, examples } = classifyDotenvNames(
     [...names, ...configuredTemplates.filter((t) => t.includes('/'))],
     framework.loadOrder(opts.mode),
     configuredTemplates,
   );
-  // A package.json with no dependencies beside a Python manifest only holds scripts (llama-index-server's pnpm tasks).
-  const isPython = m.python.length > 0 || m.pythonName !== undefined;
-  const language = m.pkg && !(isPython && m.npm.length === 0) ? 'node' : isPython ? 'python' : 'unknown';
+  const order = framework.loadOrder(opts.mode);
+  if (language === 'python' && code?.searchesUp && !names.includes('.env') && order.includes('.env')) {
+    const above = nearestDotenvAbove(root);
+    if (above) dotenv.push({ file: above, order: order.indexOf('.env'), inherited: true });
+  }
 
   const evidence = new Evidence();
   for (const id of opts.providerIds) evidence.add(findProvider(id), '--provider');

@@ -38,6 +38,11 @@ const FRAMEWORKS: Array<Framework & { npm: string[]; python: string[]; clientOnl
   { id: 'dotenv', name: 'dotenv', npm: ['dotenv'], python: [], loadOrder: dotenvOnly, browserPrefixes: [] },
 ];
 
+/** python-dotenv, for Python code that calls `load_dotenv` where no requirements file names it. */
+export const PYTHON_DOTENV: Framework = (({ id, name, loadOrder, browserPrefixes }) => ({ id, name, loadOrder, browserPrefixes }))(
+  FRAMEWORKS.find((f) => f.id === 'python-dotenv')!,
+);
+
 /** When nothing tells: the widest common order, and every prefix a framework ships. */
 export const UNKNOWN_FRAMEWORK: Framework = {
   id: 'unknown',

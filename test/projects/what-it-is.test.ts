@@ -90,6 +90,44 @@ describe('apps are found where they are', () => {
   });
 });
 
+// The shape of assafelovic/gpt-researcher: one .env at the root, and scripts in folders of their own
+// (evals/*, deep_agents) that call load_dotenv(), whose search finds the root's .env from there.
+describe('python-dotenv looks for .env up from the code', () => {
+  it('an app whose code calls load_dotenv() with no path reads the .env above it; one that does not, does not; the file is checked once', async () => {
+    const p = makeProject();
+    p.write('pyproject.toml', '[project]\nname = "researcher"\ndependencies = ["openai", "python-dotenv"]\n');
+    p.write('main.py', 'import os\nfrom dotenv import load_dotenv\nload_dotenv()\nkey = os.environ["OPENAI_API_KEY"]\n');
+    p.write('evals/simple/requirements.txt', 'openai\n');
+    p.write('evals/simple/run_eval.py', 'from dotenv import load_dotenv\nfrom openai import OpenAI\nload_dotenv(override=True)\nclient = OpenAI()\n');
+    p.write('tools/requirements.txt', 'openai\n');
+    p.write('tools/main.py', 'import os\nkey = os.environ["OPENAI_API_KEY"]\n');
+    p.commit('init');
+    const key = fakeKey('openai-project', 'dotenv-search');
+    // Not ignored: the root's check says so, once.
+    p.write('.env', `OPENAI_API_KEY=${key}\n`, 0o600);
+    const r = await runCli(['doctor', '--offline', '--no-history', '--json'], { cwd: p.dir });
+    expect(r.stdout + r.stderr).not.toContain(key);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.apps?.map((a) => [a.path, a.framework, a.envFiles])).toEqual([
+      ['.', 'python-dotenv', ['.env']],
+      ['evals/simple', 'python-dotenv', ['.env']],
+      ['tools', 'no known framework', []],
+    ]);
+    expect(report.keys.map((k) => [k.app, k.file, k.fingerprint])).toEqual([
+      ['.', '.env', fingerprint(key)],
+      ['evals/simple', '.env', fingerprint(key)],
+    ]);
+    expect(real(report).map((f) => [f.app, f.rule, f.title])).toEqual([
+      ['.', 'exposure.env-not-ignored', '.env holds keys (OPENAI_API_KEY) and git does not ignore it'],
+      ['tools', 'missing.key', 'No OpenAI key (OPENAI_API_KEY)'],
+    ]);
+    expect(r.code).toBe(1);
+    // The second run takes the code's reads from the cache: the search is kept with them.
+    const again = await doctor(p.dir);
+    expect(again.report.keys.map((k) => [k.app, k.file])).toEqual([['.', '.env'], ['evals/simple', '.env']]);
+  });
+});
+
 describe('an app\'s code, read by the scan', () => {
   it('committed, new and git-ignored files all say which keys an app reads; tests, node_modules and nested apps do not', async () => {
     const p = makeProject();
