@@ -18,9 +18,10 @@ const READ = /(?:os\.environ(?:\.get)?\s*[[(]\s*|os\.getenv\s*\(\s*|process\.env
 
 /**
  * What follows a name the code sets rather than reads: `os.environ["OPENAI_API_KEY"] = getpass()` in
- * a notebook, `process.env.X = 'your-key'` in a docs example (`==` and `??=` still read it).
+ * a notebook, `process.env.X = 'your-key'` in a docs example, `process.env.HF_TOKEN ??= token` where
+ * the app gives the variable a value of its own (chat-ui); `==` reads it.
  */
-const WRITE = /^["']?[ \t]*\]?[ \t]*=(?!=)/;
+const WRITE = /^["']?[ \t]*\]?[ \t]*(?:\?\?|\|\|)?=(?!=)/;
 
 /**
  * A plain `'creator/model'` id, which the `ai` package sends through the Vercel AI Gateway (its

@@ -21,13 +21,16 @@ export interface TemplateMention {
 const ASSIGN = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/;
 // A header that opens a section: `# Optional`, `# --- Optional providers ---`, `## Required keys:`; not a sentence.
 const HEADER = /^(optional|required)\b(?:\s+[\w()/&-]+){0,4}\s*:?$/i;
+// A group of keys beside the main one: e2b's fragments lists `# Other providers` under its `# OpenAI API Key`.
+const OTHERS = /\b(?:other|additional|alternative|more|extra)\s+(?:\w+\s+)?(?:providers?|models?|llms?)\b/i;
 // A note for the whole file, as the AI SDK's examples say it: "none of them are required".
 const ALL_OPTIONAL = /\bnone of (?:them|these)(?: \w+)? (?:is|are) required\b|\ball (?:of )?(?:them|these|the keys|the variables|the providers)(?: \w+)? (?:is|are) optional\b/i;
 
 /**
  * The variables a template names, in order, each marked optional as templates say it: an
  * `# Optional` comment right above it or above the lines it is grouped with (no blank line and no
- * other comment between: chatbot-ui's "# API Keys (Optional: …)" over seven keys), or after its
+ * other comment between: chatbot-ui's "# API Keys (Optional: …)" over seven keys), a group's
+ * `# Other providers` comment (fragments: the main provider's key comes first), or after its
  * value, an `# Optional` section header (until the next header), a commented-out line
  * (`# ANTHROPIC_API_KEY=`), or a note that none is required. A comment above that says "required"
  * overrides a section or file note.
@@ -66,7 +69,7 @@ export function readTemplate(text: string): TemplateMention[] {
     if (!assign) continue;
     const above = block.join(' ');
     const inline = /\s#.*\boptional\b/i.test(line.slice(assign[0].length));
-    const optional = inline || (/\boptional\b/i.test(above) ? true : /\brequired\b/i.test(above) ? false : (section ?? fileOptional));
+    const optional = inline || (/\boptional\b/i.test(above) || OTHERS.test(above) ? true : /\brequired\b/i.test(above) ? false : (section ?? fileOptional));
     out.push({ variable: assign[1]!, optional });
     afterAssignment = true;
   }

@@ -173,10 +173,12 @@ describe('notebooks', () => {
 
   // The shape of anthropic-cookbook's notebooks and gpt-researcher's docs: double quotes in a cell
   // are `\"` in the saved JSON, and a cell that sets a key (from getpass, or a stand-in) reads none.
-  it('a variable a cell reads in double quotes is read; one a cell sets is not', async () => {
+  it('a variable a cell reads in double quotes is read; one a cell or the code sets is not', async () => {
     const p = makeProject();
     p.write('package.json', JSON.stringify({ name: 'website', dependencies: { '@docusaurus/core': '3' } }));
     p.write('docs/quickstart.ipynb', notebook([{ source: ["os.environ['OPENAI_API_KEY'] = 'your_openai_api_key'\n", 'os.environ["TAVILY_API_KEY"] = getpass()\n'] }]));
+    // chat-ui's hook: the app gives HF_TOKEN a value of its own when none is set.
+    p.write('src/init.ts', 'process.env.HF_TOKEN ??= process.env.ANTHROPIC_API_KEY;\n');
     p.write('docs/claude.ipynb', notebook([{ source: ['import os\n', 'client = Anthropic(api_key=os.environ["ANTHROPIC_API_KEY"])\n'] }]));
     const { report } = await doctor(p.dir);
     expect(report.project?.providers.map((u) => [u.id, u.evidence])).toEqual([['anthropic', ['docs/claude.ipynb reads ANTHROPIC_API_KEY']]]);

@@ -299,6 +299,22 @@ describe('a template is the list of keys to set', () => {
     expect(code).toBe(1);
   });
 
+  // The shape of e2b-dev/fragments: `# OpenAI API Key` over OPENAI_API_KEY, then `# Other providers`
+  // over the rest, which the app reads as `apiKey || process.env.GROQ_API_KEY`.
+  it('a group under "Other providers" is optional: only the main provider\'s missing key is high', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'fragments', dependencies: { next: '15', '@ai-sdk/openai': '2', '@ai-sdk/anthropic': '2', '@ai-sdk/mistral': '2' } }));
+    p.write('lib/models.ts', 'export const groq = (apiKey?: string) => ({ apiKey: apiKey || process.env.GROQ_API_KEY });\n');
+    p.write('.env.template', ['# OpenAI API Key', 'OPENAI_API_KEY=', '', '# Other providers', 'ANTHROPIC_API_KEY=', 'GROQ_API_KEY=', 'MISTRAL_API_KEY=', ''].join('\n'));
+    const { report } = await doctor(p.dir);
+    expect(real(report).map((f) => [f.title, f.severity])).toEqual([
+      ['No OpenAI key (OPENAI_API_KEY)', 'high'],
+      ['No Anthropic key (ANTHROPIC_API_KEY)', 'info'],
+      ['No Groq key (GROQ_API_KEY)', 'info'],
+      ['No Mistral key (MISTRAL_API_KEY)', 'info'],
+    ]);
+  });
+
   it('a provider asked for with --provider is needed all the same', async () => {
     const { report } = await doctor(manyProviders().dir, {}, ['--provider', 'anthropic']);
     expect(real(report).find((f) => f.title.startsWith('No Anthropic'))!.severity).toBe('high');
