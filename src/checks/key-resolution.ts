@@ -1,9 +1,11 @@
 import type { Finding } from '../core/finding.js';
 import { makeFinding } from '../core/rules.js';
-import { providerForVariable } from '../providers/index.js';
+import { identifyKey, namesOtherUse, providerForVariable, type Provider } from '../providers/index.js';
+import { publicUseOf } from '../providers/public-use.js';
+import { secretFor } from '../stores/collect.js';
 import { holdsKey, inspectValue } from './key-value.js';
 import { loadStep } from './advice.js';
-import { appEnv } from './app-env.js';
+import { appEnv, loadedFiles } from './app-env.js';
 import { aKeyOf, describeSource, entryLocation, secretRef } from './secret-ref.js';
 import type { Check, CheckContext } from './types.js';
 import { gatewayOidcToken } from './vercel-oidc.js';
@@ -32,6 +34,23 @@ function neverLoadedFilesSetting(ctx: CheckContext, variables: readonly string[]
     const variable = variables.find((v) => read.values.has(v));
     return variable ? [{ file: ref.file, variable, line: read.values.get(variable)!.line }] : [];
   });
+}
+
+/**
+ * Keys of the provider's own shape that a file the app loads holds under a name the app does not
+ * read (fragments' template names GOOGLE_AI_API_KEY; `@ai-sdk/google` reads GOOGLE_GENERATIVE_AI_API_KEY):
+ * the usual reason for "no key" when the user has set one. Admin keys and browser keys are not the app's.
+ */
+function misnamedKeys(ctx: CheckContext, provider: Provider, variables: readonly string[]): Array<{ file: string; variable: string; line: number | null; redacted: string }> {
+  return loadedFiles(ctx).flatMap(({ ref, read }) =>
+    read.ok
+      ? [...read.values].flatMap(([variable, { value, line }]) => {
+          if (variables.includes(variable) || namesOtherUse(variable) || publicUseOf(provider.id, variable, '')) return [];
+          const match = identifyKey(value.trim());
+          return match?.provider.id === provider.id && match.format.kind !== 'admin' ? [{ file: ref.file, variable, line, redacted: secretFor(value.trim(), provider).redacted }] : [];
+        })
+      : [],
+  );
 }
 
 /** Why a provider is optional (the configuration, a template's mark, or templates that leave it out), or null: its missing key is a note. */
@@ -76,6 +95,8 @@ export const keyResolutionCheck: Check = {
         const { framework } = ctx.project;
         const unloaded = neverLoadedFilesSetting(ctx, variablesOf(ctx, provider.id));
         const first = unloaded[0];
+        const misnamed = first ? undefined : misnamedKeys(ctx, provider, variablesOf(ctx, provider.id))[0];
+        const wanted = variablesOf(ctx, provider.id)[0]!;
         const target = framework.loadOrder('development').includes('.env') ? '.env' : framework.loadOrder('development')[0];
         findings.push(
           makeFinding('missing.key', {
@@ -84,9 +105,16 @@ export const keyResolutionCheck: Check = {
             detail:
               `The project uses ${provider.name}, but no source the app loads holds its key (looked in ${looked}).` +
               unloaded.map(({ file, variable }) => ` ${file} sets ${variable}, but ${framework.name} does not load ${file}.`).join('') +
+              (misnamed ? ` ${misnamed.file} holds ${aKeyOf(provider.name)} (${misnamed.redacted}) under ${misnamed.variable}, a name the app does not read.` : '') +
               optionalNote,
-            fix: first && target ? `Move the ${first.variable} line from ${first.file} to ${target}, the file ${framework.name} loads.` : setKeyStep(ctx, provider.id) + gatewayTokenStep(provider.id),
+            fix:
+              first && target
+                ? `Move the ${first.variable} line from ${first.file} to ${target}, the file ${framework.name} loads.`
+                : misnamed
+                  ? `Rename ${misnamed.variable} to ${wanted} in ${misnamed.file}.`
+                  : setKeyStep(ctx, provider.id) + gatewayTokenStep(provider.id),
             ...(first ? { location: { file: first.file, ...(first.line !== null ? { line: first.line } : {}) } } : {}),
+            ...(misnamed ? { location: { file: misnamed.file, ...(misnamed.line !== null ? { line: misnamed.line } : {}) } } : {}),
           }),
         );
         continue;

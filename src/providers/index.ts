@@ -49,6 +49,11 @@ const KEY_NAME = /(?:^|_)(?:API_?KEY|KEY|API_?TOKEN|ACCESS_TOKEN)$/;
  * (`GOOGLE_GEMINI_API_KEY` -> gemini). The longest word wins, so `AZURE_OPENAI_KEY` is Azure's.
  * Only for names an app reads or a template names, where the name is the app's own choice.
  */
+/** True for a name that says its key is for administration or another server (`ANTHROPIC_ADMIN_API_KEY`, `VLLM_OPENAI_API_KEY`). */
+export function namesOtherUse(name: string): boolean {
+  return NOT_THE_APPS_KEY.test(name);
+}
+
 export function providerForName(name: string): Provider | undefined {
   const known = providerForVariable(name);
   if (known || !KEY_NAME.test(name) || NOT_THE_APPS_KEY.test(name)) return known;

@@ -504,6 +504,25 @@ describe('the variable the code really reads', () => {
     expect(code).toBe(0);
   });
 
+  // e2b's fragments: its template names GOOGLE_AI_API_KEY, and @ai-sdk/google reads GOOGLE_GENERATIVE_AI_API_KEY.
+  it('a key under a name the app does not read: the finding says which line holds it and what to rename it to', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'fragments', dependencies: { next: '15', '@ai-sdk/google': '2' } }));
+    p.write('.gitignore', '.env.local\n');
+    const key = fakeKey('gemini', 'misnamed');
+    p.write('.env.local', `NEXT_PUBLIC_SITE_URL=http://localhost:3000\nGOOGLE_AI_API_KEY=${key}\n`, 0o600);
+    const r = await runCli(['doctor', '--offline', '--no-history', '--json'], { cwd: p.dir });
+    expect(r.stdout + r.stderr).not.toContain(key);
+    const [finding] = real(JSON.parse(r.stdout) as Report);
+    expect(finding).toMatchObject({
+      rule: 'missing.key',
+      title: 'No Google Gemini key (GOOGLE_GENERATIVE_AI_API_KEY)',
+      fix: 'Rename GOOGLE_AI_API_KEY to GOOGLE_GENERATIVE_AI_API_KEY in .env.local.',
+      location: { file: '.env.local', line: 2 },
+    });
+    expect(finding!.detail).toMatch(new RegExp(` \\.env\\.local holds a Google Gemini key \\(AIza…${key.slice(-4)}\\) under GOOGLE_AI_API_KEY, a name the app does not read\\.$`));
+  });
+
   it('an app whose code reads GOOGLE_GEMINI_API_KEY finds its key there, with that as evidence', async () => {
     const p = makeProject();
     p.write('package.json', JSON.stringify({ name: 'gemini-app', dependencies: { '@google/genai': '1' } }));
