@@ -2,7 +2,7 @@ import type { ProjectInfo } from '../project/detect.js';
 import { CLIENT_ONLY_LOADERS } from '../project/framework.js';
 
 /** Frameworks that read `.env*` files into the server's environment themselves: no dotenv line to add. */
-const LOADS_ENV_ITSELF = new Set(['nextjs', 'expo', 'nuxt', 'sveltekit', 'astro', 'remix', 'dotenv-flow', 'pydantic-settings']);
+const LOADS_ENV_ITSELF = new Set(['nextjs', 'expo', 'nuxt', 'sveltekit', 'astro', 'remix', 'dotenv-flow', 'pydantic-settings', 'chainlit']);
 
 /**
  * True when the app's framework reads `file` (a `.env*` name) into what the app sees of `variable`

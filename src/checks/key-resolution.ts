@@ -27,11 +27,12 @@ function setKeyStep(ctx: CheckContext, providerId: string): string {
  * The .env files that set one of `variables` but that the app's loader reads in no mode (`.env.local`
  * beside plain dotenv); a file of another mode (`.env.production` in development) is not one of them.
  */
-function neverLoadedFilesSetting(ctx: CheckContext, variables: readonly string[]): Array<{ file: string; variable: string; line: number | null }> {
+function neverLoadedFilesSetting(ctx: CheckContext, provider: Provider, variables: readonly string[]): Array<{ file: string; variable: string; line: number | null }> {
   const { framework } = ctx.project;
   return ctx.dotenvFiles.flatMap(({ ref, read }) => {
     if (ref.order !== null || !read.ok || ['development', 'production', 'test'].some((mode) => framework.loadOrder(mode).includes(ref.file))) return [];
-    const variable = variables.find((v) => read.values.has(v));
+    // A placeholder there is no key to move.
+    const variable = variables.find((v) => read.values.has(v) && holdsKey(read.values.get(v)!.value, provider));
     return variable ? [{ file: ref.file, variable, line: read.values.get(variable)!.line }] : [];
   });
 }
@@ -93,7 +94,7 @@ export const keyResolutionCheck: Check = {
         const loaded = ctx.dotenvFiles.filter((f) => f.ref.order !== null).map((f) => f.ref.file);
         const looked = ['the environment', ctx.keychain.usable ? 'the keychain' : null, loaded.length ? loaded.join(', ') : 'no .env file'].filter(Boolean).join(', ');
         const { framework } = ctx.project;
-        const unloaded = neverLoadedFilesSetting(ctx, variablesOf(ctx, provider.id));
+        const unloaded = neverLoadedFilesSetting(ctx, provider, variablesOf(ctx, provider.id));
         const first = unloaded[0];
         const misnamed = first ? undefined : misnamedKeys(ctx, provider, variablesOf(ctx, provider.id))[0];
         const wanted = variablesOf(ctx, provider.id)[0]!;
@@ -104,12 +105,12 @@ export const keyResolutionCheck: Check = {
             title: `No ${provider.name} key (${variablesOf(ctx, provider.id).join(' or ')})`,
             detail:
               `The project uses ${provider.name}, but no source the app loads holds its key (looked in ${looked}).` +
-              unloaded.map(({ file, variable }) => ` ${file} sets ${variable}, but ${framework.name} does not load ${file}.`).join('') +
+              unloaded.map(({ file, variable }) => ` ${file} sets ${variable}, but ${framework.id === 'unknown' ? 'the app does' : `${framework.name} does`} not load ${file}.`).join('') +
               (misnamed ? ` ${misnamed.file} holds ${aKeyOf(provider.name)} (${misnamed.redacted}) under ${misnamed.variable}, a name the app does not read.` : '') +
               optionalNote,
             fix:
               first && target
-                ? `Move the ${first.variable} line from ${first.file} to ${target}, the file ${framework.name} loads.`
+                ? `Move the ${first.variable} line from ${first.file} to ${target}${framework.id === 'unknown' ? '' : `, the file ${framework.name} loads`}.`
                 : misnamed
                   ? `Rename ${misnamed.variable} to ${wanted} in ${misnamed.file}.`
                   : setKeyStep(ctx, provider.id) + gatewayTokenStep(provider.id),

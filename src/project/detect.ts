@@ -54,7 +54,10 @@ export interface ProjectInfo {
 }
 
 const DOTENV = /^\.env(\.[A-Za-z0-9_.-]+)?$/;
-const ENV_LIKE = /^(?:[A-Za-z0-9_-]+\.)?env(?:\.[A-Za-z0-9_-]+)?$/;
+// `example.env`, and `.example.env` (llamacoder's template).
+const ENV_LIKE = /^\.?(?:[A-Za-z0-9_-]+\.)?env(?:\.[A-Za-z0-9_-]+)?$/;
+// `.env.gcp.yaml` is a file of another format for another tool (gcloud's --env-vars-file), not KEY=value lines.
+const OTHER_FORMAT = /\.(?:ya?ml|json|toml|js|cjs|mjs|ts|sh|py)$/;
 
 /** Sorts `.env*` names of a folder into loaded (with their place in `order`, winner first), not loaded, and templates. */
 export function classifyDotenvNames(
@@ -69,7 +72,7 @@ export function classifyDotenvNames(
       if (DOTENV.test(n) || ENV_LIKE.test(n) || configuredTemplates.includes(n)) examples.push(n);
       continue;
     }
-    if (!DOTENV.test(n) || n === '.env.keys' || n === '.env.vault') continue;
+    if (!DOTENV.test(n) || OTHER_FORMAT.test(n) || n === '.env.keys' || n === '.env.vault') continue;
     dotenv.push({ file: n, order: order.includes(n) ? order.indexOf(n) : null });
   }
   dotenv.sort((a, b) => (a.order ?? 99) - (b.order ?? 99) || compareText(a.file, b.file));

@@ -34,6 +34,8 @@ const FRAMEWORKS: Array<Framework & { npm: string[]; python: string[]; clientOnl
   { id: 'dotenv-flow', name: 'dotenv-flow', npm: ['dotenv-flow'], python: [], loadOrder: nextLike, browserPrefixes: [] },
   { id: 'django', name: 'Django with python-dotenv', npm: [], python: ['django'], loadOrder: dotenvOnly, browserPrefixes: [] },
   { id: 'flask', name: 'Flask with python-dotenv', npm: [], python: ['flask'], loadOrder: dotenvOnly, browserPrefixes: [] },
+  // Chainlit's own start runs load_dotenv on the working folder's .env (`chainlit run app.py`).
+  { id: 'chainlit', name: 'Chainlit', npm: [], python: ['chainlit'], loadOrder: dotenvOnly, browserPrefixes: [] },
   { id: 'python-dotenv', name: 'python-dotenv', npm: [], python: ['python-dotenv'], loadOrder: dotenvOnly, browserPrefixes: [] },
   { id: 'dotenv', name: 'dotenv', npm: ['dotenv'], python: [], loadOrder: dotenvOnly, browserPrefixes: [] },
 ];

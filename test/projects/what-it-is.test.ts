@@ -271,6 +271,29 @@ describe('the template copied as it is', () => {
   });
 });
 
+describe('files beside .env, and what loads .env', () => {
+  // llamacoder keeps its template as .example.env; opengpts keeps a gcloud --env-vars-file as .env.gcp.yaml.
+  it('.example.env is a template; .env.gcp.yaml is no .env file; a placeholder in a file the app does not load is no line to move', async () => {
+    const p = makeProject();
+    p.write('requirements.txt', 'openai\npython-dotenv\n');
+    p.write('.example.env', '# Required API keys\nOPENAI_API_KEY=\n');
+    p.write('.env.gcp.yaml', 'OPENAI_API_KEY: your_secret_here\n');
+    p.write('.env.other', 'OPENAI_API_KEY=your_secret_here\n');
+    const { report } = await doctor(p.dir);
+    expect(report.project).toMatchObject({ templates: ['.example.env'], envFiles: [] });
+    expect(real(report).map((f) => [f.title, f.location?.file ?? null])).toEqual([['No OpenAI key (OPENAI_API_KEY)', null]]);
+    expect(real(report)[0]!.fix).toMatch(/^Run `keyward setup --provider openai`/);
+  });
+
+  it('a Chainlit app: Chainlit loads .env itself, so the fix adds no code', async () => {
+    const p = makeProject();
+    p.write('requirements.txt', 'chainlit\nopenai\n');
+    const { report } = await doctor(p.dir);
+    expect(report.project).toMatchObject({ framework: 'Chainlit' });
+    expect(real(report)[0]!.fix).toMatch(/ and set OPENAI_API_KEY in \.env: Chainlit loads \.env itself, so there is nothing to add to the code\.$/);
+  });
+});
+
 // The shape of assafelovic/gpt-researcher: a Python app with ten providers' SDKs, whose .env.example
 // names OPENAI_API_KEY (and a search key): the others are there for people who choose them.
 describe('a template is the list of keys to set', () => {
