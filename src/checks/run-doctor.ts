@@ -8,11 +8,12 @@ import { inspectRepo, type RepoState } from '../git/repo.js';
 import { identifyKey } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
 import type { CodeFileReader } from '../project/code-reads.js';
-import { listDirOnce, type ListDir } from '../project/read.js';
+import { listDirOnce, readText, type ListDir } from '../project/read.js';
+import { COMPOSE_FILES, composeEnvFiles } from '../project/compose.js';
 import { detectProject, type ProjectInfo } from '../project/detect.js';
 import { detectApps, owningApp } from '../project/workspace.js';
 import { existsSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
 import { collectKeysInStages } from '../stores/collect.js';
 import { readKeyRecords, type KeyRecord } from '../stores/key-records.js';
 import type { KeychainOpener } from '../stores/keychain-backend.js';
@@ -77,6 +78,24 @@ interface SharedReads {
   code?: CodeFileReader;
   list?: ListDir;
   records?: () => Promise<KeyRecord[]>;
+  /** docker compose's env files by the folder each service is built from, read in the folder the doctor runs in. */
+  compose?: Promise<{ root: string; files: Map<string, string[]> } | undefined>;
+}
+
+/** The compose file of `root`, if any, read once for every app. */
+async function readCompose(root: string): Promise<{ root: string; files: Map<string, string[]> } | undefined> {
+  for (const name of COMPOSE_FILES) {
+    const text = await readText(join(root, name));
+    if (text !== undefined) return { root, files: composeEnvFiles(text) };
+  }
+  return undefined;
+}
+
+/** The env files compose gives the service built from `appRoot`, relative to it (`../.env`). */
+function composeFilesFor(compose: { root: string; files: Map<string, string[]> } | undefined, appRoot: string): string[] {
+  if (!compose) return [];
+  const folder = relative(compose.root, appRoot).split(sep).join('/') || '.';
+  return (compose.files.get(folder) ?? []).map((f) => posix.relative(folder, f));
 }
 
 /**
@@ -113,11 +132,13 @@ export function contextInStages(
   known?: RepoState | Promise<RepoState>,
   shared: SharedReads = {},
 ): { early: Promise<EarlyContext>; complete: () => Promise<CheckContext> } {
-  const { records, ...reads } = shared;
+  const { records, compose, ...reads } = shared;
   const keyRecords = records ?? keyRecordsOnce(io.stateDir);
   const read = Promise.all([
     known ?? inspectRepo(io.git, io.root),
-    detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested, ...reads }),
+    Promise.resolve(compose).then((c) =>
+      detectProject(io.root, { mode: io.env.NODE_ENV || 'development', providerIds: opts.providerIds, exclude: nested, composeFiles: composeFilesFor(c, io.root), ...reads }),
+    ),
   ]).then(([repo, project]) => ({ repo, project, keys: collectKeysInStages({ project, env: io.env, keychain: io.keychain, platform: io.platform }) }));
   const early = read.then(async ({ repo, project, keys }) => ({ repo, project, resolved: resolveKeys((await keys.local).entries) }));
   let complete: Promise<CheckContext> | undefined;
@@ -313,7 +334,7 @@ export async function runDoctor(io: DoctorIO, opts: DoctorOptions, checks: reado
   const fromScan = checks.some((c) => c.usesScan) ? sharedCodeReads(io.root) : undefined;
   const scan = fromScan ? startScan(io, opts, fromScan.tap) : undefined;
   // Every app's key-age check asks for the same records: one read serves them all.
-  const shared: SharedReads = { list: listDirOnce(), records: keyRecordsOnce(io.stateDir), ...(fromScan ? { code: fromScan.read } : {}) };
+  const shared: SharedReads = { list: listDirOnce(), records: keyRecordsOnce(io.stateDir), compose: readCompose(io.root), ...(fromScan ? { code: fromScan.read } : {}) };
   const repoState = inspectRepo(io.git, io.root);
   // Taken by the contexts below; a git that fails while the apps are searched for is reported there, not as unhandled.
   repoState.catch(() => undefined);

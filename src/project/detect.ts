@@ -14,7 +14,7 @@ import { isTemplateName, readTemplate } from './templates.js';
 export interface DotenvFileRef {
   /** Relative to the root. */
   file: string;
-  /** Position in the load order (0 wins), or null for files the current mode does not load. */
+  /** Position in the load order (0 wins; docker compose's env files, the container's environment, count down from -1), or null for files the current mode does not load. */
   order: number | null;
   /**
    * A folder above the app's holds it, and python-dotenv's search finds it there (`../.env`): the app
@@ -198,11 +198,12 @@ const SEARCH_ENGINE_ID = /^GOOGLE_(?:CSE_ID|CX(?:_KEY|_ID)?|SEARCH_ENGINE_ID)$/;
  * Reads what the project is: its name, framework, .env files, templates, and the providers it uses
  * and why. `exclude` lists folders (relative to `root`) of apps nested inside it: their code is theirs.
  * `code` gives each source file's reads when another reader already read it (the doctor's scan),
- * `list` the folders' entries when another walk already listed them.
+ * `list` the folders' entries when another walk already listed them, `composeFiles` the env files
+ * docker compose gives the service built from `root` (relative to it).
  */
 export async function detectProject(
   root: string,
-  opts: { mode: string; providerIds: readonly string[]; exclude?: readonly string[]; code?: CodeFileReader; list?: ListDir },
+  opts: { mode: string; providerIds: readonly string[]; exclude?: readonly string[]; code?: CodeFileReader; list?: ListDir; composeFiles?: readonly string[] },
 ): Promise<ProjectInfo> {
   const names = (await (opts.list ?? listDir)(root)).map((e) => e.name);
   const m = await readManifests(root, names);
@@ -237,6 +238,14 @@ export async function detectProject(
     const above = nearestDotenvAbove(root);
     if (above) dotenv.push({ file: above, order: order.indexOf('.env'), inherited: true });
   }
+  // docker compose hands the service built from this folder its env_file as the container's
+  // environment, above any file the app loads itself; of its files the last wins.
+  (opts.composeFiles ?? []).forEach((file, i) => {
+    const own = dotenv.find((d) => d.file === file);
+    if (own) own.order = -(i + 1);
+    else dotenv.push({ file, order: -(i + 1), ...(file.startsWith('../') ? { inherited: true as const } : {}) });
+  });
+  dotenv.sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
 
   const evidence = new Evidence();
   for (const id of opts.providerIds) evidence.add(findProvider(id), '--provider');

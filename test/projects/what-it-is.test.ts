@@ -128,6 +128,36 @@ describe('python-dotenv looks for .env up from the code', () => {
   });
 });
 
+// The shape of langchain-ai/opengpts: the README has the root's .env filled in, and docker compose
+// hands it to the backend (`env_file: [.env]`), whose code calls no dotenv.
+describe('docker compose gives a service its env_file', () => {
+  it('the app a service is built from reads the env files compose names; the file is checked once', async () => {
+    const p = makeProject();
+    p.write('docker-compose.yml', ['services:', '  backend:', '    build:', '      context: backend', '    env_file:', '      - .env', '  frontend:', '    build:', '      context: frontend', ''].join('\n'));
+    p.write('backend/pyproject.toml', '[project]\nname = "backend"\ndependencies = ["langchain-openai"]\n');
+    p.write('backend/app/server.py', 'import os\nkey = os.environ["OPENAI_API_KEY"]\n');
+    p.write('frontend/package.json', JSON.stringify({ name: 'frontend', dependencies: { vite: '6', react: '19' } }));
+    p.write('.gitignore', '.env\n');
+    p.commit('init');
+    const key = fakeKey('openai-project', 'compose');
+    p.write('.env', `OPENAI_API_KEY=${key}\n`, 0o644);
+    const r = await runCli(['doctor', '--offline', '--no-history', '--json'], { cwd: p.dir });
+    expect(r.stdout + r.stderr).not.toContain(key);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.apps?.map((a) => [a.path, a.envFiles])).toEqual([
+      ['.', ['.env']],
+      ['backend', ['.env']],
+      ['frontend', []],
+    ]);
+    expect(report.keys.map((k) => [k.app, k.file])).toEqual([
+      ['.', '.env'],
+      ['backend', '.env'],
+    ]);
+    // Mode 644: said once, by the root, whose folder holds the file.
+    expect(real(report).map((f) => [f.app, f.rule])).toEqual([['.', 'exposure.file-permissions']]);
+  });
+});
+
 describe('an app\'s code, read by the scan', () => {
   it('committed, new and git-ignored files all say which keys an app reads; tests, node_modules and nested apps do not', async () => {
     const p = makeProject();
