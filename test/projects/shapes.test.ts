@@ -73,13 +73,15 @@ describe('a pnpm workspace with two Next.js apps and a Python service', () => {
     const byApp = real(report).map((f) => [f.app ?? null, f.rule, f.location?.file ?? null]).sort((a, b) => String(a).localeCompare(String(b)));
     expect(byApp).toEqual([
       ['apps/admin', 'exposure.browser-env', 'apps/admin/.env.local'],
-      ['apps/admin', 'missing.key', null],
+      // The app reads ANTHROPIC_API_KEY: the missing key points at the line that holds it under the browser's name.
+      ['apps/admin', 'missing.key', 'apps/admin/.env.local'],
       ['apps/web', 'missing.shadowed', 'apps/web/.env'],
       ['apps/web', 'exposure.env-not-ignored', 'apps/web/.env'],
       ['services/rag', 'exposure.env-not-ignored', 'services/rag/.env'],
       ['services/rag', 'exposure.file-permissions', 'services/rag/.env'],
     ].sort((a, b) => String(a).localeCompare(String(b))));
     expect(real(report).find((f) => f.rule === 'exposure.file-permissions')!.fix).toBe('In services/rag: Run `chmod 600 .env`.');
+    expect(real(report).find((f) => f.rule === 'missing.key')!.fix).toBe('In apps/admin: Rename NEXT_PUBLIC_ANTHROPIC_API_KEY to ANTHROPIC_API_KEY in .env.local.');
   });
 
   it('--cwd apps/web narrows the doctor to one app, with the app\'s name for the keychain', async () => {
