@@ -33,7 +33,7 @@ export function sharedCodeReads(root: string): { tap: ReadTap; read: CodeFileRea
       id: 'code-reads/3',
       kept: (path) => {
         const r = seen.get(path);
-        return r && r !== NO_READS ? JSON.stringify([r.variables, r.envFiles, r.optional, r.settingsFiles, r.searchesUp]) : '';
+        return r && r !== NO_READS ? JSON.stringify([r.variables, r.envFiles, r.optional, r.settingsFiles, r.searchesUp, r.guarded]) : '';
       },
       restore: (path, kept) => {
         const r = keptReads(kept);
@@ -62,7 +62,7 @@ function keptReads(kept: string): FileReads | null {
     return null;
   }
   const names = (x: unknown): x is string[] => Array.isArray(x) && x.every((n) => typeof n === 'string');
-  if (!Array.isArray(v) || v.length !== 5 || !v.slice(0, 4).every(names) || typeof v[4] !== 'boolean') return null;
-  const [variables, envFiles, optional, settingsFiles, searchesUp] = v as [string[], string[], string[], string[], boolean];
-  return { variables, gatewayModel: undefined, envFiles, optional, settingsFiles, searchesUp };
+  if (!Array.isArray(v) || v.length !== 6 || !v.slice(0, 4).every(names) || typeof v[4] !== 'boolean' || !names(v[5])) return null;
+  const [variables, envFiles, optional, settingsFiles, searchesUp, guarded] = v as [string[], string[], string[], string[], boolean, string[]];
+  return { variables, gatewayModel: undefined, envFiles, optional, settingsFiles, searchesUp, guarded };
 }

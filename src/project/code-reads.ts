@@ -24,6 +24,15 @@ const READ = /(?:os\.environ(?:\.get)?\s*[[(]\s*|os\.getenv\s*\(\s*|process\.env
 const WRITE = /^["']?[ \t]*\]?[ \t]*(?:\?\?|\|\|)?=(?!=)/;
 
 /**
+ * What stands around a read that makes it a fallback or a switch: the app runs without the variable
+ * (fragments' `apiKey || process.env.GROQ_API_KEY`, mem0's `self.config.api_key or os.getenv(…)`,
+ * assistant-ui's `if os.getenv("OPENAI_API_KEY"):` before an echo agent). A negated test
+ * (`if not os.getenv(…): raise`) is how apps insist on a key, so it is not one.
+ */
+const GUARD_BEFORE = /(?:\|\||\?\?)\s*$|\bor\s+$|\b(?:el)?if\s*\(?\s*$/;
+const GUARD_AFTER = /^["']?\s*\]?\s*(?:\?(?![?.])|&&)/;
+
+/**
  * A plain `'creator/model'` id, which the `ai` package sends through the Vercel AI Gateway (its
  * default provider); not an import path (`from 'openai/resources'`) and not a deeper path.
  */
@@ -65,6 +74,8 @@ export interface CodeReads {
   settingsFiles: string[];
   /** Some file calls python-dotenv's `load_dotenv()` with no path: it loads the nearest `.env` up from that file's folder. */
   searchesUp: boolean;
+  /** Variables every file that reads them reads only as a fallback or a switch, with the first such file. */
+  guarded: Map<string, string>;
 }
 
 /**
@@ -78,6 +89,8 @@ export interface FileReads {
   optional: string[];
   settingsFiles: string[];
   searchesUp: boolean;
+  /** Variables this file reads only as a fallback (`apiKey || process.env.X`, `key or os.getenv("X")`) or a switch (`if os.getenv("X"):`). */
+  guarded: string[];
 }
 
 /**
@@ -88,7 +101,7 @@ export interface FileReads {
 export type CodeFileReader = (path: string, gateway: boolean) => FileReads | Promise<FileReads>;
 
 /** A file that reads nothing; shared, so never changed. */
-export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [], optional: [], settingsFiles: [], searchesUp: false };
+export const NO_READS: FileReads = { variables: [], gatewayModel: undefined, envFiles: [], optional: [], settingsFiles: [], searchesUp: false, guarded: [] };
 /** Every form READ and ENV_FILE_LITERAL match holds it: a file without it reads nothing from the environment. */
 const ENV = Buffer.from('env');
 /**
@@ -121,6 +134,14 @@ export function fileReads(name: string, raw: string, gateway: boolean): FileRead
   const schema = JS.has(extname(name)) && text.includes(SCHEMA_FILE) ? [...text.matchAll(SCHEMA_ENTRY)] : [];
   const settings = extname(name) === '.py' && text.includes(SETTINGS) ? settingsReads(text) : NO_SETTINGS;
   const reads = [...text.matchAll(READ)].filter((m) => !WRITE.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16)));
+  const plain = new Set<string>();
+  const switched = new Set<string>();
+  for (const m of reads) {
+    const end = m.index + m[0].length;
+    const guard = GUARD_BEFORE.test(text.slice(Math.max(0, m.index - 16), m.index)) || GUARD_AFTER.test(text.slice(end, end + 8));
+    (guard ? switched : plain).add(m[1]!);
+  }
+  const guarded = [...switched].filter((v) => !plain.has(v));
   const variables = [...new Set([...reads.map((m) => m[1]!), ...schema.map((m) => m[1]!), ...settings.variables])];
   const optional = [...new Set([...schema.filter((m) => OPTIONAL_ENTRY.test(m[2]!)).map((m) => m[1]!), ...settings.optional])];
   const settingsFiles = [...new Set(settings.envFiles)];
@@ -134,7 +155,7 @@ export function fileReads(name: string, raw: string, gateway: boolean): FileRead
   const searchesUp = loads.some((m) => m[2] !== undefined && SEARCHING_CALL.test(m[2]));
   return variables.length === 0 && gatewayModel === undefined && envFiles.length === 0 && settingsFiles.length === 0 && !searchesUp
     ? NO_READS
-    : { variables, gatewayModel, envFiles, optional, settingsFiles, searchesUp };
+    : { variables, gatewayModel, envFiles, optional, settingsFiles, searchesUp, guarded };
 }
 
 /** The variables a file reads, from its bytes as another reader (the scanner) read them; nothing past the walk's size limit. */
@@ -171,6 +192,8 @@ export async function readCode(
   const optional = new Map<string, string>();
   const settingsFiles = new Set<string>();
   let searchesUp = false;
+  const guarded = new Map<string, string>();
+  const readPlainly = new Set<string>();
   const skip = new Set(opts.exclude);
   let budget = MAX_FILES;
   // `dir` is already normal and a name holds no separator: path.join's normalising, per file, is not needed.
@@ -195,10 +218,15 @@ export async function readCode(
         for (const name of reads.optional) if (!optional.has(name)) optional.set(name, path);
         for (const f of reads.settingsFiles) settingsFiles.add(f);
         searchesUp ||= reads.searchesUp;
+        for (const name of reads.variables) {
+          if (!reads.guarded.includes(name)) readPlainly.add(name);
+          else if (!guarded.has(name)) guarded.set(name, path);
+        }
       }
     }
   };
   await walk(root, '');
   const ranked = [...variables].sort(([a], [b]) => readers.get(b)! - readers.get(a)!);
-  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles], optional, settingsFiles: [...settingsFiles], searchesUp };
+  for (const name of readPlainly) guarded.delete(name);
+  return { variables: new Map(ranked), gatewayModel, envFiles: [...envFiles], optional, settingsFiles: [...settingsFiles], searchesUp, guarded };
 }

@@ -90,11 +90,19 @@ function pythonDependencyMentions(texts: readonly string[]): string[] {
   return [...names];
 }
 
+const BUNDLERS: ReadonlySet<string> = new Set(['nextjs', 'expo', 'cra', 'nuxt', 'sveltekit', 'astro', 'remix', 'gatsby', 'vite']);
+const DEV_REQUIREMENTS = /^requirements[-_.](?:dev|test|tests|lint|docs|ci|extra|extras|optional)\b/;
+// pyproject tables of extras and development groups, each up to the next table.
+const OPTIONAL_SECTIONS =
+  /^\s*\[\s*(?:project\.optional-dependencies|dependency-groups|tool\.poetry\.dev-dependencies|tool\.poetry\.group\.[^\]]+|tool\.pdm\.dev-dependencies)\s*\][\s\S]*?(?=^\s*\[|$(?![\s\S]))/gm;
+
 /** What the manifests say: npm and Python dependency names (in order), a Python project's own name, keyward's settings. */
 interface Manifests {
   pkg: Record<string, unknown> | undefined;
   npm: string[];
   python: string[];
+  /** Dependencies listed only for development or as extras: devDependencies, pyproject's optional and dev groups, requirements-dev.txt. */
+  devOnly: Set<string>;
   pythonName: string | undefined;
   settings: Settings;
 }
@@ -115,7 +123,7 @@ async function readManifests(root: string, names: readonly string[]): Promise<Ma
   const pkg = await readJson(join(root, 'package.json'));
   const npm = Object.keys({ ...(pkg?.dependencies as object | undefined), ...(pkg?.devDependencies as object | undefined) });
   const pyFiles = names.filter((n) => /^requirements.*\.txt$|^pyproject\.toml$|^Pipfile$|^setup\.cfg$|^setup\.py$/.test(n));
-  const pyTexts = (await Promise.all(pyFiles.map((n) => readText(join(root, n))))).filter((t): t is string => t !== undefined);
+  const pyTexts = await Promise.all(pyFiles.map((n) => readText(join(root, n))));
   const pyproject = names.includes('pyproject.toml') ? await readText(join(root, 'pyproject.toml')) : undefined;
   const pythonName = pyproject ? /^name\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1] : undefined;
   const own = pkg?.keyward;
@@ -124,8 +132,13 @@ async function readManifests(root: string, names: readonly string[]): Promise<Ma
       ? { ...(own as object), from: 'package.json keyward' }
       : { ...(pyproject ? keywardTable(pyproject) : undefined), from: 'pyproject.toml [tool.keyward]' };
   // A pyproject's own [tool.keyward] lines are settings, not dependencies.
-  const pyDeps = pythonDependencyMentions(pyTexts.map((t) => t.replace(/^\s*\[\s*tool\s*\.\s*keyward\s*\][\s\S]*?(?=^\s*\[|$(?![\s\S]))/m, '')));
-  return { pkg, npm, python: pyDeps, pythonName, settings };
+  const texts = pyFiles.flatMap((n, i) => (pyTexts[i] === undefined ? [] : [{ name: n, text: pyTexts[i]!.replace(/^\s*\[\s*tool\s*\.\s*keyward\s*\][\s\S]*?(?=^\s*\[|$(?![\s\S]))/m, '') }]));
+  const pyDeps = pythonDependencyMentions(texts.map((t) => t.text));
+  // What the app installs to run, against what it lists for development or as extras (mem0's llms extra names six providers' SDKs).
+  const runtime = new Set(pythonDependencyMentions(texts.flatMap(({ name, text }) => (DEV_REQUIREMENTS.test(name) ? [] : [text.replace(OPTIONAL_SECTIONS, '')]))));
+  const prod = new Set(Object.keys((pkg?.dependencies as object | undefined) ?? {}));
+  const devOnly = new Set([...npm.filter((d) => !prod.has(d)), ...pyDeps.filter((d) => !runtime.has(d))]);
+  return { pkg, npm, python: pyDeps, devOnly, pythonName, settings };
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -163,6 +176,11 @@ class Evidence {
     const isPublic = (v: string) => UNKNOWN_FRAMEWORK.browserPrefixes.some((prefix) => v.startsWith(prefix));
     const ordered = [...all.filter((v) => !isPublic(v)), ...all.filter(isPublic)];
     return ordered.length ? ordered : [...p.envVars];
+  }
+
+  /** What each template mention of the provider says: optional (true) or not. */
+  templateMentionsOf(p: Provider): readonly boolean[] | undefined {
+    return this.templateMentions.get(p.id);
   }
 
   /** True when every template that names the provider's variables says they may be left out. */
@@ -251,11 +269,15 @@ export async function detectProject(
   for (const id of opts.providerIds) evidence.add(findProvider(id), '--provider');
   for (const id of explicit ?? []) evidence.add(findProvider(id), `${own.from}.providers`);
   if (code) {
-    for (const dep of m.npm) for (const p of PROVIDERS) if (dep in p.packages.npm) evidence.add(p, `dependency ${dep}`, p.packages.npm[dep], 1);
+    // A bundled app (SvelteKit's template lists every package under devDependencies) ships what it bundles, dev or not.
+    const bundled = BUNDLERS.has(detected.id);
+    for (const dep of m.npm) {
+      for (const p of PROVIDERS) if (dep in p.packages.npm) evidence.add(p, m.devOnly.has(dep) && !bundled ? `devDependency ${dep}` : `dependency ${dep}`, p.packages.npm[dep], 1);
+    }
     for (const dep of m.python) {
       for (const p of PROVIDERS) {
         const sdk = Object.keys(p.packages.python).find((d) => d.toLowerCase() === dep);
-        if (sdk) evidence.add(p, `Python dependency ${sdk}`, p.packages.python[sdk], 1);
+        if (sdk) evidence.add(p, m.devOnly.has(dep) ? `Python optional dependency ${sdk}` : `Python dependency ${sdk}`, p.packages.python[sdk], 1);
       }
     }
     // GOOGLE_API_KEY read beside a search engine's id is a Custom Search key (LangChain's
@@ -292,14 +314,29 @@ export async function detectProject(
   const bySchema = (p: Provider): string | undefined => {
     if (!code) return undefined;
     const read = [...code.variables.keys()].filter((v) => providerForName(v) === p);
-    return read.length > 0 && read.every((v) => code.optional.has(v)) ? `${code.optional.get(read[0]!)} declares ${read[0]} optional` : undefined;
+    if (read.length === 0) return undefined;
+    if (read.every((v) => code.optional.has(v))) return `${code.optional.get(read[0]!)} declares ${read[0]} optional`;
+    // Read only as a fallback or a switch, and no template asks for it: the app runs without it.
+    const required = (evidence.templateMentionsOf(p) ?? []).some((optional) => !optional);
+    if (!required && read.every((v) => code.optional.has(v) || code.guarded.has(v))) {
+      const v = read.find((x) => code.guarded.has(x))!;
+      return `${code.guarded.get(v)} reads ${v} only as a fallback or a switch`;
+    }
+    return undefined;
   };
   // A template is the project's list of keys to set: an app that supports many providers
   // (gpt-researcher depends on ten SDKs, its .env.example names OPENAI_API_KEY) needs only those.
+  // An SDK listed only for development or as an extra, and nothing else that says the app calls the provider.
+  const byDevOnly = (p: Provider): string | undefined => {
+    const reasons = evidence.reasons.get(p.id) ?? [];
+    const dev = reasons.filter((r) => /^(?:devDependency |Python optional dependency )/.test(r));
+    if (asked.has(p.id) || dev.length === 0 || dev.length !== reasons.length) return undefined;
+    return dev[0]!.startsWith('devDependency') ? `package.json lists ${dev[0]!.slice('devDependency '.length)} only in devDependencies` : `the manifests list ${dev[0]!.slice('Python optional dependency '.length)} only as an extra or for development`;
+  };
   const optionalWhy = (p: Provider): string | undefined =>
     optional.has(p.id)
       ? `${own.from}.optional names ${p.name}`
-      : (bySchema(p) ??
+      : (bySchema(p) ?? byDevOnly(p) ??
         (evidence.optionalByTemplates(p)
         ? `The project's template marks ${p.name} optional`
         : !asked.has(p.id) && evidence.leftOutOfTemplates(p)

@@ -39,7 +39,8 @@ export function providerForVariable(name: string): Provider | undefined {
 // A key for administration or for another server, whichever provider it names: `ANTHROPIC_ADMIN_API_KEY`
 // is the Admin API's (a usage notebook reads it beside the app's key), `VLLM_OPENAI_API_KEY` a self-hosted
 // vLLM server's token (gpt-researcher); neither is the key the provider's SDK sends for the app.
-const NOT_THE_APPS_KEY = /(?:^|_)(?:ADMIN|VLLM|OLLAMA|LMSTUDIO|LOCALAI|LLAMACPP)(?:_|$)/;
+// Claude Code hands a plugin its settings as CLAUDE_PLUGIN_OPTION_* (mem0's plugin takes its Mem0 key so).
+const NOT_THE_APPS_KEY = /(?:^|_)(?:ADMIN|VLLM|OLLAMA|LMSTUDIO|LOCALAI|LLAMACPP)(?:_|$)|^CLAUDE_(?:CODE|PLUGIN)_/;
 // A key's name, not a base URL's or a short-lived token's (`ANTHROPIC_AUTH_TOKEN`, `AZURE_OPENAI_AD_TOKEN`).
 const KEY_NAME = /(?:^|_)(?:API_?KEY|KEY|API_?TOKEN|ACCESS_TOKEN)$/;
 

@@ -63,7 +63,7 @@ describe('keyward doctor with the result cache (built bin, real git)', () => {
     const tree = join(p.dir, '.git', 'keyward', 'tree.json');
     const snap = JSON.parse(readFileSync(tree, 'utf8')) as { named: Array<[string, { hits: unknown[]; tap?: string } | null]> };
     const entry = snap.named.find(([path]) => path === 'src/fast.ts')?.[1];
-    expect(entry).toEqual({ hits: [], tap: 'code-reads/3\n[["GROQ_API_KEY"],[],[],[],false]' });
+    expect(entry).toEqual({ hits: [], tap: 'code-reads/3\n[["GROQ_API_KEY"],[],[],[],false,[]]' });
     entry!.tap = 'code-reads/3\n';
     writeFileSync(tree, JSON.stringify(snap));
     expect(missing((await doctor(p)).report)).toEqual(['No OpenAI key (OPENAI_API_KEY)']);
@@ -72,7 +72,7 @@ describe('keyward doctor with the result cache (built bin, real git)', () => {
     const file = join(p.dir, '.git', 'keyward', 'worktree.json');
     const data = JSON.parse(readFileSync(file, 'utf8')) as { found: Record<string, { hits: unknown[]; tap?: string }> };
     const oid = p.git('rev-parse', 'HEAD:src/fast.ts').trim();
-    expect(data.found[oid]).toEqual({ hits: [], tap: 'code-reads/3\n[["GROQ_API_KEY"],[],[],[],false]' });
+    expect(data.found[oid]).toEqual({ hits: [], tap: 'code-reads/3\n[["GROQ_API_KEY"],[],[],[],false,[]]' });
     data.found[oid]!.tap = 'code-reads/3\n';
     writeFileSync(file, JSON.stringify(data));
     expect(missing((await doctor(p)).report)).toEqual(['No OpenAI key (OPENAI_API_KEY)']);

@@ -158,6 +158,51 @@ describe('docker compose gives a service its env_file', () => {
   });
 });
 
+// mem0's providers (`self.config.api_key or os.getenv("GROQ_API_KEY")`, SDKs in an `llms` extra),
+// assistant-ui's agents (`if os.getenv("OPENAI_API_KEY"):` before an echo agent), langgraphjs's
+// libraries (provider SDKs in devDependencies): the app runs without these keys.
+describe('keys an app runs without', () => {
+  it('a read that is only a fallback or a switch makes a note; a plain read elsewhere or a check that insists does not', async () => {
+    const p = makeProject();
+    p.write('requirements.txt', 'openai\ngroq\nanthropic\nmistralai\ncohere\n');
+    p.write('agent.py', 'import os\nif os.getenv("OPENAI_API_KEY"):\n    agent = "llm"\nelse:\n    agent = "echo"\n');
+    p.write('llms/groq.py', 'import os\ndef client(api_key=None):\n    return api_key or os.getenv("GROQ_API_KEY")\n');
+    p.write('llms/claude.py', 'import os\nkey = os.environ.get("ANTHROPIC_API_KEY") or os.getenv("COHERE_API_KEY")\n');
+    p.write('tools/check.py', 'import os\nif not os.getenv("MISTRAL_API_KEY"):\n    raise SystemExit("set MISTRAL_API_KEY")\n');
+    p.write('tools/rerank.py', 'import os\nco = os.environ["COHERE_API_KEY"]\n');
+    const first = await doctor(p.dir);
+    for (const { report } of [first, await doctor(p.dir)]) {
+      expect(real(report).map((f) => [f.title, f.severity])).toEqual([
+        ['No Anthropic key (ANTHROPIC_API_KEY)', 'high'],
+        ['No Mistral key (MISTRAL_API_KEY)', 'high'],
+        ['No Cohere key (COHERE_API_KEY or CO_API_KEY)', 'high'],
+        ['No OpenAI key (OPENAI_API_KEY)', 'info'],
+        ['No Groq key (GROQ_API_KEY)', 'info'],
+      ]);
+      expect(real(report).find((f) => f.title.startsWith('No OpenAI'))!.detail).toMatch(/ agent\.py reads OPENAI_API_KEY only as a fallback or a switch, so this is a note\.$/);
+    }
+  });
+
+  it('an SDK listed only as an extra or, outside a bundled app, only in devDependencies makes a note', async () => {
+    const p = makeProject();
+    p.write('pyproject.toml', '[project]\nname = "memlib"\ndependencies = ["openai>=1"]\n\n[project.optional-dependencies]\nllms = ["groq>=0.9", "together"]\n');
+    p.write('ts/package.json', JSON.stringify({ name: 'memlib-ts', main: 'dist/index.js', dependencies: { openai: '5' }, devDependencies: { '@anthropic-ai/sdk': '0.30' } }));
+    p.write('web/package.json', JSON.stringify({ name: 'web', devDependencies: { '@sveltejs/kit': '2', openai: '5' } }));
+    const { report } = await doctor(p.dir);
+    const rows = (report.apps ?? []).flatMap((a) => a.providers.map((u) => [a.path, u.id, u.optional]));
+    expect(rows).toEqual([
+      ['.', 'openai', false],
+      ['.', 'groq', true],
+      ['.', 'together', true],
+      ['ts', 'openai', false],
+      ['ts', 'anthropic', true],
+      ['web', 'openai', false],
+    ]);
+    expect(real(report).find((f) => f.app === 'ts' && f.title.startsWith('No Anthropic'))!.detail).toMatch(/ package\.json lists @anthropic-ai\/sdk only in devDependencies, so this is a note\.$/);
+    expect(real(report).find((f) => f.app === '.' && f.title.startsWith('No Groq'))!.detail).toMatch(/ the manifests list groq only as an extra or for development, so this is a note\.$/);
+  });
+});
+
 describe('an app\'s code, read by the scan', () => {
   it('committed, new and git-ignored files all say which keys an app reads; tests, node_modules and nested apps do not', async () => {
     const p = makeProject();

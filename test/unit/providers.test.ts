@@ -85,6 +85,8 @@ describe('providerForName: the provider of a variable an app names itself', () =
     ['OPENAI_ADMIN_KEY', null],
     ['VLLM_OPENAI_API_KEY', null],
     ['OLLAMA_API_KEY', null],
+    ['CLAUDE_PLUGIN_OPTION_MEM0_API_KEY', null],
+    ['CLAUDE_API_KEY', 'anthropic'],
     ['MY_TOGETHERAI_KEY', 'together'],
   ])('%s -> %s', (name, id) => {
     expect(providerForName(name)?.id ?? null).toBe(id);
