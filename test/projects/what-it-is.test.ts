@@ -165,7 +165,7 @@ describe('keys an app runs without', () => {
   it('a read that is only a fallback or a switch makes a note; a plain read elsewhere or a check that insists does not', async () => {
     const p = makeProject();
     p.write('requirements.txt', 'openai\ngroq\nanthropic\nmistralai\ncohere\n');
-    p.write('agent.py', 'import os\nif os.getenv("OPENAI_API_KEY"):\n    agent = "llm"\nelse:\n    agent = "echo"\n');
+    p.write('agent.py', 'import os\nif os.getenv("OPENAI_API_KEY"):\n    agent = "llm"\nelse:\n    agent = "echo"\nhealth = {"openai_configured": bool(os.getenv("OPENAI_API_KEY"))}\n');
     p.write('llms/groq.py', 'import os\ndef client(api_key=None):\n    return api_key or os.getenv("GROQ_API_KEY")\n');
     p.write('llms/claude.py', 'import os\nkey = os.environ.get("ANTHROPIC_API_KEY") or os.getenv("COHERE_API_KEY")\n');
     p.write('tools/check.py', 'import os\nif not os.getenv("MISTRAL_API_KEY"):\n    raise SystemExit("set MISTRAL_API_KEY")\n');
