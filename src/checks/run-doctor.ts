@@ -9,7 +9,6 @@ import { identifyKey } from '../providers/index.js';
 import { scrubKeys } from '../providers/scrub.js';
 import type { CodeFileReader } from '../project/code-reads.js';
 import { listDirOnce, readText, type ListDir } from '../project/read.js';
-import { COMPOSE_FILES, composeEnvFiles } from '../project/compose.js';
 import { detectProject, type ProjectInfo } from '../project/detect.js';
 import { detectApps, owningApp } from '../project/workspace.js';
 import { existsSync } from 'node:fs';
@@ -82,11 +81,15 @@ interface SharedReads {
   compose?: Promise<{ root: string; files: Map<string, string[]> } | undefined>;
 }
 
-/** The compose file of `root`, if any, read once for every app. */
+/**
+ * The compose file of `root`, if any, read once for every app. Its YAML parser (a tenth of the CLI's
+ * code) loads only when there is one: the wizard's first question and a doctor without compose never pay for it.
+ */
 async function readCompose(root: string): Promise<{ root: string; files: Map<string, string[]> } | undefined> {
-  for (const name of COMPOSE_FILES) {
+  // The names docker compose looks for, in its order.
+  for (const name of ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml']) {
     const text = await readText(join(root, name));
-    if (text !== undefined) return { root, files: composeEnvFiles(text) };
+    if (text !== undefined) return { root, files: (await import('../project/compose.js')).composeEnvFiles(text) };
   }
   return undefined;
 }

@@ -1,9 +1,6 @@
 import { posix } from 'node:path';
 import { parse } from 'yaml';
 
-/** The compose file names docker compose looks for, in its order. */
-export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-
 /**
  * The `.env` files docker compose hands each service it builds from a folder of the project: the
  * service's `env_file` (a name, a list of names, or of `{path}`), by the folder its `build` (or
