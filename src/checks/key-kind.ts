@@ -22,7 +22,8 @@ export const keyKindCheck: Check = {
             secret: secretRef(winner, ctx.resolved),
           }),
         );
-      } else if (kind === 'legacy') {
+      } else if (kind === 'legacy' && provider.formats.some((f) => f.kind === 'project')) {
+        // Only where project keys exist does one limit the damage; Together's older hex keys are just an older format.
         findings.push(
           makeFinding('hygiene.legacy-key', {
             title: `${winner.variable} in ${describeSource(winner)} is a legacy ${provider.name} user key`,

@@ -140,9 +140,13 @@ export const keyResolutionCheck: Check = {
         findings.push(
           makeFinding('missing.key', {
             ...severity,
-            title: `No ${provider.name} key: ${winner.variable} in ${where} is a placeholder`,
-            detail: `${where} sets ${winner.variable} to a stand-in (like sk-... or your-key-here), not a key, so the app has no ${provider.name} key; nothing secret is in the file.${optionalNote}`,
-            fix: setKeyStep(ctx, provider.id),
+            title: `No ${provider.name} key: ${winner.variable} in ${winner.source === 'env' ? 'the environment' : where} is a placeholder`,
+            detail: `${winner.source === 'env' ? 'The environment' : where} sets ${winner.variable} to a stand-in (like sk-... or your-key-here), not a key, so the app has no ${provider.name} key${winner.source === 'env' ? '' : '; nothing secret is in the file'}.${optionalNote}`,
+            // An exported stand-in (a README's `export OPENAI_API_KEY='sk_...'`) wins over every .env file: setting one more changes nothing.
+            fix:
+              winner.source === 'env'
+                ? `Run \`unset ${winner.variable}\` (and remove the export from your shell profile): the environment wins over every .env file${shadowed.length ? `, so the app gets the key in ${describeSource(shadowed[0]!)} once it is gone` : ''}.`
+                : setKeyStep(ctx, provider.id),
             ...(location ? { location } : {}),
           }),
         );

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import type { Report } from '../../src/core/report.js';
+import { HEX, pseudoRandom } from '../../src/providers/sample.js';
 import { runCli } from '../support/cli.js';
 import { fakeKey } from '../support/keys.js';
 import { makeProject, tempDir } from '../support/repo.js';
@@ -127,6 +128,31 @@ describe('keyward doctor on real repositories', () => {
     expect(f, JSON.stringify(report.findings, null, 1)).toBeDefined();
     expect(f!.title).toMatch(title);
     expect(f!.fix.length).toBeGreaterThan(10);
+  });
+
+  // openai-assistants-quickstart's README shows `export OPENAI_API_KEY='sk_...'`: exported, the stand-in wins over .env.local.
+  it('a stand-in exported in the shell: the fix is to unset it, not to set the key in a file that already holds it', async () => {
+    const p = makeProject({ name: 'quickstart' });
+    p.write('package.json', JSON.stringify({ name: 'quickstart', dependencies: { next: '15', openai: '5' } }));
+    p.write('.gitignore', '.env*.local\n');
+    p.write('.env.local', `OPENAI_API_KEY=${fakeKey('openai-project', 'quick')}\n`, 0o600);
+    const { report } = await doctorJson(p.dir, [], { OPENAI_API_KEY: 'sk-...' });
+    const f = report.findings.find((x) => x.rule === 'missing.key')!;
+    expect(f.title).toBe('No OpenAI key: OPENAI_API_KEY in the environment is a placeholder');
+    expect(f.detail).toBe('The environment sets OPENAI_API_KEY to a stand-in (like sk-... or your-key-here), not a key, so the app has no OpenAI key.');
+    expect(f.fix).toBe('Run `unset OPENAI_API_KEY` (and remove the export from your shell profile): the environment wins over every .env file, so the app gets the key in .env.local line 1 once it is gone.');
+  });
+
+  // Together's older keys are 64 hex characters: an older format, not an account-wide key a project key would replace.
+  it('a Together key of the older hex format is in use, with no legacy-key finding', async () => {
+    const p = makeProject({ name: 'together-app' });
+    p.write('package.json', JSON.stringify({ name: 'together-app', dependencies: { 'together-ai': '0.9' } }));
+    p.write('.gitignore', '.env\n');
+    const key = pseudoRandom(64, HEX, 'together-hex');
+    p.write('.env', `TOGETHER_API_KEY=${key}\n`, 0o600);
+    const { report } = await doctorJson(p.dir);
+    expect(report.keys.map((k) => [k.provider, k.kind])).toEqual([['together', 'legacy']]);
+    expect(report.findings.filter((f) => f.rule !== 'missing.keychain-unavailable')).toEqual([]);
   });
 
   it('reports a provider the project depends on but has no key for as missing.key', async () => {
