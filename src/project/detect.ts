@@ -333,10 +333,17 @@ export async function detectProject(
     if (asked.has(p.id) || dev.length === 0 || dev.length !== reasons.length) return undefined;
     return dev[0]!.startsWith('devDependency') ? `package.json lists ${dev[0]!.slice('devDependency '.length)} only in devDependencies` : `the manifests list ${dev[0]!.slice('Python optional dependency '.length)} only as an extra or for development`;
   };
+  // Known only from packages that run without a key for what most apps do with them.
+  const byKeyOptionalPackage = (p: Provider): string | undefined => {
+    const reasons = evidence.reasons.get(p.id) ?? [];
+    const names = reasons.map((r) => /^(?:devDependency|dependency|Python dependency|Python optional dependency) (\S+)$/.exec(r)?.[1]);
+    if (asked.has(p.id) || names.length === 0 || !names.every((n) => n !== undefined && p.keyOptionalPackages?.includes(n))) return undefined;
+    return `${names[0]} needs ${p.envVars[0]} only for gated or private models`;
+  };
   const optionalWhy = (p: Provider): string | undefined =>
     optional.has(p.id)
       ? `${own.from}.optional names ${p.name}`
-      : (bySchema(p) ?? byDevOnly(p) ??
+      : (bySchema(p) ?? byDevOnly(p) ?? byKeyOptionalPackage(p) ??
         (evidence.optionalByTemplates(p)
         ? `The project's template marks ${p.name} optional`
         : !asked.has(p.id) && evidence.leftOutOfTemplates(p)

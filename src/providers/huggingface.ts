@@ -19,6 +19,8 @@ export const huggingface: Provider = {
   },
   dashboard: { keys: 'https://huggingface.co/settings/tokens', revoke: 'https://huggingface.co/settings/tokens' },
   packages: { npm: { '@huggingface/inference': [], '@huggingface/hub': [], '@ai-sdk/huggingface': ['HUGGINGFACE_API_KEY'] }, python: { 'huggingface-hub': ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN'], huggingface_hub: ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN'], transformers: ['HF_TOKEN'] } },
+  // HF_TOKEN matters to these only for gated or private models (quivr loads public tokenizers with transformers).
+  keyOptionalPackages: ['transformers', 'huggingface-hub', 'huggingface_hub', '@huggingface/hub'],
   samples: {
     valid: [{ kind: 'api', make: () => `hf_${pseudoRandom(34, ALNUM, 'h1')}` }],
     invalid: ['hf_...', `hf_${'x'.repeat(34)}`, 'hf_requiredCharacteristicIdentifier'],

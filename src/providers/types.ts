@@ -47,6 +47,12 @@ export interface Provider {
    * key in its own order (research/sdk-variables.md); empty for an SDK that takes the key only as an option.
    */
   packages: { npm: Record<string, readonly string[]>; python: Record<string, readonly string[]> };
+  /**
+   * Of those, the ones that work without a key for what most apps do with them (transformers runs
+   * public models on the machine; the Hub's clients download public files): a provider known only
+   * from them is a note.
+   */
+  keyOptionalPackages?: readonly string[];
   /** Words that, inside a variable name an app's code reads (`GOOGLE_GEMINI_API_KEY`), say it holds this provider's key. */
   nameWords: string[];
   samples: { valid: KeySample[]; invalid: string[] };

@@ -183,6 +183,22 @@ describe('keys an app runs without', () => {
     }
   });
 
+  // quivr loads public tokenizers with transformers: no Hugging Face token needed.
+  it('transformers or the Hub client alone make a Hugging Face note; code that reads HF_TOKEN makes it needed', async () => {
+    const p = makeProject();
+    p.write('requirements.txt', 'transformers\nopenai\n');
+    p.write('app.py', 'import os\nfrom transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("Quivr/tokenizer")\nkey = os.environ["OPENAI_API_KEY"]\n');
+    const local = await doctor(p.dir);
+    expect(real(local.report).map((f) => [f.title, f.severity])).toEqual([
+      ['No OpenAI key (OPENAI_API_KEY)', 'high'],
+      ['No Hugging Face key (HF_TOKEN)', 'info'],
+    ]);
+    expect(real(local.report)[1]!.detail).toMatch(/ transformers needs HF_TOKEN only for gated or private models, so this is a note\.$/);
+    p.write('gated.py', 'import os\ntoken = os.environ["HF_TOKEN"]\n');
+    const gated = await doctor(p.dir);
+    expect(real(gated.report).find((f) => f.title.startsWith('No Hugging Face'))!.severity).toBe('high');
+  });
+
   it('an SDK listed only as an extra or, outside a bundled app, only in devDependencies makes a note', async () => {
     const p = makeProject();
     p.write('pyproject.toml', '[project]\nname = "memlib"\ndependencies = ["openai>=1"]\n\n[project.optional-dependencies]\nllms = ["groq>=0.9", "together"]\n');
