@@ -27,8 +27,7 @@ const WRITE = /^["']?[ \t]*\]?[ \t]*(?:\?\?|\|\|)?=(?!=)/;
  * What stands around a read that makes it a fallback or a switch: the app runs without the variable
  * (fragments' `apiKey || process.env.GROQ_API_KEY`, mem0's `self.config.api_key or os.getenv(…)`,
  * assistant-ui's `if os.getenv("OPENAI_API_KEY"):` before an echo agent, `bool(os.getenv(…))` in its
- * health check). A negated test
- * (`if not os.getenv(…): raise`) is how apps insist on a key, so it is not one.
+ * health check). A negated test (`if not os.getenv(…): raise`) is how apps insist on a key, so it is not one.
  */
 const GUARD_BEFORE = /(?:\|\||\?\?|!!)\s*$|\bor\s+$|\b(?:el)?if\s*\(?\s*$|\b(?:bool|Boolean)\(\s*$/;
 const GUARD_AFTER = /^["']?\s*\]?\s*(?:\?(?![?.])|&&)/;

@@ -246,12 +246,8 @@ export async function detectProject(
   const base = detected.id === 'unknown' && callsDotenv ? PYTHON_DOTENV : detected;
   const framework = withSettingsFiles(withCodeNamedFiles(base, code?.envFiles ?? []), code?.settingsFiles ?? []);
   const configuredTemplates = strings(own.templates);
-  const { dotenv, examples } = classifyDotenvNames(
-    [...names, ...configuredTemplates.filter((t) => t.includes('/'))],
-    framework.loadOrder(opts.mode),
-    configuredTemplates,
-  );
   const order = framework.loadOrder(opts.mode);
+  const { dotenv, examples } = classifyDotenvNames([...names, ...configuredTemplates.filter((t) => t.includes('/'))], order, configuredTemplates);
   if (language === 'python' && code?.searchesUp && !names.includes('.env') && order.includes('.env')) {
     const above = nearestDotenvAbove(root);
     if (above) dotenv.push({ file: above, order: order.indexOf('.env'), inherited: true });
@@ -324,8 +320,6 @@ export async function detectProject(
     }
     return undefined;
   };
-  // A template is the project's list of keys to set: an app that supports many providers
-  // (gpt-researcher depends on ten SDKs, its .env.example names OPENAI_API_KEY) needs only those.
   // An SDK listed only for development or as an extra, and nothing else that says the app calls the provider.
   const byDevOnly = (p: Provider): string | undefined => {
     const reasons = evidence.reasons.get(p.id) ?? [];
@@ -340,6 +334,8 @@ export async function detectProject(
     if (asked.has(p.id) || names.length === 0 || !names.every((n) => n !== undefined && p.keyOptionalPackages?.includes(n))) return undefined;
     return `${names[0]} needs ${p.envVars[0]} only for gated or private models`;
   };
+  // A template is the project's list of keys to set: an app that supports many providers
+  // (gpt-researcher depends on ten SDKs, its .env.example names OPENAI_API_KEY) needs only those.
   const optionalWhy = (p: Provider): string | undefined =>
     optional.has(p.id)
       ? `${own.from}.optional names ${p.name}`
