@@ -23,6 +23,7 @@ const ASSIGN = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/;
 const HEADER = /^(optional|required)\b(?:\s+[\w()/&-]+){0,4}\s*:?$/i;
 // A group of keys beside the main one: e2b's fragments lists `# Other providers` under its `# OpenAI API Key`.
 const OTHERS = /\b(?:other|additional|alternative|more|extra)\s+(?:\w+\s+)?(?:providers?|models?|llms?)\b/i;
+const VARIABLE_NAME = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g;
 // A note for the whole file, as the AI SDK's examples say it: "none of them are required".
 const ALL_OPTIONAL = /\bnone of (?:them|these)(?: \w+)? (?:is|are) required\b|\ball (?:of )?(?:them|these|the keys|the variables|the providers)(?: \w+)? (?:is|are) optional\b/i;
 
@@ -69,7 +70,11 @@ export function readTemplate(text: string): TemplateMention[] {
     if (!assign) continue;
     const above = block.join(' ');
     const inline = /\s#.*\boptional\b/i.test(line.slice(assign[0].length));
-    const optional = inline || (/\boptional\b/i.test(above) || OTHERS.test(above) ? true : /\brequired\b/i.test(above) ? false : (section ?? fileOptional));
+    // A comment that names variables speaks for those only: assistant-ui's "# OPENAI_BASE_URL is optional" sits above OPENAI_API_KEY too.
+    const named = above.match(VARIABLE_NAME);
+    const aboveSpeaks = named === null || named.includes(assign[1]!);
+    const optional =
+      inline || (aboveSpeaks && (/\boptional\b/i.test(above) || OTHERS.test(above)) ? true : aboveSpeaks && /\brequired\b/i.test(above) ? false : (section ?? fileOptional));
     out.push({ variable: assign[1]!, optional });
     afterAssignment = true;
   }

@@ -429,6 +429,18 @@ describe('a template is the list of keys to set', () => {
     ]);
   });
 
+  // assistant-ui's docs app: the note about the base URL is not about the key under it.
+  it('a comment that names a variable marks that variable optional, not the key in its group', async () => {
+    const p = makeProject();
+    p.write('package.json', JSON.stringify({ name: 'docs', dependencies: { next: '15', '@ai-sdk/openai': '2', '@ai-sdk/anthropic': '2' } }));
+    p.write('.env.example', ['# OPENAI_BASE_URL is optional; set it to use a proxy', 'OPENAI_BASE_URL=', 'OPENAI_API_KEY=sk-...', '', '# Optional: Claude models', 'ANTHROPIC_API_KEY=', ''].join('\n'));
+    const { report } = await doctor(p.dir);
+    expect(report.project?.providers.map((u) => [u.id, u.optional])).toEqual([
+      ['openai', false],
+      ['anthropic', true],
+    ]);
+  });
+
   it('a provider asked for with --provider is needed all the same', async () => {
     const { report } = await doctor(manyProviders().dir, {}, ['--provider', 'anthropic']);
     expect(real(report).find((f) => f.title.startsWith('No Anthropic'))!.severity).toBe('high');
