@@ -8,13 +8,14 @@ import type { CheckContext } from './types.js';
  */
 export function appEnv(ctx: Pick<CheckContext, 'env' | 'dotenvFiles'>, leaveOut: ReadonlySet<string> = new Set()): Env {
   const seen: Record<string, string> = {};
-  const loaded = loadedFiles(ctx).filter((f) => !leaveOut.has(f.ref.file)).sort((a, b) => b.ref.order! - a.ref.order!);
+  // Winner last, so that it is the value kept.
+  const loaded = loadedFiles(ctx).filter((f) => !leaveOut.has(f.ref.file)).reverse();
   for (const { read } of loaded) if (read.ok) for (const [name, { value }] of read.values) seen[name] = value;
   for (const [name, value] of Object.entries(ctx.env)) if (value !== undefined) seen[name] = value;
   return seen;
 }
 
-/** The `.env*` files the app's loader reads in this mode. */
+/** The `.env*` files the app's loader reads in this mode, winner first (as the project lists them). */
 export function loadedFiles(ctx: Pick<CheckContext, 'dotenvFiles'>): CheckContext['dotenvFiles'] {
   return ctx.dotenvFiles.filter((f) => f.ref.order !== null);
 }

@@ -91,18 +91,18 @@ export const keyResolutionCheck: Check = {
         continue;
       }
       if (!resolved) {
-        const loaded = ctx.dotenvFiles.filter((f) => f.ref.order !== null).map((f) => f.ref.file);
+        const loaded = loadedFiles(ctx).map((f) => f.ref.file);
         const looked = ['the environment', ctx.keychain.usable ? 'the keychain' : null, loaded.length ? loaded.join(', ') : 'no .env file'].filter(Boolean).join(', ');
         const { framework } = ctx.project;
-        const unloaded = neverLoadedFilesSetting(ctx, provider, variablesOf(ctx, provider.id));
+        const variables = variablesOf(ctx, provider.id);
+        const unloaded = neverLoadedFilesSetting(ctx, provider, variables);
         const first = unloaded[0];
-        const misnamed = first ? undefined : misnamedKeys(ctx, provider, variablesOf(ctx, provider.id))[0];
-        const wanted = variablesOf(ctx, provider.id)[0]!;
+        const misnamed = first ? undefined : misnamedKeys(ctx, provider, variables)[0];
         const target = framework.loadOrder('development').includes('.env') ? '.env' : framework.loadOrder('development')[0];
         findings.push(
           makeFinding('missing.key', {
             ...severity,
-            title: `No ${provider.name} key (${variablesOf(ctx, provider.id).join(' or ')})`,
+            title: `No ${provider.name} key (${variables.join(' or ')})`,
             detail:
               `The project uses ${provider.name}, but no source the app loads holds its key (looked in ${looked}).` +
               unloaded.map(({ file, variable }) => ` ${file} sets ${variable}, but ${framework.id === 'unknown' ? 'the app does' : `${framework.name} does`} not load ${file}.`).join('') +
@@ -112,7 +112,7 @@ export const keyResolutionCheck: Check = {
               first && target
                 ? `Move the ${first.variable} line from ${first.file} to ${target}${framework.id === 'unknown' ? '' : `, the file ${framework.name} loads`}.`
                 : misnamed
-                  ? `Rename ${misnamed.variable} to ${wanted} in ${misnamed.file}.`
+                  ? `Rename ${misnamed.variable} to ${variables[0]} in ${misnamed.file}.`
                   : setKeyStep(ctx, provider.id) + gatewayTokenStep(provider.id),
             ...(first ? { location: { file: first.file, ...(first.line !== null ? { line: first.line } : {}) } } : {}),
             ...(misnamed ? { location: { file: misnamed.file, ...(misnamed.line !== null ? { line: misnamed.line } : {}) } } : {}),

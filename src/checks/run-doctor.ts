@@ -200,9 +200,14 @@ export async function runChecks(ctx: CheckContext, checks: readonly Check[], now
   };
 }
 
+/** A path relative to the app at `app`, from the root: `backend/../.env` (a file found above the app) is `.env`. */
+function fromRoot(app: string, file: string): string {
+  return app === '.' ? file : posix.normalize(`${app}/${file}`);
+}
+
 /** An app's findings, keys and checks as the repository sees them: paths from the root, tagged with the app. */
 function inApp(app: string, r: { results: CheckResult[]; findings: Finding[]; calls: CallReport[] }, keys: ResolvedKeyReport[]) {
-  const prefix = (file: string) => (app === '.' ? file : posix.normalize(`${app}/${file}`));
+  const prefix = (file: string) => fromRoot(app, file);
   return {
     results: r.results.map((c) => ({ ...c, app })),
     findings: r.findings.map((f) => ({
@@ -296,7 +301,7 @@ function sameRepo(root: string, app: string): boolean {
 
 /** What keyward thinks the app at `app` (relative to the root) is: the report's `project` and `apps[]` entries. */
 export function describeApp(app: string, ctx: CheckContext): AppReport {
-  const prefix = (file: string) => (app === '.' ? file : posix.normalize(`${app}/${file}`));
+  const prefix = (file: string) => fromRoot(app, file);
   const { project } = ctx;
   return {
     path: app,

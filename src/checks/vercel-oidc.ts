@@ -30,9 +30,7 @@ function expiry(token: string): Date | null {
 export function gatewayOidcToken(ctx: Pick<CheckContext, 'env' | 'dotenvFiles'>): OidcToken | undefined {
   const fromEnv = ctx.env[VARIABLE];
   if (fromEnv?.trim()) return { variable: VARIABLE, where: 'the environment', expires: expiry(fromEnv) };
-  const file = loadedFiles(ctx)
-    .sort((a, b) => a.ref.order! - b.ref.order!)
-    .find((f) => f.read.ok && f.read.values.get(VARIABLE)?.value.trim());
+  const file = loadedFiles(ctx).find((f) => f.read.ok && f.read.values.get(VARIABLE)?.value.trim());
   if (!file || !file.read.ok) return undefined;
   return { variable: VARIABLE, where: file.ref.file, expires: expiry(file.read.values.get(VARIABLE)!.value) };
 }

@@ -144,10 +144,17 @@ async function readManifests(root: string, names: readonly string[]): Promise<Ma
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** Per provider: the evidence, and the variables in three tiers (the app's code, its SDKs, its .env files and templates). */
+/** A package that names a provider, and how the manifest lists it. */
+interface Dependency {
+  name: string;
+  kind: 'npm' | 'npm-dev' | 'python' | 'python-extra';
+}
+
 class Evidence {
   readonly reasons = new Map<string, string[]>();
   private readonly tiers = new Map<string, [string[], string[], string[]]>();
   private readonly templateMentions = new Map<string, boolean[]>();
+  private readonly dependencies = new Map<string, Dependency[]>();
 
   add(p: Provider | undefined, why: string, variables: readonly string[] = [], tier: 0 | 1 | 2 = 2): void {
     if (!p) return;
@@ -157,6 +164,21 @@ class Evidence {
     const tiers = this.tiers.get(p.id) ?? [[], [], []];
     for (const v of variables) if (!tiers[tier].includes(v)) tiers[tier].push(v);
     this.tiers.set(p.id, tiers);
+  }
+
+  /** A dependency as evidence, kept as what it is as well as in words: the optional-provider rules ask which kind each was. */
+  addDependency(p: Provider, dep: Dependency, variables: readonly string[]): void {
+    const why = { npm: 'dependency', 'npm-dev': 'devDependency', python: 'Python dependency', 'python-extra': 'Python optional dependency' }[dep.kind];
+    this.add(p, `${why} ${dep.name}`, variables, 1);
+    const list = this.dependencies.get(p.id) ?? [];
+    if (!list.some((d) => d.name === dep.name)) list.push(dep);
+    this.dependencies.set(p.id, list);
+  }
+
+  /** The provider's dependencies when nothing else (code, files, templates, --provider) says the app uses it. */
+  onlyDependencies(p: Provider): Dependency[] | undefined {
+    const deps = this.dependencies.get(p.id) ?? [];
+    return deps.length > 0 && deps.length === (this.reasons.get(p.id) ?? []).length ? deps : undefined;
   }
 
   mention(p: Provider, optional: boolean): void {
@@ -268,12 +290,12 @@ export async function detectProject(
     // A bundled app (SvelteKit's template lists every package under devDependencies) ships what it bundles, dev or not.
     const bundled = BUNDLERS.has(detected.id);
     for (const dep of m.npm) {
-      for (const p of PROVIDERS) if (dep in p.packages.npm) evidence.add(p, m.devOnly.has(dep) && !bundled ? `devDependency ${dep}` : `dependency ${dep}`, p.packages.npm[dep], 1);
+      for (const p of PROVIDERS) if (dep in p.packages.npm) evidence.addDependency(p, { name: dep, kind: m.devOnly.has(dep) && !bundled ? 'npm-dev' : 'npm' }, p.packages.npm[dep]!);
     }
     for (const dep of m.python) {
       for (const p of PROVIDERS) {
         const sdk = Object.keys(p.packages.python).find((d) => d.toLowerCase() === dep);
-        if (sdk) evidence.add(p, m.devOnly.has(dep) ? `Python optional dependency ${sdk}` : `Python dependency ${sdk}`, p.packages.python[sdk], 1);
+        if (sdk) evidence.addDependency(p, { name: sdk, kind: m.devOnly.has(dep) ? 'python-extra' : 'python' }, p.packages.python[sdk]!);
       }
     }
     // GOOGLE_API_KEY read beside a search engine's id is a Custom Search key (LangChain's
@@ -322,17 +344,15 @@ export async function detectProject(
   };
   // An SDK listed only for development or as an extra, and nothing else that says the app calls the provider.
   const byDevOnly = (p: Provider): string | undefined => {
-    const reasons = evidence.reasons.get(p.id) ?? [];
-    const dev = reasons.filter((r) => /^(?:devDependency |Python optional dependency )/.test(r));
-    if (asked.has(p.id) || dev.length === 0 || dev.length !== reasons.length) return undefined;
-    return dev[0]!.startsWith('devDependency') ? `package.json lists ${dev[0]!.slice('devDependency '.length)} only in devDependencies` : `the manifests list ${dev[0]!.slice('Python optional dependency '.length)} only as an extra or for development`;
+    const deps = asked.has(p.id) ? undefined : evidence.onlyDependencies(p);
+    if (!deps?.every((d) => d.kind === 'npm-dev' || d.kind === 'python-extra')) return undefined;
+    return deps[0]!.kind === 'npm-dev' ? `package.json lists ${deps[0]!.name} only in devDependencies` : `the manifests list ${deps[0]!.name} only as an extra or for development`;
   };
   // Known only from packages that run without a key for what most apps do with them.
   const byKeyOptionalPackage = (p: Provider): string | undefined => {
-    const reasons = evidence.reasons.get(p.id) ?? [];
-    const names = reasons.map((r) => /^(?:devDependency|dependency|Python dependency|Python optional dependency) (\S+)$/.exec(r)?.[1]);
-    if (asked.has(p.id) || names.length === 0 || !names.every((n) => n !== undefined && p.keyOptionalPackages?.includes(n))) return undefined;
-    return `${names[0]} needs ${p.envVars[0]} only for gated or private models`;
+    const deps = asked.has(p.id) ? undefined : evidence.onlyDependencies(p);
+    if (!deps?.every((d) => p.keyOptionalPackages?.includes(d.name))) return undefined;
+    return `${deps[0]!.name} needs ${p.envVars[0]} only for gated or private models`;
   };
   // A template is the project's list of keys to set: an app that supports many providers
   // (gpt-researcher depends on ten SDKs, its .env.example names OPENAI_API_KEY) needs only those.
